@@ -1,0 +1,7 @@
+import { gitopsPromotionPlugin } from './plugin';
+
+describe('gitops-promotion', () => {
+  it('should export plugin', () => {
+    expect(gitopsPromotionPlugin).toBeDefined();
+  });
+});
