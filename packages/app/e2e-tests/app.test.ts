@@ -1,33 +1,43 @@
-/*
- * Copyright 2020 The Backstage Authors
- *
- * Licensed under the Apache License, Version 2.0 (the "License");
- * you may not use this file except in compliance with the License.
- * You may obtain a copy of the License at
- *
- *     http://www.apache.org/licenses/LICENSE-2.0
- *
- * Unless required by applicable law or agreed to in writing, software
- * distributed under the License is distributed on an "AS IS" BASIS,
- * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
- * See the License for the specific language governing permissions and
- * limitations under the License.
- */
-
 import { test, expect } from '@playwright/test';
 
-test('App should render the welcome page', async ({ page }) => {
+// The example components of examples/entities.yaml: name → title
+const services = {
+  checkout: 'Checkout API',
+  payments: 'Payments',
+  cart: 'Cart',
+  storefront: 'Storefront',
+  search: 'Search',
+  notifications: 'Notifications',
+  inventory: 'Inventory',
+  ledger: 'Ledger',
+};
+
+test('a guest signs in and sees the example services in the catalog', async ({
+  page,
+}) => {
   await page.goto('/');
 
-  const enterButton = page.getByRole('button', { name: 'Enter' });
-  await expect(enterButton).toBeVisible();
-  await enterButton.click();
+  await page.getByRole('button', { name: 'Enter' }).click();
 
   const nav = page.getByRole('navigation', { name: 'sidebar nav' });
   await expect(
     nav.getByRole('link', { name: 'Catalog', exact: true }),
   ).toBeVisible();
+
+  // The catalog opens on the guest's own components (team-checkout); show all
+  // nine: the eight example services and this portal.
+  await page.getByRole('menuitem', { name: /^All/ }).click();
   await expect(
-    page.getByRole('link', { name: 'APIs', exact: true }),
+    page
+      .getByRole('heading', { name: 'All Components (9)', exact: true })
+      .first(),
   ).toBeVisible();
+
+  const table = page.getByRole('table');
+  for (const [name, title] of Object.entries(services)) {
+    await expect(
+      table.locator(`a[href="/catalog/default/component/${name}"]`),
+    ).toHaveText(title);
+  }
+  await page.screenshot({ path: 'docs/screenshots/catalog.png' });
 });

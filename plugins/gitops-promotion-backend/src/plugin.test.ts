@@ -1,129 +1,65 @@
-import {
-  mockCredentials,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { createServiceFactory } from '@backstage/backend-plugin-api';
-import { todoListServiceRef } from './services/TodoListService';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { gitopsPromotionPlugin } from './plugin';
-import request from 'supertest';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import {
-  ConflictError,
-  AuthenticationError,
-  NotAllowedError,
-} from '@backstage/errors';
 
-// TEMPLATE NOTE:
-// Plugin tests are integration tests for your plugin, ensuring that all pieces
-// work together end-to-end. You can still mock injected backend services
-// however, just like anyone who installs your plugin might replace the
-// services with their own implementations.
-describe('plugin', () => {
-  it('should create and read TODO items', async () => {
-    const { server } = await startTestBackend({
-      features: [gitopsPromotionPlugin],
-    });
+const examples = path.resolve(__dirname, '../../../examples');
 
-    await request(server).get('/api/gitops-promotion/todos').expect(200, {
-      items: [],
-    });
-
-    const createRes = await request(server)
-      .post('/api/gitops-promotion/todos')
-      .send({ title: 'My Todo' });
-
-    expect(createRes.status).toBe(201);
-    expect(createRes.body).toEqual({
-      id: expect.any(String),
-      title: 'My Todo',
-      createdBy: mockCredentials.user().principal.userEntityRef,
-      createdAt: expect.any(String),
-    });
-
-    const createdTodoItem = createRes.body;
-
-    await request(server)
-      .get('/api/gitops-promotion/todos')
-      .expect(200, {
-        items: [createdTodoItem],
-      });
-
-    await request(server)
-      .get(`/api/gitops-promotion/todos/${createdTodoItem.id}`)
-      .expect(200, createdTodoItem);
+describe('gitopsPromotionPlugin', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'plugin-test-'));
   });
+  afterEach(() => fs.rm(dir, { recursive: true, force: true }));
 
-  it('should create TODO item with catalog information', async () => {
-    const { server } = await startTestBackend({
-      features: [
-        gitopsPromotionPlugin,
-        catalogServiceMock.factory({
-          entities: [
-            {
-              apiVersion: 'backstage.io/v1alpha1',
-              kind: 'Component',
-              metadata: {
-                name: 'my-component',
-                namespace: 'default',
-                title: 'My Component',
-              },
-              spec: {
-                type: 'service',
-                owner: 'me',
-              },
-            },
+  const config = (repoUrl: string) => ({
+    gitopsPromotion: {
+      repositories: [{ id: 'demo', provider: 'git', url: repoUrl }],
+      layouts: [
+        {
+          id: 'helm',
+          files: [
+            { path: 'envs/{env}/{service}/values.yaml', keys: ['image.tag'] },
           ],
-        }),
+        },
       ],
-    });
-
-    const createRes = await request(server)
-      .post('/api/gitops-promotion/todos')
-      .send({ title: 'My Todo', entityRef: 'component:default/my-component' });
-
-    expect(createRes.status).toBe(201);
-    expect(createRes.body).toEqual({
-      id: expect.any(String),
-      title: '[My Component] My Todo',
-      createdBy: mockCredentials.user().principal.userEntityRef,
-      createdAt: expect.any(String),
-    });
+      defaultLayout: 'helm',
+      environments: [{ name: 'dev', repository: 'demo' }],
+      development: {
+        seedRepository: {
+          repository: 'demo',
+          from: path.join(examples, 'gitops-repo'),
+          history: path.join(examples, 'gitops-repo-history.yaml'),
+        },
+      },
+    },
   });
 
-  it('should forward errors from the TodoListService', async () => {
-    const { server } = await startTestBackend({
+  it('creates the demo repository on first start in development', async () => {
+    const repo = path.join(dir, 'gitops-repo.git');
+    const backend = await startTestBackend({
       features: [
         gitopsPromotionPlugin,
-        createServiceFactory({
-          service: todoListServiceRef,
-          deps: {},
-          factory: () => ({
-            createTodo: jest.fn().mockRejectedValue(new ConflictError()),
-            listTodos: jest.fn().mockRejectedValue(new AuthenticationError()),
-            getTodo: jest.fn().mockRejectedValue(new NotAllowedError()),
-          }),
-        })
+        mockServices.rootConfig.factory({ data: config(repo) }),
       ],
     });
+    await expect(fs.stat(path.join(repo, 'HEAD'))).resolves.toBeTruthy();
+    await backend.stop();
+  });
 
-    const createRes = await request(server)
-      .post('/api/gitops-promotion/todos')
-      .send({ title: 'My Todo', entityRef: 'component:default/my-component' });
-    expect(createRes.status).toBe(409);
-    expect(createRes.body).toMatchObject({
-      error: { name: 'ConflictError' },
-    });
-
-    const listRes = await request(server).get('/api/gitops-promotion/todos');
-    expect(listRes.status).toBe(401);
-    expect(listRes.body).toMatchObject({
-      error: { name: 'AuthenticationError' },
-    });
-
-    const getRes = await request(server).get('/api/gitops-promotion/todos/123');
-    expect(getRes.status).toBe(403);
-    expect(getRes.body).toMatchObject({
-      error: { name: 'NotAllowedError' },
-    });
+  it('fails to start on invalid configuration, naming the key', async () => {
+    const bad = config(path.join(dir, 'x.git'));
+    bad.gitopsPromotion.environments[0].repository = 'missing';
+    await expect(
+      startTestBackend({
+        features: [
+          gitopsPromotionPlugin,
+          mockServices.rootConfig.factory({ data: bad }),
+        ],
+      }),
+    ).rejects.toThrow(
+      "gitopsPromotion.environments[0].repository: unknown repository 'missing'",
+    );
   });
 });

@@ -2,11 +2,12 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
-import { createRouter } from './router';
-import { todoListServiceRef } from './services/TodoListService';
+import { gitopsPromotionPermissions } from '@internal/backstage-plugin-gitops-promotion-common';
+import { readPluginConfig } from './config/readPluginConfig';
+import { seedConfiguredDemoRepository } from './demo/seedConfiguredDemoRepository';
 
 /**
- * gitopsPromotionPlugin backend plugin
+ * The GitOps Promotion backend plugin.
  *
  * @public
  */
@@ -15,17 +16,22 @@ export const gitopsPromotionPlugin = createBackendPlugin({
   register(env) {
     env.registerInit({
       deps: {
-        httpAuth: coreServices.httpAuth,
-        httpRouter: coreServices.httpRouter,
-        todoList: todoListServiceRef,
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        permissionsRegistry: coreServices.permissionsRegistry,
       },
-      async init({ httpAuth, httpRouter, todoList }) {
-        httpRouter.use(
-          await createRouter({
-            httpAuth,
-            todoList,
-          }),
-        );
+      async init({ config, logger, permissionsRegistry }) {
+        const pluginConfig = readPluginConfig(config);
+        if (!pluginConfig) {
+          logger.warn(
+            'No gitopsPromotion configuration; the plugin serves no services',
+          );
+          return;
+        }
+        permissionsRegistry.addPermissions(gitopsPromotionPermissions);
+        if (process.env.NODE_ENV !== 'production') {
+          await seedConfiguredDemoRepository(pluginConfig, logger);
+        }
       },
     });
   },

@@ -1,19 +1,10 @@
-/***/
 /**
- * Common functionalities for the gitops-promotion plugin.
+ * Shared by the GitOps Promotion frontend and backend: annotation keys,
+ * permissions and byte-exact YAML editing.
  *
  * @packageDocumentation
  */
 
-/**
- * In this package you might for example declare types that are common
- * between the frontend and backend plugin packages.
- */
-export type CommonType = {
-  field: string;
-};
-
-/**
- * Or you might declare some common constants.
- */
-export const COMMON_CONSTANT = 1;
+export * from './annotations';
+export * from './permissions';
+export * from './yaml';

@@ -1,7 +1,7 @@
 import { gitopsPromotionPlugin } from './plugin';
 
 describe('gitops-promotion', () => {
-  it('should export plugin', () => {
-    expect(gitopsPromotionPlugin).toBeDefined();
+  it('is the gitops-promotion plugin, matching the backend plugin id', () => {
+    expect(gitopsPromotionPlugin.pluginId).toBe('gitops-promotion');
   });
 });

@@ -1,0 +1,136 @@
+import { ConfigReader } from '@backstage/config';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { readPluginConfig } from './readPluginConfig';
+
+const appConfig = parseYaml(
+  fs.readFileSync(
+    path.resolve(__dirname, '../../../../app-config.yaml'),
+    'utf8',
+  ),
+);
+
+const valid = () => JSON.parse(JSON.stringify(appConfig.gitopsPromotion));
+
+describe('readPluginConfig', () => {
+  it('reads the embedded default from app-config.yaml', () => {
+    const config = readPluginConfig(new ConfigReader(appConfig))!;
+    expect(
+      config.environments.map(e => [e.name, e.promotesFrom, e.branch]),
+    ).toEqual([
+      ['dev', [], 'main'],
+      ['staging', ['dev'], 'main'],
+      ['prod-eu', ['staging'], 'main'],
+      ['prod-us', ['staging'], 'main'],
+    ]);
+    expect(config.layouts.map(l => l.id)).toEqual([
+      'helm-env-dir',
+      'helm-values-per-env',
+      'kustomize-overlay',
+      'umbrella-chart',
+    ]);
+    expect(config.development?.seedRepository?.repository).toBe('acme-gitops');
+  });
+
+  it('returns undefined when the section is absent', () => {
+    expect(readPluginConfig(new ConfigReader({}))).toBeUndefined();
+  });
+
+  it.each<[string, (c: any) => void, string]>([
+    [
+      'unknown provider',
+      c => (c.repositories[0].provider = 'svn'),
+      "gitopsPromotion.repositories[0].provider: must be 'github' or 'git', got 'svn'",
+    ],
+    [
+      'github url that is not a repository',
+      c =>
+        Object.assign(c.repositories[0], {
+          provider: 'github',
+          url: 'https://github.com/acme',
+        }),
+      'gitopsPromotion.repositories[0].url: a github repository must be',
+    ],
+    [
+      'duplicate repository id',
+      c => c.repositories.push({ ...c.repositories[0] }),
+      "gitopsPromotion.repositories: duplicate id 'acme-gitops'",
+    ],
+    [
+      'environment name with capitals',
+      c => (c.environments[0].name = 'Dev'),
+      "gitopsPromotion.environments[0].name: 'Dev' must be lowercase letters, digits and dashes",
+    ],
+    [
+      'unknown repository',
+      c => (c.environments[1].repository = 'other'),
+      "gitopsPromotion.environments[1].repository: unknown repository 'other'; configured: acme-gitops",
+    ],
+    [
+      'unknown upstream',
+      c => (c.environments[2].promotesFrom = ['stagin']),
+      "gitopsPromotion.environments[2].promotesFrom[0]: unknown environment 'stagin'",
+    ],
+    [
+      'cycle',
+      c => (c.environments[0].promotesFrom = ['prod-eu']),
+      'promotesFrom forms a cycle',
+    ],
+    [
+      'unknown default layout',
+      c => (c.defaultLayout = 'nope'),
+      "gitopsPromotion.defaultLayout: unknown layout 'nope'",
+    ],
+    [
+      'path escaping the repository',
+      c => (c.layouts[0].files[0].path = '../{service}/values.yaml'),
+      "gitopsPromotion.layouts[0].files[0].path: '../{service}/values.yaml' must be a relative path",
+    ],
+    [
+      'absolute path',
+      c => (c.layouts[0].files[0].path = '/etc/{service}.yaml'),
+      'gitopsPromotion.layouts[0].files[0].path',
+    ],
+    [
+      'unknown placeholder',
+      c => (c.layouts[1].files[0].path = 'charts/{app}/values-{env}.yaml'),
+      'gitopsPromotion.layouts[1].files[0].path: unknown placeholder {app}',
+    ],
+    [
+      'key that does not parse',
+      c => (c.layouts[0].files[0].keys = ['image..tag']),
+      'gitopsPromotion.layouts[0].files[0].keys[0]',
+    ],
+    [
+      'no key',
+      c => (c.layouts[0].files[0].keys = []),
+      'gitopsPromotion.layouts[0].files[0].keys: names no key',
+    ],
+    [
+      'a value shared by every service',
+      c =>
+        (c.layouts[2].files[0].keys = ['images[name=ghcr.io/acme/app].newTag']),
+      'gitopsPromotion.layouts[2].files[0]: neither the path nor every key contains {service}',
+    ],
+    [
+      'seed into an unknown repository',
+      c => (c.development.seedRepository.repository = 'nope'),
+      "gitopsPromotion.development.seedRepository.repository: unknown repository 'nope'",
+    ],
+  ])('refuses %s, naming the key', (_name, mutate, message) => {
+    const section = valid();
+    mutate(section);
+    expect(() =>
+      readPluginConfig(new ConfigReader({ gitopsPromotion: section })),
+    ).toThrow(message);
+  });
+
+  it('names the key of a missing required field', () => {
+    const section = valid();
+    delete section.environments[3].repository;
+    expect(() =>
+      readPluginConfig(new ConfigReader({ gitopsPromotion: section })),
+    ).toThrow('gitopsPromotion.environments[3].repository');
+  });
+});

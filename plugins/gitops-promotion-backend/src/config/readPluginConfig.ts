@@ -1,0 +1,290 @@
+import { Config } from '@backstage/config';
+import { parseKeyPath } from '@internal/backstage-plugin-gitops-promotion-common';
+import {
+  EnvironmentConfig,
+  GitopsPromotionConfig,
+  LayoutConfig,
+  RepositoryConfig,
+  SeedRepositoryConfig,
+} from './types';
+
+const ROOT = 'gitopsPromotion';
+const NAME_PATTERN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const PLACEHOLDER_PATTERN = /\{([^}]*)\}/g;
+const KNOWN_PLACEHOLDERS = new Set(['service', 'env']);
+
+/** Thrown at startup; the message names the configuration key and what is wrong with it. */
+export class GitopsPromotionConfigError extends Error {
+  constructor(key: string, problem: string) {
+    super(`Invalid configuration at ${key}: ${problem}`);
+    this.name = 'GitopsPromotionConfigError';
+  }
+}
+
+/**
+ * Reads and validates the `gitopsPromotion` section once at startup.
+ * Returns undefined when the section is absent (the plugin then serves no services).
+ */
+export function readPluginConfig(
+  rootConfig: Config,
+): GitopsPromotionConfig | undefined {
+  const config = rootConfig.getOptionalConfig(ROOT);
+  if (!config) {
+    return undefined;
+  }
+  const repositories = config
+    .getConfigArray('repositories')
+    .map((c, i) => readRepository(c, `${ROOT}.repositories[${i}]`));
+  assertUnique(
+    repositories.map(r => r.id),
+    `${ROOT}.repositories`,
+    'id',
+  );
+
+  const layouts = config
+    .getConfigArray('layouts')
+    .map((c, i) => readLayout(c, `${ROOT}.layouts[${i}]`));
+  assertUnique(
+    layouts.map(l => l.id),
+    `${ROOT}.layouts`,
+    'id',
+  );
+
+  const defaultLayout = config.getString('defaultLayout');
+  assertOneOf(
+    defaultLayout,
+    layouts.map(l => l.id),
+    `${ROOT}.defaultLayout`,
+    'layout',
+  );
+
+  const environments = config
+    .getConfigArray('environments')
+    .map((c, i) =>
+      readEnvironment(c, `${ROOT}.environments[${i}]`, repositories),
+    );
+  assertUnique(
+    environments.map(e => e.name),
+    `${ROOT}.environments`,
+    'name',
+  );
+  assertPipeline(environments);
+
+  const seed = config.getOptionalConfig('development.seedRepository');
+  const seedRepository = seed && readSeed(seed, repositories);
+
+  return {
+    repositories,
+    layouts,
+    defaultLayout,
+    environments,
+    development: seedRepository ? { seedRepository } : undefined,
+  };
+}
+
+function readRepository(c: Config, key: string): RepositoryConfig {
+  const id = readName(c, 'id', key);
+  const provider = c.getString('provider');
+  if (provider !== 'github' && provider !== 'git') {
+    throw new GitopsPromotionConfigError(
+      `${key}.provider`,
+      `must be 'github' or 'git', got '${provider}'`,
+    );
+  }
+  const url = c.getString('url');
+  if (
+    provider === 'github' &&
+    !/^https:\/\/[^/]+\/[^/]+\/[^/]+?(\.git)?$/.test(url)
+  ) {
+    throw new GitopsPromotionConfigError(
+      `${key}.url`,
+      `a github repository must be https://<host>/<owner>/<repo>, got '${url}'`,
+    );
+  }
+  return {
+    id,
+    provider,
+    url,
+    defaultBranch: c.getOptionalString('defaultBranch') ?? 'main',
+  };
+}
+
+function readLayout(c: Config, key: string): LayoutConfig {
+  const id = readName(c, 'id', key);
+  const files = c.getConfigArray('files').map((f, i) => {
+    const fileKey = `${key}.files[${i}]`;
+    const path = f.getString('path');
+    assertPathTemplate(path, `${fileKey}.path`);
+    const keys = f.getStringArray('keys');
+    if (keys.length === 0) {
+      throw new GitopsPromotionConfigError(`${fileKey}.keys`, 'names no key');
+    }
+    keys.forEach((k, j) => assertKeyTemplate(k, `${fileKey}.keys[${j}]`));
+    if (
+      !path.includes('{service}') &&
+      !keys.every(k => k.includes('{service}'))
+    ) {
+      throw new GitopsPromotionConfigError(
+        fileKey,
+        'neither the path nor every key contains {service}, so all services would share one value',
+      );
+    }
+    return { path, keys };
+  });
+  if (files.length === 0) {
+    throw new GitopsPromotionConfigError(`${key}.files`, 'names no file');
+  }
+  return { id, title: c.getOptionalString('title') ?? id, files };
+}
+
+function readEnvironment(
+  c: Config,
+  key: string,
+  repositories: RepositoryConfig[],
+): EnvironmentConfig {
+  const name = readName(c, 'name', key);
+  const repositoryId = c.getString('repository');
+  assertOneOf(
+    repositoryId,
+    repositories.map(r => r.id),
+    `${key}.repository`,
+    'repository',
+  );
+  const repository = repositories.find(r => r.id === repositoryId)!;
+  return {
+    name,
+    title: c.getOptionalString('title') ?? name,
+    promotesFrom: c.getOptionalStringArray('promotesFrom') ?? [],
+    repository: repositoryId,
+    branch: c.getOptionalString('branch') ?? repository.defaultBranch,
+  };
+}
+
+function readSeed(
+  c: Config,
+  repositories: RepositoryConfig[],
+): SeedRepositoryConfig {
+  const key = `${ROOT}.development.seedRepository`;
+  const repository = c.getString('repository');
+  assertOneOf(
+    repository,
+    repositories.map(r => r.id),
+    `${key}.repository`,
+    'repository',
+  );
+  if (repositories.find(r => r.id === repository)!.provider !== 'git') {
+    throw new GitopsPromotionConfigError(
+      `${key}.repository`,
+      `'${repository}' must use the git provider with a local path`,
+    );
+  }
+  return {
+    repository,
+    from: c.getString('from'),
+    history: c.getString('history'),
+  };
+}
+
+function readName(c: Config, field: string, key: string): string {
+  const value = c.getString(field);
+  if (!NAME_PATTERN.test(value)) {
+    throw new GitopsPromotionConfigError(
+      `${key}.${field}`,
+      `'${value}' must be lowercase letters, digits and dashes`,
+    );
+  }
+  return value;
+}
+
+function assertUnique(values: string[], key: string, field: string) {
+  const seen = new Set<string>();
+  for (const value of values) {
+    if (seen.has(value)) {
+      throw new GitopsPromotionConfigError(
+        key,
+        `duplicate ${field} '${value}'`,
+      );
+    }
+    seen.add(value);
+  }
+}
+
+function assertOneOf(
+  value: string,
+  known: string[],
+  key: string,
+  what: string,
+) {
+  if (!known.includes(value)) {
+    throw new GitopsPromotionConfigError(
+      key,
+      `unknown ${what} '${value}'; configured: ${known.join(', ') || 'none'}`,
+    );
+  }
+}
+
+function assertPlaceholders(template: string, key: string) {
+  for (const [, name] of template.matchAll(PLACEHOLDER_PATTERN)) {
+    if (!KNOWN_PLACEHOLDERS.has(name)) {
+      throw new GitopsPromotionConfigError(
+        key,
+        `unknown placeholder {${name}} in '${template}'; use {service} or {env}`,
+      );
+    }
+  }
+}
+
+function assertPathTemplate(path: string, key: string) {
+  assertPlaceholders(path, key);
+  const segments = path.split('/');
+  if (
+    path.startsWith('/') ||
+    path.includes('\\') ||
+    segments.some(s => s === '' || s === '.' || s === '..')
+  ) {
+    throw new GitopsPromotionConfigError(
+      key,
+      `'${path}' must be a relative path inside the repository without empty, '.' or '..' segments`,
+    );
+  }
+}
+
+function assertKeyTemplate(template: string, key: string) {
+  assertPlaceholders(template, key);
+  try {
+    parseKeyPath(template.replace(PLACEHOLDER_PATTERN, 'x'));
+  } catch (error) {
+    throw new GitopsPromotionConfigError(key, (error as Error).message);
+  }
+}
+
+function assertPipeline(environments: EnvironmentConfig[]) {
+  const names = environments.map(e => e.name);
+  environments.forEach((env, i) =>
+    env.promotesFrom.forEach((upstream, j) =>
+      assertOneOf(
+        upstream,
+        names.filter(n => n !== env.name),
+        `${ROOT}.environments[${i}].promotesFrom[${j}]`,
+        'environment',
+      ),
+    ),
+  );
+  const byName = new Map(environments.map(e => [e.name, e]));
+  const visiting = new Set<string>();
+  const done = new Set<string>();
+  const visit = (name: string, path: string[]) => {
+    if (done.has(name)) return;
+    if (visiting.has(name)) {
+      throw new GitopsPromotionConfigError(
+        `${ROOT}.environments`,
+        `promotesFrom forms a cycle: ${[...path, name].join(' <- ')}`,
+      );
+    }
+    visiting.add(name);
+    byName.get(name)!.promotesFrom.forEach(u => visit(u, [...path, name]));
+    visiting.delete(name);
+    done.add(name);
+  };
+  names.forEach(n => visit(n, []));
+}

@@ -1,0 +1,43 @@
+/** A GitOps repository the plugin reads and writes. */
+export interface RepositoryConfig {
+  id: string;
+  provider: 'github' | 'git';
+  url: string;
+  defaultBranch: string;
+}
+
+/** One file of a layout and the keys of the version value(s) in it. */
+export interface LayoutFileConfig {
+  /** Path template with `{service}` and `{env}` placeholders. */
+  path: string;
+  /** Key templates, e.g. `image.tag` or `images[name=ghcr.io/acme/{service}].newTag`. */
+  keys: string[];
+}
+
+export interface LayoutConfig {
+  id: string;
+  title: string;
+  files: LayoutFileConfig[];
+}
+
+export interface EnvironmentConfig {
+  name: string;
+  title: string;
+  promotesFrom: string[];
+  repository: string;
+  branch: string;
+}
+
+export interface SeedRepositoryConfig {
+  repository: string;
+  from: string;
+  history: string;
+}
+
+export interface GitopsPromotionConfig {
+  repositories: RepositoryConfig[];
+  layouts: LayoutConfig[];
+  defaultLayout: string;
+  environments: EnvironmentConfig[];
+  development?: { seedRepository?: SeedRepositoryConfig };
+}
