@@ -1,6 +1,14 @@
 export interface Config {
   /** GitOps Promotion: where each service's version lives per environment. */
   gitopsPromotion?: {
+    /**
+     * The identity recorded as committer of promotion commits (a service account); the Backstage
+     * user who asked is the author and is named in a `Promoted-by` trailer. GitHub Apps and tokens
+     * may record their own identity instead. Defaults to `GitOps Promotion`.
+     */
+    committer?: { name: string; email: string };
+    /** Where the git provider keeps its caches of remote repositories. Defaults to the OS temp dir. */
+    workingDirectory?: string;
     /** GitOps repositories the plugin may read and write. Writes never go anywhere else. */
     repositories: Array<{
       /** Referenced by environments. Lowercase letters, digits and dashes. */
@@ -61,7 +69,76 @@ export interface Config {
       repository: string;
       /** Branch of this environment; defaults to the repository's default branch. */
       branch?: string;
+      /**
+       * The Argo CD application of each service in this environment. Without it the
+       * environment shows no sync or health status.
+       */
+      argocd?: {
+        /** Name of one of `gitopsPromotion.argocd.instances`. */
+        instance: string;
+        /**
+         * Application name template with `{service}` and `{env}`. Defaults to
+         * `{service}-{env}`. Ignored when `selector` is set.
+         */
+        application?: string;
+        /**
+         * Label selector template finding the application instead of its name, e.g.
+         * `acme.io/service={service},acme.io/env={env}`. Must match one application.
+         */
+        selector?: string;
+        /** Only applications of this Argo CD project count. */
+        project?: string;
+        /** Namespace of the Application resources (Argo CD "apps in any namespace"). */
+        appNamespace?: string;
+      };
     }>;
+
+    /**
+     * Argo CD instances reporting sync status, health and live images per environment.
+     * Read with one application list call per instance, cached briefly.
+     */
+    argocd?: {
+      instances: Array<{
+        /**
+         * Referenced by `environments[].argocd.instance` and by the
+         * `gitops-promotion/argocd-instance` annotation. Lowercase letters, digits and dashes.
+         */
+        name: string;
+        /** Base URL of the Argo CD API server, e.g. `https://argocd.example.com`. */
+        url: string;
+        /**
+         * An Argo CD API token (account with `apiKey` capability). Either this or
+         * `username` and `password`.
+         * @visibility secret
+         */
+        token?: string;
+        /** Local Argo CD user exchanged for a session token at `POST /api/v1/session`. */
+        username?: string;
+        /** @visibility secret */
+        password?: string;
+        /** TLS settings of this instance only; they never change process-wide settings. */
+        tls?: {
+          /** PEM certificate(s) of the CA that signed the server certificate. */
+          caCert?: string;
+          /** Accept any server certificate. Never use it in production. */
+          insecureSkipVerify?: boolean;
+        };
+        /** How long an application list is reused. Defaults to 10 seconds. */
+        cacheTtlSeconds?: number;
+        /** Timeout of one request to this instance. Defaults to 10000 ms. */
+        timeoutMs?: number;
+      }>;
+      /** Tracking a promotion until Argo CD runs it. */
+      tracking?: {
+        /**
+         * How long an application must stay Synced and Healthy at the promoted commit before
+         * the rollout counts as deployed. Defaults to 10 seconds.
+         */
+        settleSeconds?: number;
+        /** When a rollout that has not been deployed counts as failed. Defaults to 900 seconds. */
+        timeoutSeconds?: number;
+      };
+    };
 
     /**
      * Development only: creates the demo GitOps repository on first start. Ignored when

@@ -70,4 +70,7 @@ backend.add(import('@backstage/plugin-signals-backend'));
 backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
 backend.add(import('@internal/backstage-plugin-gitops-promotion-backend'));
+// GitOps Promotion: development-only Argo CD stand-in (needs `argocdDevServer` in app-config)
+backend.add(import('./modules/argocdDevServer'));
+
 backend.start();

@@ -3,6 +3,7 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { gitopsPromotionPermissions } from '@internal/backstage-plugin-gitops-promotion-common';
+import { ArgoCdClient } from './argocd';
 import { readPluginConfig } from './config/readPluginConfig';
 import { seedConfiguredDemoRepository } from './demo/seedConfiguredDemoRepository';
 
@@ -19,8 +20,9 @@ export const gitopsPromotionPlugin = createBackendPlugin({
         config: coreServices.rootConfig,
         logger: coreServices.logger,
         permissionsRegistry: coreServices.permissionsRegistry,
+        lifecycle: coreServices.lifecycle,
       },
-      async init({ config, logger, permissionsRegistry }) {
+      async init({ config, logger, permissionsRegistry, lifecycle }) {
         const pluginConfig = readPluginConfig(config);
         if (!pluginConfig) {
           logger.warn(
@@ -28,6 +30,8 @@ export const gitopsPromotionPlugin = createBackendPlugin({
           );
           return;
         }
+        const argocd = ArgoCdClient.fromConfig(config, { logger });
+        lifecycle.addShutdownHook(() => argocd?.close());
         permissionsRegistry.addPermissions(gitopsPromotionPermissions);
         if (process.env.NODE_ENV !== 'production') {
           await seedConfiguredDemoRepository(pluginConfig, logger);

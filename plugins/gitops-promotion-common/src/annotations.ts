@@ -41,3 +41,35 @@ export function getGitopsServiceName(entity: Entity): string | undefined {
     ]?.trim() || undefined
   );
 }
+
+/**
+ * Overrides the Argo CD application name of this service: a template that may
+ * use `{env}` (and `{service}`), e.g. `shop-{env}`. Replaces the environment's
+ * `argocd.application` template and selector.
+ *
+ * @public
+ */
+export const GITOPS_PROMOTION_ARGOCD_APP_ANNOTATION =
+  'gitops-promotion/argocd-app';
+
+/**
+ * Finds this service's Argo CD application by label selector instead, a
+ * template that may use `{env}` and `{service}`, e.g.
+ * `app.kubernetes.io/name=shop,acme.io/env={env}`. Ignored when
+ * `gitops-promotion/argocd-app` is set.
+ *
+ * @public
+ */
+export const GITOPS_PROMOTION_ARGOCD_SELECTOR_ANNOTATION =
+  'gitops-promotion/argocd-selector';
+
+/**
+ * Picks another of the Argo CD instances configured under
+ * `gitopsPromotion.argocd.instances` for this service, by name. Anything that
+ * is not a configured instance name (a URL in particular) is refused: catalog
+ * authors never choose where the backend sends requests.
+ *
+ * @public
+ */
+export const GITOPS_PROMOTION_ARGOCD_INSTANCE_ANNOTATION =
+  'gitops-promotion/argocd-instance';

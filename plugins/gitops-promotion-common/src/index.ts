@@ -1,6 +1,6 @@
 /**
  * Shared by the GitOps Promotion frontend and backend: annotation keys,
- * permissions and byte-exact YAML editing.
+ * permissions, byte-exact YAML editing and Kubernetes label selectors.
  *
  * @packageDocumentation
  */
@@ -8,3 +8,4 @@
 export * from './annotations';
 export * from './permissions';
 export * from './yaml';
+export * from './argocd/labelSelector';

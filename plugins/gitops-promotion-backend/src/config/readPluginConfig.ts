@@ -74,6 +74,13 @@ export function readPluginConfig(
   const seedRepository = seed && readSeed(seed, repositories);
 
   return {
+    committer: {
+      name: config.getOptionalString('committer.name') ?? 'GitOps Promotion',
+      email:
+        config.getOptionalString('committer.email') ??
+        'gitops-promotion@backstage.invalid',
+    },
+    workingDirectory: config.getOptionalString('workingDirectory'),
     repositories,
     layouts,
     defaultLayout,

@@ -35,6 +35,10 @@ export interface SeedRepositoryConfig {
 }
 
 export interface GitopsPromotionConfig {
+  /** Who commits: a service account; the requester is the author. */
+  committer: { name: string; email: string };
+  /** Where git caches of remote repositories live. */
+  workingDirectory?: string;
   repositories: RepositoryConfig[];
   layouts: LayoutConfig[];
   defaultLayout: string;

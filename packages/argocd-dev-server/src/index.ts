@@ -1,0 +1,19 @@
+/**
+ * A development stand-in for Argo CD's REST API that reconciles applications
+ * from a local GitOps repository.
+ *
+ * @packageDocumentation
+ */
+
+export { createArgoCdDevServer } from './createArgoCdDevServer';
+export type {
+  ArgoCdDevServer,
+  RunningArgoCdDevServer,
+} from './createArgoCdDevServer';
+export type { RecordedRequest } from './api/createRouter';
+export type {
+  ArgoCdDevServerOptions,
+  DevServerLayout,
+  DevServerLayoutFile,
+  DevServerLogger,
+} from './options';

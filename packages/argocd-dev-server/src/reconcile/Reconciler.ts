@@ -1,0 +1,284 @@
+import {
+  discoverApplications,
+  DiscoveredApplication,
+} from '../discovery/discoverApplications';
+import { GitRepositoryReader } from '../git/GitRepositoryReader';
+import { ResolvedDevServerOptions } from '../options';
+import {
+  FileContents,
+  fingerprintApplication,
+  imagesOfApplication,
+} from './applicationState';
+import { buildInitialHistory } from './buildInitialHistory';
+import { completeDueRollout, viewApplication } from './rolloutTimeline';
+import { ApplicationRuntime, ApplicationView } from './types';
+
+const DEFAULT_DEGRADED_MESSAGE =
+  'Deployment has 0 of 2 ready replicas: back-off restarting failed container';
+
+/**
+ * Plays Argo CD's application controller against the local repository: on
+ * every poll (or `refresh`) it compares the branch head with what it last
+ * saw, discovers applications, starts a rollout for each application whose
+ * files changed and moves the others to the new revision. Rollouts complete
+ * by the clock (see rolloutTimeline). Polls never overlap.
+ */
+export class Reconciler {
+  private readonly applications = new Map<string, ApplicationRuntime>();
+  private readonly degradedAtStart: Set<string>;
+  private head?: string;
+  private queue: Promise<void> = Promise.resolve();
+  private queued?: Promise<void>;
+  private resourceVersion = 1;
+  private waitingReported = false;
+
+  constructor(
+    private readonly options: ResolvedDevServerOptions,
+    private readonly repository = new GitRepositoryReader(
+      options.repositoryPath,
+    ),
+  ) {
+    this.degradedAtStart = new Set(options.degraded);
+  }
+
+  /** Whether the repository has been read at least once. */
+  get hasObservedRepository(): boolean {
+    return this.head !== undefined;
+  }
+
+  /** The list's `metadata.resourceVersion`. */
+  get listResourceVersion(): string {
+    return String(this.resourceVersion);
+  }
+
+  /**
+   * Polls the repository after any poll already running. Callers arriving
+   * while a poll waits to start share it, so slow polls never pile up.
+   */
+  reconcile(): Promise<void> {
+    if (!this.queued) {
+      this.queued = this.queue
+        .then(() => {
+          this.queued = undefined;
+          return this.poll();
+        })
+        .catch(error =>
+          this.options.logger.warn(
+            `Argo CD dev server could not reconcile: ${error}`,
+          ),
+        );
+      this.queue = this.queued;
+    }
+    return this.queued;
+  }
+
+  /** Every application with its state at `now`, sorted by name. */
+  list(
+    now = Date.now(),
+  ): Array<{ runtime: ApplicationRuntime; view: ApplicationView }> {
+    return [...this.applications.values()]
+      .sort((a, b) => a.app.name.localeCompare(b.app.name))
+      .map(runtime => ({ runtime, view: this.view(runtime, now) }));
+  }
+
+  /** One application with its state at `now`. */
+  get(
+    name: string,
+    now = Date.now(),
+  ): { runtime: ApplicationRuntime; view: ApplicationView } | undefined {
+    const runtime = this.applications.get(name);
+    return runtime && { runtime, view: this.view(runtime, now) };
+  }
+
+  /** Makes an application report Degraded health until {@link recover}. */
+  degrade(name: string, message?: string): boolean {
+    const runtime = this.applications.get(name);
+    if (!runtime) return false;
+    runtime.degradedMessage = message || DEFAULT_DEGRADED_MESSAGE;
+    runtime.healthChangedAt = new Date().toISOString();
+    runtime.resourceVersion = ++this.resourceVersion;
+    return true;
+  }
+
+  /** Makes a degraded application Healthy again. */
+  recover(name: string): boolean {
+    const runtime = this.applications.get(name);
+    if (!runtime) return false;
+    if (runtime.degradedMessage !== undefined) {
+      runtime.degradedMessage = undefined;
+      runtime.healthChangedAt = new Date().toISOString();
+      runtime.resourceVersion = ++this.resourceVersion;
+    }
+    return true;
+  }
+
+  private view(runtime: ApplicationRuntime, now: number): ApplicationView {
+    if (completeDueRollout(runtime, now, this.options.syncDelayMs)) {
+      runtime.resourceVersion = ++this.resourceVersion;
+    }
+    return viewApplication(runtime, now, this.options.syncDelayMs);
+  }
+
+  private async poll(): Promise<void> {
+    const now = Date.now();
+    const { repositoryPath, branch, logger } = this.options;
+    const head =
+      (await this.repository.exists()) &&
+      (await this.repository.resolveBranch(branch));
+    if (!head) {
+      if (!this.waitingReported) {
+        logger.info(
+          `Argo CD dev server is waiting for branch ${branch} in ${repositoryPath}`,
+        );
+        this.waitingReported = true;
+      }
+      return;
+    }
+    if (head !== this.head) {
+      await this.observe(head, now);
+      this.head = head;
+    }
+    const reconciledAt = new Date(now).toISOString();
+    for (const runtime of this.applications.values()) {
+      runtime.reconciledAt = reconciledAt;
+      this.view(runtime, now);
+    }
+  }
+
+  private async observe(head: string, now: number): Promise<void> {
+    const tree = await this.repository.listTree(head);
+    const readFiles = async (paths: string[]): Promise<FileContents> => {
+      const blobs = await this.repository.readObjects(
+        paths.map(p => tree.get(p)!).filter(Boolean),
+      );
+      const contents: FileContents = new Map();
+      for (const path of paths) {
+        const text = blobs.get(tree.get(path) ?? '');
+        if (text !== undefined) contents.set(path, text);
+      }
+      return contents;
+    };
+    const discovered = await discoverApplications(
+      tree,
+      readFiles,
+      this.options,
+    );
+    const contents = await readFiles(
+      discovered.flatMap(app => app.files.map(f => f.path)),
+    );
+    this.repository.retainContents(new Set(tree.values()));
+
+    const firstObservation = this.head === undefined;
+    const history = firstObservation
+      ? await buildInitialHistory(this.repository, head, discovered, now)
+      : undefined;
+    const seen = new Set<string>();
+    for (const app of discovered) {
+      seen.add(app.name);
+      const fingerprint = fingerprintApplication(app, tree, contents);
+      const images = () =>
+        imagesOfApplication(
+          app,
+          contents,
+          this.options.imageRepositoryTemplate,
+        );
+      const existing = this.applications.get(app.name);
+      if (!existing) {
+        this.applications.set(
+          app.name,
+          firstObservation
+            ? this.createSynced(app, head, fingerprint, images(), history!, now)
+            : this.createRollingOut(app, head, fingerprint, images(), now),
+        );
+        continue;
+      }
+      existing.app = app;
+      const target =
+        existing.rollout?.fingerprint ?? existing.syncedFingerprint;
+      if (target !== fingerprint) {
+        existing.rollout = {
+          revision: head,
+          fingerprint,
+          images: images(),
+          detectedAt: now,
+        };
+      } else if (existing.rollout) {
+        // Argo CD syncs the branch head, so the rollout now targets it.
+        existing.rollout.revision = head;
+      } else {
+        existing.syncedRevision = head;
+      }
+      existing.resourceVersion = ++this.resourceVersion;
+    }
+    for (const name of [...this.applications.keys()]) {
+      if (!seen.has(name)) this.applications.delete(name);
+    }
+    this.options.logger.info(
+      `Argo CD dev server reconciled ${
+        discovered.length
+      } applications at ${head.slice(0, 7)}`,
+    );
+  }
+
+  private createSynced(
+    app: DiscoveredApplication,
+    head: string,
+    fingerprint: string,
+    images: string[],
+    history: Map<string, ApplicationRuntime['history']>,
+    now: number,
+  ): ApplicationRuntime {
+    const entries = history.get(app.name) ?? [];
+    const last = entries[entries.length - 1];
+    const createdAt = new Date(
+      Math.min(Date.parse(entries[0]?.deployStartedAt ?? ''), now) || now,
+    ).toISOString();
+    return this.withStartState({
+      app,
+      createdAt,
+      syncedRevision: head,
+      syncedFingerprint: fingerprint,
+      liveImages: images,
+      history: entries,
+      nextHistoryId: entries.length,
+      operation: last && {
+        phase: 'Succeeded',
+        message: 'successfully synced (all tasks run)',
+        revision: last.revision,
+        startedAt: last.deployStartedAt,
+        finishedAt: last.deployedAt,
+      },
+      healthChangedAt: last?.deployedAt ?? createdAt,
+      reconciledAt: new Date(now).toISOString(),
+      resourceVersion: ++this.resourceVersion,
+    });
+  }
+
+  private createRollingOut(
+    app: DiscoveredApplication,
+    head: string,
+    fingerprint: string,
+    images: string[],
+    now: number,
+  ): ApplicationRuntime {
+    const createdAt = new Date(now).toISOString();
+    return this.withStartState({
+      app,
+      createdAt,
+      liveImages: [],
+      history: [],
+      nextHistoryId: 0,
+      rollout: { revision: head, fingerprint, images, detectedAt: now },
+      healthChangedAt: createdAt,
+      reconciledAt: createdAt,
+      resourceVersion: ++this.resourceVersion,
+    });
+  }
+
+  private withStartState(runtime: ApplicationRuntime): ApplicationRuntime {
+    if (this.degradedAtStart.delete(runtime.app.name)) {
+      runtime.degradedMessage = DEFAULT_DEGRADED_MESSAGE;
+    }
+    return runtime;
+  }
+}

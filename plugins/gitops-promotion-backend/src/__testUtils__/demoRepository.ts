@@ -1,0 +1,71 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { setYamlValue } from '@internal/backstage-plugin-gitops-promotion-common';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { seedDemoRepository } from '../demo/seedDemoRepository';
+import { runGit } from '../git/runGit';
+
+const examples = path.resolve(__dirname, '../../../../examples');
+
+const IDENTITY = {
+  GIT_AUTHOR_NAME: 'Test',
+  GIT_AUTHOR_EMAIL: 'test@example.com',
+  GIT_COMMITTER_NAME: 'Test',
+  GIT_COMMITTER_EMAIL: 'test@example.com',
+};
+
+/** A fresh copy of the demo GitOps repository (bare, 39 commits) in a temp dir. */
+export interface DemoRepository {
+  /** The temporary directory holding it; served as GIT_PROJECT_ROOT over HTTP. */
+  dir: string;
+  /** The bare repository (`<dir>/gitops-repo.git`), pushable over smart HTTP. */
+  bare: string;
+  /** The commit `main` points at. */
+  head(): Promise<string>;
+  /** A file at `main`. */
+  show(file: string): Promise<string>;
+  /** Sets YAML values in one commit pushed to `main`, as another writer would; resolves with its SHA. */
+  commit(
+    message: string,
+    edits: Array<{ file: string; key: string; value: string }>,
+  ): Promise<string>;
+  cleanup(): Promise<void>;
+}
+
+/** Seeds the demo repository the way the portal does on first start. */
+export async function createDemoRepository(): Promise<DemoRepository> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'gitops-demo-'));
+  const bare = path.join(dir, 'gitops-repo.git');
+  await seedDemoRepository({
+    from: path.join(examples, 'gitops-repo'),
+    history: path.join(examples, 'gitops-repo-history.yaml'),
+    target: bare,
+    logger: mockServices.logger.mock(),
+  });
+  await runGit(['config', 'http.receivepack', 'true'], { cwd: bare });
+  const work = path.join(dir, 'work');
+  const git = (...args: string[]) => runGit(args, { cwd: work, env: IDENTITY });
+  return {
+    dir,
+    bare,
+    head: async () =>
+      (await runGit(['rev-parse', 'main'], { cwd: bare })).trim(),
+    show: file => runGit(['show', `main:${file}`], { cwd: bare }),
+    async commit(message, edits) {
+      await fs
+        .stat(work)
+        .catch(() => runGit(['clone', '--quiet', bare, work], { cwd: dir }));
+      await git('pull', '--quiet', '--ff-only', 'origin', 'main');
+      for (const { file, key, value } of edits) {
+        const filePath = path.join(work, file);
+        const text = await fs.readFile(filePath, 'utf8');
+        await fs.writeFile(filePath, setYamlValue(text, key, value));
+      }
+      await git('commit', '--quiet', '--all', '-m', message);
+      await git('push', '--quiet', 'origin', 'main');
+      return (await git('rev-parse', 'HEAD')).trim();
+    },
+    cleanup: () => fs.rm(dir, { recursive: true, force: true }),
+  };
+}

@@ -1,0 +1,278 @@
+import { Config } from '@backstage/config';
+import { GitopsPromotionConfigError } from '../config/readPluginConfig';
+import {
+  ArgoCdConfig,
+  ArgoCdCredentials,
+  ArgoCdEnvironmentConfig,
+  ArgoCdInstanceConfig,
+} from './ArgoCdConfig';
+import { parseLabelSelector } from '@internal/backstage-plugin-gitops-promotion-common';
+import { renderTemplate, unknownPlaceholders } from './templates';
+
+const ROOT = 'gitopsPromotion';
+const NAME_PATTERN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DEFAULT_APPLICATION_TEMPLATE = '{service}-{env}';
+const DEFAULTS = {
+  cacheTtlSeconds: 10,
+  timeoutMs: 10_000,
+  settleSeconds: 10,
+  timeoutSeconds: 15 * 60,
+};
+
+/**
+ * Reads and validates the Argo CD part of the `gitopsPromotion` section once
+ * at startup: `gitopsPromotion.argocd` and every `environments[].argocd`.
+ * Returns undefined when neither is configured (no status is shown).
+ *
+ * @throws GitopsPromotionConfigError naming the key that is wrong
+ * @public
+ */
+export function readArgoCdConfig(rootConfig: Config): ArgoCdConfig | undefined {
+  const root = rootConfig.getOptionalConfig(ROOT);
+  const section = root?.getOptionalConfig('argocd');
+  const instances = (section?.getConfigArray('instances') ?? []).map((c, i) =>
+    readInstance(c, `${ROOT}.argocd.instances[${i}]`),
+  );
+  const seen = new Set<string>();
+  for (const { name } of instances) {
+    if (seen.has(name)) {
+      throw new GitopsPromotionConfigError(
+        `${ROOT}.argocd.instances`,
+        `duplicate name '${name}'`,
+      );
+    }
+    seen.add(name);
+  }
+
+  const environments: ArgoCdEnvironmentConfig[] = [];
+  (root?.getOptionalConfigArray('environments') ?? []).forEach((env, i) => {
+    const mapping = env.getOptionalConfig('argocd');
+    if (mapping) {
+      environments.push(
+        readEnvironment(
+          mapping,
+          env.getString('name'),
+          `${ROOT}.environments[${i}].argocd`,
+          instances,
+        ),
+      );
+    }
+  });
+  if (!section && environments.length === 0) {
+    return undefined;
+  }
+
+  const tracking = section?.getOptionalConfig('tracking');
+  const settleSeconds = readNumber(
+    tracking,
+    'settleSeconds',
+    `${ROOT}.argocd.tracking.settleSeconds`,
+    DEFAULTS.settleSeconds,
+    0,
+  );
+  const timeoutSeconds = readNumber(
+    tracking,
+    'timeoutSeconds',
+    `${ROOT}.argocd.tracking.timeoutSeconds`,
+    DEFAULTS.timeoutSeconds,
+    1,
+  );
+  return {
+    instances,
+    environments,
+    tracking: {
+      settleMs: settleSeconds * 1000,
+      timeoutMs: timeoutSeconds * 1000,
+    },
+  };
+}
+
+function readInstance(c: Config, key: string): ArgoCdInstanceConfig {
+  const name = c.getString('name');
+  if (!NAME_PATTERN.test(name)) {
+    throw new GitopsPromotionConfigError(
+      `${key}.name`,
+      `'${name}' must be lowercase letters, digits and dashes`,
+    );
+  }
+  const url = readUrl(c.getString('url'), `${key}.url`);
+  const tls = readTls(c.getOptionalConfig('tls'), `${key}.tls`, url);
+  return {
+    name,
+    url,
+    credentials: readCredentials(c, key),
+    ...(tls ? { tls } : {}),
+    cacheTtlMs:
+      readNumber(
+        c,
+        'cacheTtlSeconds',
+        `${key}.cacheTtlSeconds`,
+        DEFAULTS.cacheTtlSeconds,
+        0,
+      ) * 1000,
+    timeoutMs: readNumber(
+      c,
+      'timeoutMs',
+      `${key}.timeoutMs`,
+      DEFAULTS.timeoutMs,
+      1,
+    ),
+  };
+}
+
+function readUrl(value: string, key: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new GitopsPromotionConfigError(key, `'${value}' is not a URL`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new GitopsPromotionConfigError(key, 'must be an http or https URL');
+  }
+  if (url.username || url.password || url.search || url.hash) {
+    throw new GitopsPromotionConfigError(
+      key,
+      'must not contain credentials, a query or a fragment; use token or username and password',
+    );
+  }
+  return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
+}
+
+function readCredentials(c: Config, key: string): ArgoCdCredentials {
+  const token = c.getOptionalString('token');
+  const username = c.getOptionalString('username');
+  const password = c.getOptionalString('password');
+  if (token && (username || password)) {
+    throw new GitopsPromotionConfigError(
+      key,
+      'set either token or username and password, not both',
+    );
+  }
+  if (token) {
+    return { kind: 'token', token };
+  }
+  if (username && password) {
+    return { kind: 'password', username, password };
+  }
+  if (username) {
+    throw new GitopsPromotionConfigError(
+      `${key}.password`,
+      'is required with username',
+    );
+  }
+  if (password) {
+    throw new GitopsPromotionConfigError(
+      `${key}.username`,
+      'is required with password',
+    );
+  }
+  throw new GitopsPromotionConfigError(
+    key,
+    'needs a token, or a username and password',
+  );
+}
+
+function readTls(
+  c: Config | undefined,
+  key: string,
+  url: string,
+): ArgoCdInstanceConfig['tls'] {
+  if (!c) {
+    return undefined;
+  }
+  if (!url.startsWith('https:')) {
+    throw new GitopsPromotionConfigError(key, 'only applies to https URLs');
+  }
+  const caCert = c.getOptionalString('caCert');
+  const insecureSkipVerify =
+    c.getOptionalBoolean('insecureSkipVerify') ?? false;
+  if (caCert !== undefined && !caCert.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new GitopsPromotionConfigError(
+      `${key}.caCert`,
+      'must be PEM text starting with -----BEGIN CERTIFICATE-----',
+    );
+  }
+  if (caCert !== undefined && insecureSkipVerify) {
+    throw new GitopsPromotionConfigError(
+      key,
+      'set caCert or insecureSkipVerify, not both',
+    );
+  }
+  return { ...(caCert ? { caCert } : {}), insecureSkipVerify };
+}
+
+function readEnvironment(
+  c: Config,
+  environment: string,
+  key: string,
+  instances: ArgoCdInstanceConfig[],
+): ArgoCdEnvironmentConfig {
+  const instance = c.getString('instance');
+  if (!instances.some(i => i.name === instance)) {
+    throw new GitopsPromotionConfigError(
+      `${key}.instance`,
+      `unknown instance '${instance}'; configured: ${
+        instances.map(i => i.name).join(', ') || 'none'
+      }`,
+    );
+  }
+  const application =
+    c.getOptionalString('application') ?? DEFAULT_APPLICATION_TEMPLATE;
+  assertServiceTemplate(application, `${key}.application`);
+  const selector = c.getOptionalString('selector');
+  if (selector !== undefined) {
+    assertServiceTemplate(selector, `${key}.selector`);
+    try {
+      parseLabelSelector(renderTemplate(selector, { service: 'x', env: 'x' }));
+    } catch (error) {
+      throw new GitopsPromotionConfigError(
+        `${key}.selector`,
+        (error as Error).message,
+      );
+    }
+  }
+  const project = c.getOptionalString('project');
+  const appNamespace = c.getOptionalString('appNamespace');
+  return {
+    environment,
+    instance,
+    application,
+    ...(selector !== undefined ? { selector } : {}),
+    ...(project ? { project } : {}),
+    ...(appNamespace ? { appNamespace } : {}),
+  };
+}
+
+function assertServiceTemplate(template: string, key: string) {
+  const unknown = unknownPlaceholders(template);
+  if (unknown.length) {
+    throw new GitopsPromotionConfigError(
+      key,
+      `unknown placeholder {${unknown[0]}} in '${template}'; use {service} or {env}`,
+    );
+  }
+  if (!template.includes('{service}')) {
+    throw new GitopsPromotionConfigError(
+      key,
+      `'${template}' must contain {service}, otherwise every service maps to the same application`,
+    );
+  }
+}
+
+function readNumber(
+  c: Config | undefined,
+  field: string,
+  key: string,
+  fallback: number,
+  min: number,
+): number {
+  const value = c?.getOptionalNumber(field) ?? fallback;
+  if (!Number.isFinite(value) || value < min) {
+    throw new GitopsPromotionConfigError(
+      key,
+      `must be a number >= ${min}, got ${value}`,
+    );
+  }
+  return value;
+}

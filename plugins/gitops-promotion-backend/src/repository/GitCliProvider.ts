@@ -1,0 +1,323 @@
+import { NotFoundError, ServiceUnavailableError } from '@backstage/errors';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { catFileBatch } from '../git/catFileBatch';
+import { runGit } from '../git/runGit';
+import {
+  CommitAttempt,
+  FileHistoryEntry,
+  GitIdentity,
+  RepositoryProvider,
+  TryCommitRequest,
+} from './types';
+
+const FIELD = '\x1f';
+const RECORD = '\x1e';
+const ZERO_SHA = /^0+$/;
+
+export interface GitCliProviderOptions {
+  /** Remote URL or local path of the repository. */
+  url: string;
+  /** A directory this provider owns: its bare cache of the remote lives there. */
+  cacheDir: string;
+  /** Who commits: the service account; the requester is the author. */
+  committer: GitIdentity;
+}
+
+/**
+ * A GitOps repository behind any git remote (or a local path), through the git
+ * CLI. Objects are kept in a bare cache; commits are built with a throw-away
+ * index (no working tree) and pushed without force, so concurrent writers in
+ * one process never share state and a moved branch is reported, not overwritten.
+ */
+export class GitCliProvider implements RepositoryProvider {
+  private ready?: Promise<void>;
+  private pendingBlobs: Array<{
+    sha: string;
+    resolve: (text: string) => void;
+    reject: (error: Error) => void;
+  }> = [];
+
+  constructor(private readonly options: GitCliProviderOptions) {}
+
+  async getBranchHead(branch: string): Promise<string> {
+    await this.init();
+    const sha = await this.remoteBranchSha(branch);
+    if (!sha) {
+      throw new ServiceUnavailableError(
+        `Branch '${branch}' does not exist in the GitOps repository`,
+      );
+    }
+    await this.ensureObject(sha, branch);
+    return sha;
+  }
+
+  async listFiles(commitSha: string): Promise<Map<string, string>> {
+    await this.init();
+    await this.ensureCommit(commitSha);
+    const out = await this.git([
+      'ls-tree',
+      '-r',
+      '-z',
+      '--full-tree',
+      commitSha,
+    ]);
+    const files = new Map<string, string>();
+    for (const entry of out.split('\0')) {
+      const tab = entry.indexOf('\t');
+      if (tab < 0) continue;
+      const [, type, sha] = entry.slice(0, tab).split(' ');
+      if (type === 'blob') {
+        files.set(entry.slice(tab + 1), sha);
+      }
+    }
+    return files;
+  }
+
+  /** Reads requested in the same tick share one `git cat-file --batch`. */
+  readBlob(blobSha: string): Promise<string> {
+    return new Promise((resolve, reject) => {
+      this.pendingBlobs.push({ sha: blobSha, resolve, reject });
+      if (this.pendingBlobs.length === 1) {
+        setImmediate(() => this.flushBlobReads());
+      }
+    });
+  }
+
+  private async flushBlobReads() {
+    const batch = this.pendingBlobs.splice(0);
+    try {
+      await this.init();
+      const blobs = await catFileBatch(this.options.cacheDir, [
+        ...new Set(batch.map(b => b.sha)),
+      ]);
+      for (const { sha, resolve, reject } of batch) {
+        const text = blobs.get(sha);
+        if (text === undefined) {
+          reject(
+            new NotFoundError(`Blob ${sha} is not in the GitOps repository`),
+          );
+        } else {
+          resolve(text);
+        }
+      }
+    } catch (error) {
+      const failure = this.unavailable('read blobs from', error);
+      batch.forEach(b => b.reject(failure));
+    }
+  }
+
+  async fileHistory(
+    ref: string,
+    filePath: string,
+    limit: number,
+  ): Promise<FileHistoryEntry[]> {
+    await this.init();
+    const out = await this.git([
+      'log',
+      `--max-count=${limit}`,
+      `--format=${RECORD}%H${FIELD}%an${FIELD}%ae${FIELD}%aI${FIELD}%s`,
+      '--raw',
+      '--no-abbrev',
+      '--no-renames',
+      ref,
+      '--',
+      filePath,
+    ]);
+    return out
+      .split(RECORD)
+      .filter(Boolean)
+      .map(record => {
+        const [header, ...raw] = record.split('\n');
+        const [commitSha, name, email, date, message] = header.split(FIELD);
+        // :<old mode> <new mode> <old sha> <new sha> <status>\t<path>
+        const change = raw
+          .find(l => l.startsWith(':'))
+          ?.split('\t')[0]
+          .split(' ');
+        const before = change?.[2];
+        const after = change?.[3];
+        return {
+          commitSha,
+          author: { name, email },
+          date,
+          message,
+          blobSha: after && !ZERO_SHA.test(after) ? after : undefined,
+          previousBlobSha:
+            before && !ZERO_SHA.test(before) ? before : undefined,
+        };
+      });
+  }
+
+  async tryCommit(request: TryCommitRequest): Promise<CommitAttempt> {
+    await this.init();
+    const commitSha = await this.createCommit(request);
+    const ref = `refs/heads/${request.branch}`;
+    // --force-with-lease pins the expected old value: the update is refused if
+    // anyone moved the branch (or, for a new branch, created it) meanwhile.
+    const lease = `--force-with-lease=${ref}:${
+      request.createBranch ? '' : request.parentSha
+    }`;
+    try {
+      await this.git([
+        'push',
+        '--quiet',
+        '--porcelain',
+        lease,
+        'origin',
+        `${commitSha}:${ref}`,
+      ]);
+    } catch (error) {
+      // A refused push is a race when the branch no longer is where we based
+      // the commit (the server's message varies by transport and version).
+      const now = await this.remoteBranchSha(request.branch);
+      const expected = request.createBranch ? undefined : request.parentSha;
+      if (now !== expected && now !== commitSha) {
+        return { status: 'raced' };
+      }
+      throw this.unavailable('push to', error);
+    }
+    return { status: 'committed', commitSha };
+  }
+
+  private async createCommit(request: TryCommitRequest): Promise<string> {
+    const indexDir = await fs.mkdtemp(path.join(os.tmpdir(), 'gitops-index-'));
+    const env = { GIT_INDEX_FILE: path.join(indexDir, 'index') };
+    try {
+      await this.git(['read-tree', request.parentSha], env);
+      for (const change of request.changes) {
+        const blob = (
+          await this.git(['hash-object', '-w', '--stdin'], env, change.content)
+        ).trim();
+        const mode = await this.fileMode(request.parentSha, change.path);
+        await this.git(
+          [
+            'update-index',
+            '--add',
+            '--cacheinfo',
+            `${mode},${blob},${change.path}`,
+          ],
+          env,
+        );
+      }
+      const tree = (await this.git(['write-tree'], env)).trim();
+      const { author } = request;
+      const { committer } = this.options;
+      return (
+        await this.git(
+          ['commit-tree', tree, '-p', request.parentSha, '-F', '-'],
+          {
+            GIT_AUTHOR_NAME: author.name,
+            GIT_AUTHOR_EMAIL: author.email,
+            GIT_COMMITTER_NAME: committer.name,
+            GIT_COMMITTER_EMAIL: committer.email,
+          },
+          request.message,
+        )
+      ).trim();
+    } finally {
+      await fs.rm(indexDir, { recursive: true, force: true });
+    }
+  }
+
+  private async fileMode(commitSha: string, filePath: string) {
+    const out = await this.git(['ls-tree', commitSha, '--', filePath]);
+    return out.split(' ')[0] || '100644';
+  }
+
+  private async remoteBranchSha(branch: string): Promise<string | undefined> {
+    const ref = `refs/heads/${branch}`;
+    const out = await this.git(['ls-remote', 'origin', ref]);
+    return out
+      .split('\n')
+      .map(line => line.split('\t'))
+      .find(([, name]) => name === ref)?.[0];
+  }
+
+  /** Fetches the branch when the cache does not have its head yet. */
+  private async ensureObject(sha: string, branch: string) {
+    if (!(await this.hasCommit(sha))) {
+      await this.git([
+        'fetch',
+        '--quiet',
+        '--no-tags',
+        'origin',
+        `+refs/heads/${branch}:refs/remotes/origin/${branch}`,
+      ]);
+    }
+  }
+
+  /**
+   * Makes sure a commit read elsewhere (another replica's preview) is in the
+   * cache: fetches every branch once, then gives up with NotFoundError.
+   */
+  private async ensureCommit(sha: string) {
+    if (await this.hasCommit(sha)) return;
+    await this.git([
+      'fetch',
+      '--quiet',
+      '--no-tags',
+      'origin',
+      '+refs/heads/*:refs/remotes/origin/*',
+    ]);
+    if (!(await this.hasCommit(sha))) {
+      throw new NotFoundError(
+        `Commit ${sha.slice(
+          0,
+          40,
+        )} is not on any branch of the GitOps repository`,
+      );
+    }
+  }
+
+  private hasCommit(sha: string) {
+    return runGit(['cat-file', '-e', `${sha}^{commit}`], {
+      cwd: this.options.cacheDir,
+    }).then(
+      () => true,
+      () => false,
+    );
+  }
+
+  private init(): Promise<void> {
+    this.ready ??= (async () => {
+      const { cacheDir, url } = this.options;
+      await fs.mkdir(cacheDir, { recursive: true });
+      const exists = await fs.stat(path.join(cacheDir, 'HEAD')).then(
+        () => true,
+        () => false,
+      );
+      if (!exists) {
+        await runGit(['init', '--quiet', '--bare'], { cwd: cacheDir });
+        await runGit(['remote', 'add', 'origin', url], { cwd: cacheDir });
+      } else {
+        await runGit(['remote', 'set-url', 'origin', url], { cwd: cacheDir });
+      }
+    })().catch(error => {
+      this.ready = undefined;
+      throw this.unavailable('prepare the cache of', error);
+    });
+    return this.ready;
+  }
+
+  private git(args: string[], env?: Record<string, string>, input?: string) {
+    return runGit(args, { cwd: this.options.cacheDir, env, input }).catch(
+      error => {
+        throw this.unavailable(`run git ${args[0]} against`, error);
+      },
+    );
+  }
+
+  private unavailable(action: string, error: unknown) {
+    if (error instanceof ServiceUnavailableError) return error;
+    return new ServiceUnavailableError(
+      `Could not ${action} the GitOps repository: ${redact(String(error))}`,
+    );
+  }
+}
+
+/** Removes credentials embedded in URLs from a message. */
+export function redact(message: string): string {
+  return message.replace(/(\w+:\/\/)[^/@\s]+@/g, '$1***@');
+}

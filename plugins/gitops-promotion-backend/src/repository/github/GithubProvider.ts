@@ -1,0 +1,284 @@
+import { BoundedCache } from './BoundedCache';
+import { GithubClient } from './createOctokit';
+import { gitBlobSha } from './gitBlobSha';
+import { GithubFileHistory } from './GithubFileHistory';
+import { GithubPullRequests } from './GithubPullRequests';
+import { listGithubTree, TreeFile } from './listGithubTree';
+import { githubFailure, mapGithubError } from './mapGithubError';
+import {
+  CommitAttempt,
+  FileChange,
+  FileHistoryEntry,
+  GitIdentity,
+  RepositoryProvider,
+  TryCommitRequest,
+} from '../types';
+
+/** What a {@link GithubProvider} works on. */
+export interface GithubProviderOptions {
+  octokit: GithubClient;
+  owner: string;
+  repo: string;
+  /**
+   * Recorded as the committer of every commit. When absent GitHub records the
+   * author (the requester) as committer too, its documented default.
+   */
+  committer?: GitIdentity;
+}
+
+/** A commit's files, with the modes and root tree a new commit needs. */
+interface Listing {
+  treeSha: string;
+  entries: Map<string, TreeFile>;
+  /** path → blob SHA, the shape RepositoryProvider.listFiles returns */
+  files: Map<string, string>;
+}
+
+type BlobMode = '100644' | '100755' | '120000';
+const BLOB_MODES: ReadonlySet<string> = new Set(['100644', '100755', '120000']);
+
+/**
+ * A GitOps repository on GitHub (or GitHub Enterprise) through its REST API.
+ *
+ * Reads cost O(changed files): the branch head is a conditional request (a 304
+ * does not count against the rate limit), a commit's files come from one
+ * recursive tree listing cached per commit SHA, blobs are read by SHA (the
+ * engine caches them). A commit is made with the git data API in at most four
+ * requests (tree listing of the parent if not cached, tree, commit, ref
+ * update) and the ref update is never forced, so a branch that moved meanwhile
+ * is reported as `raced` instead of being overwritten.
+ */
+export class GithubProvider implements RepositoryProvider {
+  readonly pullRequests: GithubPullRequests;
+  /** branch → the ETag and SHA of its last 200, for conditional requests */
+  private readonly heads = new BoundedCache<
+    string,
+    { etag: string; sha: string }
+  >(1_000);
+  private readonly listings = new BoundedCache<string, Promise<Listing>>(8);
+  private readonly history: GithubFileHistory;
+
+  constructor(private readonly options: GithubProviderOptions) {
+    this.pullRequests = new GithubPullRequests(options);
+    this.history = new GithubFileHistory(options);
+  }
+
+  private get fullName() {
+    return `${this.options.owner}/${this.options.repo}`;
+  }
+
+  /** One conditional request: a 304 answers with the SHA seen before. */
+  async getBranchHead(branch: string): Promise<string> {
+    const { octokit, owner, repo } = this.options;
+    const known = this.heads.get(branch);
+    try {
+      const response = await octokit.rest.git.getRef({
+        owner,
+        repo,
+        ref: `heads/${branch}`,
+        headers: known ? { 'if-none-match': known.etag } : {},
+      });
+      const sha = response.data.object.sha;
+      const etag = response.headers.etag;
+      if (etag) {
+        this.heads.set(branch, { etag, sha });
+      }
+      return sha;
+    } catch (error) {
+      const status = githubFailure(error)?.status;
+      if (known && status === 304) {
+        return known.sha;
+      }
+      if (status === 404) {
+        this.heads.delete(branch);
+      }
+      throw mapGithubError(error, {
+        repository: this.fullName,
+        action: `read branch '${branch}'`,
+        notFound: `Branch '${branch}' does not exist in ${this.fullName}`,
+      });
+    }
+  }
+
+  async listFiles(commitSha: string): Promise<Map<string, string>> {
+    return (await this.listing(commitSha)).files;
+  }
+
+  async readBlob(blobSha: string): Promise<string> {
+    const { octokit, owner, repo } = this.options;
+    try {
+      const { data } = await octokit.rest.git.getBlob({
+        owner,
+        repo,
+        file_sha: blobSha,
+      });
+      return data.encoding === 'base64'
+        ? Buffer.from(data.content, 'base64').toString('utf8')
+        : data.content;
+    } catch (error) {
+      throw mapGithubError(error, {
+        repository: this.fullName,
+        action: `read blob ${blobSha}`,
+        notFound: `File content ${blobSha} does not exist in ${this.fullName}`,
+      });
+    }
+  }
+
+  /** See {@link GithubFileHistory}; only read on demand. */
+  fileHistory(
+    ref: string,
+    path: string,
+    limit: number,
+  ): Promise<FileHistoryEntry[]> {
+    return this.history.read(ref, path, limit);
+  }
+
+  async tryCommit(request: TryCommitRequest): Promise<CommitAttempt> {
+    const { octokit, owner, repo, committer } = this.options;
+    const { branch, parentSha, changes } = request;
+    const parent = await this.listing(parentSha);
+    const map = (action: string) => (error: unknown) => {
+      throw mapGithubError(error, { repository: this.fullName, action });
+    };
+
+    const tree = await octokit.rest.git
+      .createTree({
+        owner,
+        repo,
+        base_tree: parent.treeSha,
+        tree: changes.map(change => ({
+          path: change.path,
+          mode: blobMode(parent.entries.get(change.path)?.mode),
+          type: 'blob' as const,
+          content: change.content,
+        })),
+      })
+      .catch(map(`create a tree on ${parentSha}`));
+    const commit = await octokit.rest.git
+      .createCommit({
+        owner,
+        repo,
+        message: request.message,
+        tree: tree.data.sha,
+        parents: [parentSha],
+        author: { name: request.author.name, email: request.author.email },
+        ...(committer && {
+          committer: { name: committer.name, email: committer.email },
+        }),
+      })
+      .catch(map(`create a commit on ${parentSha}`));
+    const commitSha = commit.data.sha;
+
+    try {
+      if (request.createBranch) {
+        await octokit.rest.git.createRef({
+          owner,
+          repo,
+          ref: `refs/heads/${branch}`,
+          sha: commitSha,
+        });
+      } else {
+        await octokit.rest.git.updateRef({
+          owner,
+          repo,
+          ref: `heads/${branch}`,
+          sha: commitSha,
+          force: false,
+        });
+      }
+    } catch (error) {
+      if (isRace(error)) {
+        return (await this.createdByUs(request, commitSha))
+          ? { status: 'committed', commitSha }
+          : { status: 'raced' };
+      }
+      throw mapGithubError(error, {
+        repository: this.fullName,
+        action: `${
+          request.createBranch ? 'create' : 'move'
+        } branch '${branch}'`,
+        notFound: `Branch '${branch}' does not exist in ${this.fullName}`,
+      });
+    }
+
+    this.rememberCommit(commitSha, tree.data.sha, parent, changes);
+    return { status: 'committed', commitSha };
+  }
+
+  /**
+   * A retried branch creation whose first attempt succeeded but whose answer
+   * was lost (a 5xx) is refused as "Reference already exists"; that branch
+   * then points at our commit and the attempt did succeed.
+   */
+  private async createdByUs(
+    request: { branch: string; createBranch?: boolean },
+    commitSha: string,
+  ): Promise<boolean> {
+    if (!request.createBranch) return false;
+    const head = await this.getBranchHead(request.branch).catch(
+      () => undefined,
+    );
+    return head === commitSha;
+  }
+
+  /** The files of a commit, listed once per commit (concurrent callers share the request). */
+  private listing(commitSha: string): Promise<Listing> {
+    const cached = this.listings.get(commitSha);
+    if (cached) return cached;
+    const pending = listGithubTree(this.options, commitSha).then(
+      ({ treeSha, files: entries }) => ({
+        treeSha,
+        entries,
+        files: new Map([...entries].map(([path, file]) => [path, file.sha])),
+      }),
+      error => {
+        this.listings.delete(commitSha);
+        throw mapGithubError(error, {
+          repository: this.fullName,
+          action: `list the files of commit ${commitSha}`,
+          notFound: `Commit ${commitSha} does not exist in ${this.fullName}`,
+        });
+      },
+    );
+    this.listings.set(commitSha, pending);
+    return pending;
+  }
+
+  /**
+   * The listing of a commit this provider just made is its parent's with the
+   * changed files' blob SHAs, computed locally: reading the branch right after
+   * a promotion costs no tree request.
+   */
+  private rememberCommit(
+    commitSha: string,
+    treeSha: string,
+    parent: Listing,
+    changes: FileChange[],
+  ) {
+    const entries = new Map(parent.entries);
+    for (const change of changes) {
+      entries.set(change.path, {
+        sha: gitBlobSha(change.content),
+        mode: blobMode(parent.entries.get(change.path)?.mode),
+      });
+    }
+    const files = new Map([...entries].map(([path, file]) => [path, file.sha]));
+    this.listings.set(commitSha, Promise.resolve({ treeSha, entries, files }));
+  }
+}
+
+/** The mode of the file in the parent tree, a plain file when it is new. */
+function blobMode(mode: string | undefined): BlobMode {
+  return mode && BLOB_MODES.has(mode) ? (mode as BlobMode) : '100644';
+}
+
+/** A ref update refused because the branch moved (or was created) meanwhile. */
+function isRace(error: unknown): boolean {
+  const failure = githubFailure(error);
+  return (
+    failure !== undefined &&
+    (failure.status === 409 ||
+      (failure.status === 422 &&
+        /not a fast.forward|already exists/i.test(failure.message)))
+  );
+}

@@ -1,0 +1,518 @@
+import { FileEntry, GitObjectStore, Signature } from './GitObjectStore';
+import { FakePullRequest, GithubPayloads } from './githubPayloads';
+
+/** An HTTP answer of the fake. */
+export interface Response {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/** A request, already checked against the API description. */
+export interface Context {
+  params: Record<string, string>;
+  query: URLSearchParams;
+  body: Record<string, unknown>;
+}
+
+/** Where the repository lives and how it answers. */
+export interface FakeRepositoryOptions {
+  owner: string;
+  repo: string;
+  /** The API base URL, for `Location` headers. */
+  url: string;
+  payloads: GithubPayloads;
+  /** A tree listing longer than this is cut off with `truncated: true`. */
+  maxTreeEntries: number;
+}
+
+const BOT: Signature = {
+  name: 'gitops-bot',
+  email: 'gitops-bot@example.com',
+  date: '2024-01-01T00:00:00Z',
+};
+
+/**
+ * The repository behind the GitHub fake: git objects, refs and pull requests,
+ * and GitHub's behaviour for each served operation: refs move only by
+ * fast-forward unless forced, a branch cannot be created twice, the author of
+ * a commit defaults to the authenticated user and the committer to the author,
+ * a pull request is refused when one is open for the same head and base.
+ */
+export class FakeRepository {
+  readonly objects = new GitObjectStore();
+  readonly refs = new Map<string, string>();
+  readonly pulls: FakePullRequest[] = [];
+  private clock = Date.parse('2024-01-01T00:00:00Z');
+
+  constructor(private readonly options: FakeRepositoryOptions) {}
+
+  private get owner() {
+    return this.options.owner;
+  }
+
+  private get repo() {
+    return this.options.repo;
+  }
+
+  private get payloads() {
+    return this.options.payloads;
+  }
+
+  /**
+   * Commits files on a branch as someone else would push them (no API call):
+   * content sets a file, null deletes it. Creates the branch if needed.
+   */
+  push(
+    branch: string,
+    files: Record<string, string | null>,
+    options: {
+      message?: string;
+      author?: Partial<Signature>;
+      modes?: Record<string, FileEntry['mode']>;
+    } = {},
+  ): string {
+    const parent = this.refs.get(`heads/${branch}`);
+    const current = parent
+      ? this.objects.files(this.objects.commit(parent)!.tree)
+      : new Map<string, FileEntry>();
+    for (const [path, content] of Object.entries(files)) {
+      if (content === null) current.delete(path);
+      else
+        current.set(path, {
+          mode: options.modes?.[path] ?? current.get(path)?.mode ?? '100644',
+          sha: this.objects.writeBlob(content),
+        });
+    }
+    const author = { ...BOT, date: this.tick(), ...options.author };
+    const sha = this.objects.writeCommit({
+      tree: this.objects.writeTreeFromFiles(current),
+      parents: parent ? [parent] : [],
+      author,
+      committer: author,
+      message: options.message ?? `Update ${Object.keys(files).join(', ')}`,
+    });
+    this.refs.set(`heads/${branch}`, sha);
+    return sha;
+  }
+
+  head(branch: string): string | undefined {
+    return this.refs.get(`heads/${branch}`);
+  }
+
+  /** The text of a file on a branch, undefined when absent. */
+  read(branch: string, path: string): string | undefined {
+    const head = this.head(branch);
+    const file = head && this.objects.fileAt(head, path);
+    return file ? this.objects.blob(file.sha)!.toString('utf8') : undefined;
+  }
+
+  /** Merges an open pull request with a merge commit, as the GitHub UI would. */
+  mergePullRequest(number: number): string {
+    const pr = this.pulls.find(p => p.number === number);
+    if (!pr || pr.state !== 'open') throw new Error(`PR #${number} not open`);
+    const base = this.head(pr.base)!;
+    const head = this.head(pr.head)!;
+    const date = this.tick();
+    const merger = { ...BOT, date };
+    const sha = this.objects.writeCommit({
+      tree: this.objects.commit(head)!.tree,
+      parents: [base, head],
+      author: merger,
+      committer: merger,
+      message: `Merge pull request #${number} from ${this.owner}/${pr.head}`,
+    });
+    this.refs.set(`heads/${pr.base}`, sha);
+    Object.assign(pr, {
+      state: 'closed',
+      merged: true,
+      mergeCommitSha: sha,
+      mergedAt: date,
+      closedAt: date,
+      updatedAt: date,
+    });
+    return sha;
+  }
+
+  /** Serves one operation of the API. */
+  handle(operationId: string, ctx: Context): Response {
+    switch (operationId) {
+      case 'git/get-ref':
+        return this.getRef(ctx);
+      case 'git/get-tree':
+        return this.getTree(ctx);
+      case 'git/get-blob':
+        return this.getBlob(ctx);
+      case 'git/get-commit':
+        return this.getCommit(ctx);
+      case 'git/create-tree':
+        return this.createTree(ctx);
+      case 'git/create-commit':
+        return this.createCommit(ctx);
+      case 'git/update-ref':
+        return this.updateRef(ctx);
+      case 'git/create-ref':
+        return this.createRef(ctx);
+      case 'repos/list-commits':
+        return this.listCommits(ctx);
+      case 'repos/get-content':
+        return this.getContent(ctx);
+      case 'pulls/list':
+        return this.listPulls(ctx);
+      case 'pulls/create':
+        return this.createPull(ctx);
+      case 'pulls/get':
+        return this.getPull(ctx);
+      default:
+        throw new Error(`unhandled ${operationId}`);
+    }
+  }
+
+  private checkRepo(ctx: Context): Response | undefined {
+    return ctx.params.owner === this.owner && ctx.params.repo === this.repo
+      ? undefined
+      : this.notFound();
+  }
+
+  private notFound(): Response {
+    return { status: 404, body: this.payloads.error(404, 'Not Found') };
+  }
+
+  private invalid(message: string, extra = {}): Response {
+    return { status: 422, body: this.payloads.error(422, message, extra) };
+  }
+
+  /** A commit SHA, a branch name or `heads/<branch>`. */
+  private resolveCommit(ref: string): string | undefined {
+    if (this.objects.commit(ref)) return ref;
+    return this.refs.get(`heads/${ref}`) ?? this.refs.get(ref);
+  }
+
+  private getRef(ctx: Context): Response {
+    const sha = this.refs.get(ctx.params.ref);
+    if (this.checkRepo(ctx) || !sha) return this.notFound();
+    return { status: 200, body: this.payloads.gitRef(ctx.params.ref, sha) };
+  }
+
+  private getTree(ctx: Context): Response {
+    if (this.checkRepo(ctx)) return this.notFound();
+    const id = ctx.params.tree_sha;
+    const commit = this.resolveCommit(id);
+    const treeSha = commit ? this.objects.commit(commit)!.tree : id;
+    if (!this.objects.tree(treeSha)) return this.notFound();
+    const entries = ctx.query.has('recursive')
+      ? this.objects.listRecursive(treeSha)
+      : this.objects.listRecursive(treeSha).filter(e => !e.path.includes('/'));
+    const max = this.options.maxTreeEntries;
+    return {
+      status: 200,
+      body: this.payloads.gitTree(
+        treeSha,
+        entries.slice(0, max),
+        entries.length > max,
+      ),
+    };
+  }
+
+  private getBlob(ctx: Context): Response {
+    const blob = this.objects.blob(ctx.params.file_sha);
+    if (this.checkRepo(ctx) || !blob) return this.notFound();
+    return {
+      status: 200,
+      body: this.payloads.blob(ctx.params.file_sha, blob),
+    };
+  }
+
+  private getCommit(ctx: Context): Response {
+    const commit = this.objects.commit(ctx.params.commit_sha);
+    if (this.checkRepo(ctx) || !commit) return this.notFound();
+    return {
+      status: 200,
+      body: this.payloads.gitCommit(ctx.params.commit_sha, commit),
+    };
+  }
+
+  private createTree(ctx: Context): Response {
+    if (this.checkRepo(ctx)) return this.notFound();
+    const { base_tree: baseTree, tree } = ctx.body as {
+      base_tree?: string;
+      tree: {
+        path: string;
+        mode: string;
+        type: string;
+        sha?: string | null;
+        content?: string;
+      }[];
+    };
+    if (baseTree && !this.objects.tree(baseTree)) {
+      return this.invalid('base_tree is not a valid tree oid');
+    }
+    const files = baseTree
+      ? this.objects.files(baseTree)
+      : new Map<string, FileEntry>();
+    for (const entry of tree) {
+      const parts = entry.path.split('/');
+      if (parts.some(p => !p || p === '.' || p === '..')) {
+        return this.invalid(
+          `tree.path contains a malformed path component: ${entry.path}`,
+        );
+      }
+      if (entry.sha !== undefined && entry.content !== undefined) {
+        return this.invalid(
+          'Must supply either tree.sha or tree.content, not both',
+        );
+      }
+      if (entry.type !== 'blob') {
+        return this.invalid('The fake only writes blobs');
+      }
+      if (entry.sha === null) {
+        files.delete(entry.path);
+        continue;
+      }
+      const sha =
+        entry.content !== undefined
+          ? this.objects.writeBlob(entry.content)
+          : entry.sha;
+      if (!sha || !this.objects.blob(sha)) {
+        return this.invalid(`tree.sha ${sha} is not a valid blob`);
+      }
+      files.set(entry.path, { mode: entry.mode as FileEntry['mode'], sha });
+    }
+    const sha = this.objects.writeTreeFromFiles(files);
+    const top = this.objects
+      .listRecursive(sha)
+      .filter(e => !e.path.includes('/'));
+    return { status: 201, body: this.payloads.gitTree(sha, top, false) };
+  }
+
+  private createCommit(ctx: Context): Response {
+    if (this.checkRepo(ctx)) return this.notFound();
+    const body = ctx.body as {
+      message: string;
+      tree: string;
+      parents?: string[];
+      author?: { name: string; email: string; date?: string };
+      committer?: { name?: string; email?: string; date?: string };
+    };
+    if (!this.objects.tree(body.tree)) {
+      return this.invalid('Tree SHA does not exist');
+    }
+    const parents = body.parents ?? [];
+    if (parents.some(p => !this.objects.commit(p))) {
+      return this.invalid(
+        'Parent SHA does not exist or is not a commit object',
+      );
+    }
+    const date = this.tick();
+    // GitHub: the author defaults to the authenticated user, the committer to the author
+    const author = body.author ? { date, ...body.author } : { ...BOT, date };
+    const committer =
+      body.committer?.name && body.committer.email
+        ? ({ date, ...body.committer } as Signature)
+        : author;
+    const commit = {
+      tree: body.tree,
+      parents,
+      author,
+      committer,
+      message: body.message,
+    };
+    const sha = this.objects.writeCommit(commit);
+    return { status: 201, body: this.payloads.gitCommit(sha, commit) };
+  }
+
+  private updateRef(ctx: Context): Response {
+    if (this.checkRepo(ctx)) return this.notFound();
+    const { sha, force } = ctx.body as { sha: string; force?: boolean };
+    const ref = ctx.params.ref;
+    const current = this.refs.get(ref);
+    if (!current) return this.invalid('Reference does not exist');
+    if (!this.objects.commit(sha)) return this.invalid('Object does not exist');
+    if (!force && !this.isAncestor(current, sha)) {
+      return this.invalid('Update is not a fast forward');
+    }
+    this.refs.set(ref, sha);
+    return { status: 200, body: this.payloads.gitRef(ref, sha) };
+  }
+
+  private createRef(ctx: Context): Response {
+    if (this.checkRepo(ctx)) return this.notFound();
+    const { ref, sha } = ctx.body as { ref: string; sha: string };
+    if (!/^refs\/[^/]+\/.+/.test(ref)) {
+      return this.invalid('Reference name is invalid');
+    }
+    const name = ref.slice('refs/'.length);
+    if (this.refs.has(name)) return this.invalid('Reference already exists');
+    if (!this.objects.commit(sha)) return this.invalid('Object does not exist');
+    this.refs.set(name, sha);
+    return {
+      status: 201,
+      body: this.payloads.gitRef(name, sha),
+      headers: {
+        location: `${this.options.url}/repos/${this.owner}/${this.repo}/git/refs/${name}`,
+      },
+    };
+  }
+
+  /**
+   * Follows first parents and keeps the commits that changed `path` against
+   * their first parent (git's default history simplification for linear
+   * histories; the fake's merges are compared with their first parent).
+   */
+  private listCommits(ctx: Context): Response {
+    if (this.checkRepo(ctx)) return this.notFound();
+    const start = this.resolveCommit(ctx.query.get('sha') ?? 'main');
+    if (!start) return this.notFound();
+    const path = ctx.query.get('path');
+    const perPage = Number(ctx.query.get('per_page') ?? 30);
+    const page = Number(ctx.query.get('page') ?? 1);
+    const matching: string[] = [];
+    for (let sha: string | undefined = start; sha; ) {
+      const parent: string | undefined = this.objects.commit(sha)!.parents[0];
+      const changed =
+        !path ||
+        this.objects.fileAt(sha, path)?.sha !==
+          (parent ? this.objects.fileAt(parent, path)?.sha : undefined);
+      if (changed) matching.push(sha);
+      sha = parent;
+    }
+    const slice = matching.slice((page - 1) * perPage, page * perPage);
+    return {
+      status: 200,
+      body: slice.map(sha =>
+        this.payloads.commit(sha, this.objects.commit(sha)!),
+      ),
+    };
+  }
+
+  private getContent(ctx: Context): Response {
+    if (this.checkRepo(ctx)) return this.notFound();
+    const ref = ctx.query.get('ref') ?? 'main';
+    const commit = this.resolveCommit(ref);
+    const file = commit && this.objects.fileAt(commit, ctx.params.path);
+    if (!file) return this.notFound();
+    return {
+      status: 200,
+      body: this.payloads.contentFile(
+        ctx.params.path,
+        ref,
+        file.sha,
+        this.objects.blob(file.sha)!,
+      ),
+    };
+  }
+
+  private listPulls(ctx: Context): Response {
+    if (this.checkRepo(ctx)) return this.notFound();
+    const state = ctx.query.get('state') ?? 'open';
+    const head = ctx.query.get('head');
+    const base = ctx.query.get('base');
+    const found = this.pulls.filter(
+      pr =>
+        (state === 'all' || pr.state === state) &&
+        (!head || `${this.owner}:${pr.head}` === head) &&
+        (!base || pr.base === base),
+    );
+    const perPage = Number(ctx.query.get('per_page') ?? 30);
+    return {
+      status: 200,
+      body: found
+        .slice(0, perPage)
+        .map(pr => this.payloads.pullRequest(pr, false)),
+    };
+  }
+
+  private createPull(ctx: Context): Response {
+    if (this.checkRepo(ctx)) return this.notFound();
+    const body = ctx.body as {
+      title?: string;
+      head: string;
+      base: string;
+      body?: string;
+    };
+    const head = body.head.replace(new RegExp(`^${this.owner}:`), '');
+    const headSha = this.head(head);
+    const baseSha = this.head(body.base);
+    const field = (f: string) =>
+      this.invalid('Validation Failed', {
+        errors: [{ resource: 'PullRequest', field: f, code: 'invalid' }],
+      });
+    if (!headSha) return field('head');
+    if (!baseSha) return field('base');
+    if (!body.title) return field('title');
+    if (
+      this.pulls.some(
+        p => p.state === 'open' && p.head === head && p.base === body.base,
+      )
+    ) {
+      return this.invalid('Validation Failed', {
+        errors: [
+          {
+            resource: 'PullRequest',
+            code: 'custom',
+            message: `A pull request already exists for ${this.owner}:${head}.`,
+          },
+        ],
+      });
+    }
+    if (this.isAncestor(headSha, baseSha)) {
+      return this.invalid('Validation Failed', {
+        errors: [
+          {
+            resource: 'PullRequest',
+            code: 'custom',
+            message: `No commits between ${body.base} and ${head}`,
+          },
+        ],
+      });
+    }
+    const date = this.tick();
+    const pr: FakePullRequest = {
+      number: this.pulls.length + 1,
+      title: body.title,
+      body: body.body ?? null,
+      head,
+      headSha,
+      base: body.base,
+      baseSha,
+      state: 'open',
+      merged: false,
+      mergeCommitSha: null,
+      createdAt: date,
+      updatedAt: date,
+      closedAt: null,
+      mergedAt: null,
+      user: BOT.name,
+    };
+    this.pulls.push(pr);
+    return { status: 201, body: this.payloads.pullRequest(pr, true) };
+  }
+
+  private getPull(ctx: Context): Response {
+    const pr = this.pulls.find(
+      p => p.number === Number(ctx.params.pull_number),
+    );
+    if (this.checkRepo(ctx) || !pr) return this.notFound();
+    return { status: 200, body: this.payloads.pullRequest(pr, true) };
+  }
+
+  /** True when `ancestor` is `sha` or reachable from it through parents. */
+  private isAncestor(ancestor: string, sha: string): boolean {
+    const seen = new Set<string>();
+    const queue = [sha];
+    while (queue.length) {
+      const next = queue.shift()!;
+      if (next === ancestor) return true;
+      if (seen.has(next)) continue;
+      seen.add(next);
+      queue.push(...(this.objects.commit(next)?.parents ?? []));
+    }
+    return false;
+  }
+
+  /** Commit dates advance a minute per commit so histories are ordered. */
+  private tick(): string {
+    this.clock += 60_000;
+    return new Date(this.clock).toISOString().replace(/\.000Z$/, 'Z');
+  }
+}

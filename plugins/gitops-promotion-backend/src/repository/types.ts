@@ -1,0 +1,93 @@
+/** A file's new content in a change set. */
+export interface FileChange {
+  path: string;
+  content: string;
+}
+
+/** A person or bot in a commit. */
+export interface GitIdentity {
+  name: string;
+  email: string;
+}
+
+/** A commit touching one file, newest first in a history. */
+export interface FileHistoryEntry {
+  commitSha: string;
+  author: GitIdentity;
+  /** ISO 8601 author date */
+  date: string;
+  message: string;
+  /** The file's blob after this commit; undefined when the commit deleted it. */
+  blobSha?: string;
+  /** The file's blob before this commit; undefined when the commit created it. */
+  previousBlobSha?: string;
+}
+
+/** A commit to create on top of `parentSha`, moving `branch` to it. */
+export interface TryCommitRequest {
+  branch: string;
+  parentSha: string;
+  changes: FileChange[];
+  message: string;
+  /** The Backstage user who asked. */
+  author: GitIdentity;
+  /** Create `branch` at the new commit instead of moving it (pull-request mode). */
+  createBranch?: boolean;
+}
+
+/** The outcome of one attempt to move a branch to a new commit. */
+export type CommitAttempt =
+  | { status: 'committed'; commitSha: string }
+  /** Someone else moved the branch between reading its head and the update. */
+  | { status: 'raced' };
+
+/**
+ * The narrow interface a GitOps repository provider (git CLI, GitHub) offers
+ * the engine. Providers translate their failures into @backstage/errors.
+ */
+export interface RepositoryProvider {
+  /** Present when the provider can open pull requests. */
+  readonly pullRequests?: PullRequestProvider;
+  /** The commit the branch points at now. */
+  getBranchHead(branch: string): Promise<string>;
+  /** Every file of the commit's tree: path → blob SHA. */
+  listFiles(commitSha: string): Promise<Map<string, string>>;
+  /** A blob's text (UTF-8). */
+  readBlob(blobSha: string): Promise<string>;
+  /** The commits of `ref` that touched `path`, newest first. */
+  fileHistory(
+    ref: string,
+    path: string,
+    limit: number,
+  ): Promise<FileHistoryEntry[]>;
+  /**
+   * Creates a commit with `changes` on top of `parentSha` and moves `branch` to
+   * it, only if the branch still points at `parentSha` (never forced).
+   * With `createBranch`, the branch is created at the new commit instead.
+   */
+  tryCommit(request: TryCommitRequest): Promise<CommitAttempt>;
+}
+
+/** A pull request carrying a promotion. */
+export interface PullRequestRef {
+  number: number;
+  url: string;
+  /** The head branch, named after the promotion. */
+  branch: string;
+  state: 'open' | 'closed' | 'merged';
+  /** The merge commit on the base branch once merged. */
+  mergeCommitSha?: string;
+}
+
+/** Pull requests, for providers that have them (GitHub). */
+export interface PullRequestProvider {
+  /** The open pull request whose head is `branch`, if any. */
+  findOpenPullRequest(branch: string): Promise<PullRequestRef | undefined>;
+  openPullRequest(request: {
+    branch: string;
+    base: string;
+    title: string;
+    body: string;
+  }): Promise<PullRequestRef>;
+  getPullRequest(number: number): Promise<PullRequestRef>;
+}

@@ -1,0 +1,60 @@
+import {
+  getYamlValue,
+  isYamlEditError,
+} from '@internal/backstage-plugin-gitops-promotion-common';
+import { ServiceLocation } from '../locations/resolveServiceLocation';
+import { GitopsRepository, Snapshot } from '../repository/GitopsRepository';
+import { GitIdentity } from '../repository/types';
+
+/** A commit that touched the file holding a service's version in an environment. */
+export interface VersionChange {
+  commitSha: string;
+  author: GitIdentity;
+  date: string;
+  message: string;
+  /** The version before and after the commit; equal when the commit changed something else. */
+  from?: string;
+  to?: string;
+}
+
+/**
+ * The git log of the file that holds the version (the bundle's first key),
+ * newest first, with the version before and after each commit.
+ */
+export async function readHistory(
+  repository: GitopsRepository,
+  snapshot: Snapshot,
+  location: ServiceLocation,
+  limit: number,
+): Promise<VersionChange[]> {
+  const [file] = location.files;
+  const [key] = file.keys;
+  const entries = await repository.fileHistory(
+    snapshot.commitSha,
+    file.path,
+    limit,
+  );
+  const versionIn = async (blobSha?: string) =>
+    blobSha === undefined
+      ? undefined
+      : readVersion(await repository.readBlob(blobSha), key);
+  return Promise.all(
+    entries.map(async entry => ({
+      commitSha: entry.commitSha,
+      author: entry.author,
+      date: entry.date,
+      message: entry.message,
+      from: await versionIn(entry.previousBlobSha),
+      to: await versionIn(entry.blobSha),
+    })),
+  );
+}
+
+function readVersion(text: string, key: string) {
+  try {
+    return getYamlValue(text, key);
+  } catch (error) {
+    if (isYamlEditError(error)) return undefined;
+    throw error;
+  }
+}
