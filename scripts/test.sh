@@ -32,6 +32,9 @@ check tsc yarn tsc
 check lint yarn lint:all
 check prettier yarn prettier:check
 
+echo "::: test PostgreSQL"
+eval "$(scripts/start-test-postgres.sh)" || echo "could not start PostgreSQL: the ledger's PostgreSQL tests will fail"
+
 echo "::: unit tests"
 yarn backstage-cli repo test --json --outputFile="$results/unit.json" 2>&1 | tail -n 80
 

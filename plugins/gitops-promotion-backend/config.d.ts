@@ -70,6 +70,59 @@ export interface Config {
       /** Branch of this environment; defaults to the repository's default branch. */
       branch?: string;
       /**
+       * How promotions into this environment are written: `commit` pushes to the branch,
+       * `pull-request` opens a pull request (needs a provider with pull requests: `github`).
+       * Defaults to `commit`.
+       */
+      mode?: 'commit' | 'pull-request';
+      /**
+       * Accept promotions from any environment upstream of this one, not only from those in
+       * `promotesFrom` (e.g. dev straight to prod-eu). Defaults to false.
+       */
+      allowSkip?: boolean;
+      /** What the source environment must satisfy before its version moves here. Each check defaults to true. */
+      gate?: {
+        /** Argo CD reports the source application Synced. */
+        requireSynced?: boolean;
+        /** Argo CD reports the source application Healthy. */
+        requireHealthy?: boolean;
+        /** Git says the source environment has exactly the versions being promoted. */
+        requireSourceVersion?: boolean;
+      };
+      /**
+       * Only immutable versions: tags that move (`latest`, `stable`, `main`, `master`, `head`, ...)
+       * and tags matching `immutableVersions.rejectPattern` are refused; digests (`sha256:<64 hex>`,
+       * `<tag>@sha256:<64 hex>`) are always accepted. Defaults to false.
+       */
+      protected?: boolean;
+      /** Extra rules of a protected environment (only allowed with `protected: true`). */
+      immutableVersions?: {
+        /** JavaScript regular expression; a matching tag is refused, e.g. `-SNAPSHOT$`. */
+        rejectPattern?: string;
+      };
+      /**
+       * Periods in which only holders of `gitops-promotion.freeze.override` may promote here.
+       * Either a range (`from` and/or `to`) or a recurring window (`cron` with `duration`).
+       */
+      freezeWindows?: Array<{
+        /** Shown in refusals; unique within the environment. */
+        name: string;
+        /** IANA time zone, e.g. `Europe/Berlin`. Cron runs in it; `from`/`to` without an offset are read in it. */
+        timeZone: string;
+        /** ISO 8601 date or date-time the freeze starts (inclusive). */
+        from?: string;
+        /** ISO 8601 date or date-time the freeze ends (exclusive). */
+        to?: string;
+        /** 5-field cron (minute hour day-of-month month day-of-week) of each start, e.g. `0 18 * * FRI`. */
+        cron?: string;
+        /**
+         * ISO 8601 duration of each occurrence (1 minute to 31 days). Hours are elapsed time, days are
+         * calendar days: after Friday 18:00, `PT63H` ends Monday 08:00 in a week that leaves summer
+         * time, while `P2DT15H` always ends Monday 09:00 local time.
+         */
+        duration?: string;
+      }>;
+      /**
        * The Argo CD application of each service in this environment. Without it the
        * environment shows no sync or health status.
        */

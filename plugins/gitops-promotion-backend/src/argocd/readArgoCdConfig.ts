@@ -1,5 +1,5 @@
 import { Config } from '@backstage/config';
-import { GitopsPromotionConfigError } from '../config/readPluginConfig';
+import { GitopsPromotionConfigError } from '../config/GitopsPromotionConfigError';
 import {
   ArgoCdConfig,
   ArgoCdCredentials,

@@ -1,5 +1,7 @@
 import { Config } from '@backstage/config';
 import { parseKeyPath } from '@internal/backstage-plugin-gitops-promotion-common';
+import { GitopsPromotionConfigError } from './GitopsPromotionConfigError';
+import { readPolicyConfig } from '../policy/readPolicyConfig';
 import {
   EnvironmentConfig,
   GitopsPromotionConfig,
@@ -12,14 +14,6 @@ const ROOT = 'gitopsPromotion';
 const NAME_PATTERN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const PLACEHOLDER_PATTERN = /\{([^}]*)\}/g;
 const KNOWN_PLACEHOLDERS = new Set(['service', 'env']);
-
-/** Thrown at startup; the message names the configuration key and what is wrong with it. */
-export class GitopsPromotionConfigError extends Error {
-  constructor(key: string, problem: string) {
-    super(`Invalid configuration at ${key}: ${problem}`);
-    this.name = 'GitopsPromotionConfigError';
-  }
-}
 
 /**
  * Reads and validates the `gitopsPromotion` section once at startup.
@@ -69,6 +63,18 @@ export function readPluginConfig(
     'name',
   );
   assertPipeline(environments);
+  environments.forEach((env, i) => {
+    const repository = repositories.find(r => r.id === env.repository)!;
+    if (
+      env.policy.mode === 'pull-request' &&
+      repository.provider !== 'github'
+    ) {
+      throw new GitopsPromotionConfigError(
+        `${ROOT}.environments[${i}].mode`,
+        `'pull-request' needs a repository with pull requests (provider github); '${repository.id}' uses '${repository.provider}'`,
+      );
+    }
+  });
 
   const seed = config.getOptionalConfig('development.seedRepository');
   const seedRepository = seed && readSeed(seed, repositories);
@@ -164,6 +170,7 @@ function readEnvironment(
     promotesFrom: c.getOptionalStringArray('promotesFrom') ?? [],
     repository: repositoryId,
     branch: c.getOptionalString('branch') ?? repository.defaultBranch,
+    policy: readPolicyConfig(c, key),
   };
 }
 

@@ -20,12 +20,16 @@ export interface LayoutConfig {
   files: LayoutFileConfig[];
 }
 
+import { EnvironmentPolicy } from '../policy/types';
+
 export interface EnvironmentConfig {
   name: string;
   title: string;
   promotesFrom: string[];
   repository: string;
   branch: string;
+  /** Mode, gate, immutability and freeze windows of promotions into this environment. */
+  policy: EnvironmentPolicy;
 }
 
 export interface SeedRepositoryConfig {

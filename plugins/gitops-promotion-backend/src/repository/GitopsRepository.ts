@@ -35,6 +35,10 @@ export interface CommitChangesResult {
 
 const MAX_ATTEMPTS = 10;
 const TREE_CACHE_SIZE = 32;
+/** Above this many uncached blobs, a prefetch reads the whole tree at once. */
+const DEFAULT_BULK_READ_THRESHOLD = 100;
+/** After a failed bulk read, prefetches read blob by blob for this long. */
+const BULK_READ_PAUSE_MS = 5 * 60_000;
 /** Jittered backoff between attempts, so racing writers spread out. */
 const backoff = (attempt: number) =>
   new Promise(resolve =>
@@ -52,15 +56,29 @@ export class GitopsRepository {
 
   private readonly blobs = new BlobCache();
   private readonly blobReadSlots: ConcurrencyLimit;
+  private readonly bulkReadThreshold: number;
+  /** In-flight bulk reads by commit, shared by concurrent prefetches. */
+  private readonly bulkReads = new Map<string, Promise<Map<string, string>>>();
+  private bulkReadsPausedUntil = 0;
 
   constructor(
     readonly id: string,
     private readonly provider: RepositoryProvider,
-    options: { maxConcurrentBlobReads?: number } = {},
+    options: {
+      maxConcurrentBlobReads?: number;
+      /**
+       * A prefetch finding more than this many blobs not cached reads them
+       * with the provider's bulk read, if it has one (default 100; Infinity
+       * never does).
+       */
+      bulkReadThreshold?: number;
+    } = {},
   ) {
     this.blobReadSlots = concurrencyLimit(
       options.maxConcurrentBlobReads ?? Infinity,
     );
+    this.bulkReadThreshold =
+      options.bulkReadThreshold ?? DEFAULT_BULK_READ_THRESHOLD;
   }
 
   /** One request for the head, one tree listing (cached per commit). */
@@ -93,9 +111,89 @@ export class GitopsRepository {
   }
 
   readBlob(sha: string): Promise<string> {
-    return this.blobs.get(sha, s =>
-      this.blobReadSlots(() => this.provider.readBlob(s)),
+    return this.blobs.get(sha, s => this.readOneBlob(s));
+  }
+
+  /**
+   * Prepares reading `paths` of the snapshot: when more than
+   * `bulkReadThreshold` of their blobs are not cached and the provider has a
+   * bulk read ({@link RepositoryProvider.readAllBlobs}), the commit's files
+   * are read with that one request and the blob cache is filled with the
+   * blobs of those paths (only SHAs of the snapshot's tree; each once).
+   * Concurrent prefetches of one commit share one bulk read. Otherwise
+   * nothing is read in bulk: the uncached blobs are read one by one, as
+   * {@link GitopsRepository.readFile} would.
+   *
+   * Never rejects. A failed bulk read falls back to reading the blobs one by
+   * one (what a read cost before bulk reads existed; their failures surface
+   * from `readFile`) and pauses bulk reads for a few minutes, so a host that
+   * cannot serve them (e.g. a proxy that blocks codeload.github.com) does not
+   * delay every cold read. A blob the bulk read does not have (content
+   * changed by the archive, a symlink) is read on its own.
+   */
+  async prefetch(snapshot: Snapshot, paths: Iterable<string>): Promise<void> {
+    if (!this.provider.readAllBlobs) return;
+    if (Date.now() < this.bulkReadsPausedUntil) return;
+    const shas = new Set<string>();
+    for (const path of paths) {
+      const sha = snapshot.files.get(path);
+      if (sha !== undefined) shas.add(sha);
+    }
+    if (shas.size <= this.bulkReadThreshold) return;
+
+    // Looking each blob up in the cache tells which are missing: the cache
+    // only calls back for those, and keeps the promise returned as the
+    // blob's entry, so readers arriving meanwhile wait for it instead of
+    // asking the provider. The promise settles once the bulk read is decided.
+    const missing: string[] = [];
+    let decide!: (bulk: { read?: Promise<Map<string, string>> }) => void;
+    const decided = new Promise<{ read?: Promise<Map<string, string>> }>(
+      resolve => {
+        decide = resolve;
+      },
     );
+    for (const sha of shas) {
+      this.blobs.get(sha, s => {
+        missing.push(s);
+        return decided.then(({ read }) =>
+          read
+            ? read.then(
+                texts => texts.get(s) ?? this.readOneBlob(s),
+                () => this.readOneBlob(s),
+              )
+            : this.readOneBlob(s),
+        );
+      });
+    }
+    if (missing.length <= this.bulkReadThreshold) {
+      decide({});
+      return;
+    }
+    const read = this.bulkRead(snapshot.commitSha);
+    decide({ read });
+    await read.then(
+      () => undefined,
+      () => {
+        this.bulkReadsPausedUntil = Date.now() + BULK_READ_PAUSE_MS;
+      },
+    );
+  }
+
+  private readOneBlob(sha: string): Promise<string> {
+    return this.blobReadSlots(() => this.provider.readBlob(sha));
+  }
+
+  /** The provider's bulk read of a commit, shared while it is in flight. */
+  private bulkRead(commitSha: string): Promise<Map<string, string>> {
+    let pending = this.bulkReads.get(commitSha);
+    if (!pending) {
+      const provider = this.provider;
+      pending = (async () => provider.readAllBlobs!(commitSha))();
+      this.bulkReads.set(commitSha, pending);
+      const forget = () => this.bulkReads.delete(commitSha);
+      pending.then(forget, forget);
+    }
+    return pending;
   }
 
   fileHistory(ref: string, path: string, limit: number) {

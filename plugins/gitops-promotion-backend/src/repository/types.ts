@@ -54,6 +54,18 @@ export interface RepositoryProvider {
   listFiles(commitSha: string): Promise<Map<string, string>>;
   /** A blob's text (UTF-8). */
   readBlob(blobSha: string): Promise<string>;
+  /**
+   * Optional bulk read: the text (UTF-8) of every file of the commit, keyed by
+   * blob SHA, with ONE request for the whole tree (GitHub: the commit's
+   * tarball) instead of one {@link RepositoryProvider.readBlob} per file. For
+   * cold reads of many files, where a request per blob would exhaust a rate
+   * limit. Keys are computed from the content received, so a file whose
+   * archived content differs from its blob (or that the archive leaves out:
+   * symlinks, submodules) is simply not found under its tree's SHA; callers
+   * look up the SHAs they expect and read the others with `readBlob`.
+   * Providers whose reads are already cheap (git CLI) do not offer it.
+   */
+  readAllBlobs?(commitSha: string): Promise<Map<string, string>>;
   /** The commits of `ref` that touched `path`, newest first. */
   fileHistory(
     ref: string,

@@ -38,7 +38,9 @@ export interface CellVersion {
 /**
  * Reads the version of many services in many environments at a cost that does
  * not grow with cells: per repository branch one head request and one tree
- * listing, then only blobs not already cached (by SHA).
+ * listing, then only blobs not already cached (by SHA), and those in one bulk
+ * read when there are many and the provider has one (see
+ * {@link GitopsRepository.prefetch}).
  */
 export class VersionReader {
   private readonly parsedValues: ParsedValueCache = new Map();
@@ -51,6 +53,7 @@ export class VersionReader {
   async readVersions(cells: CellRequest[]): Promise<CellVersion[]> {
     const locations = cells.map(c => resolveServiceLocation(this.config, c));
     const snapshots = await this.snapshotsFor(locations);
+    await this.prefetch(locations, snapshots);
     return Promise.all(
       locations.map(async location => {
         const repository = this.repositories(location.repository.id);
@@ -69,6 +72,48 @@ export class VersionReader {
           values,
         };
       }),
+    );
+  }
+
+  /**
+   * One prefetch per snapshot, with the files whose values are not parsed
+   * yet: the ones {@link readValues} will read.
+   */
+  private async prefetch(
+    locations: ServiceLocation[],
+    snapshots: Map<string, Snapshot>,
+  ) {
+    const wanted = new Map<
+      string,
+      { repository: GitopsRepository; snapshot: Snapshot; paths: Set<string> }
+    >();
+    for (const location of locations) {
+      const key = branchKey(location);
+      let entry = wanted.get(key);
+      if (!entry) {
+        entry = {
+          repository: this.repositories(location.repository.id),
+          snapshot: snapshots.get(key)!,
+          paths: new Set(),
+        };
+        wanted.set(key, entry);
+      }
+      for (const file of location.files) {
+        const blobSha = entry.snapshot.files.get(file.path);
+        if (
+          blobSha &&
+          file.keys.some(
+            k => !this.parsedValues.has(parsedValueKey(blobSha, file.path, k)),
+          )
+        ) {
+          entry.paths.add(file.path);
+        }
+      }
+    }
+    await Promise.all(
+      [...wanted.values()].map(({ repository, snapshot, paths }) =>
+        repository.prefetch(snapshot, paths),
+      ),
     );
   }
 
@@ -107,7 +152,7 @@ export async function readValues(
   for (const file of location.files) {
     const blobSha = snapshot.files.get(file.path);
     for (const key of file.keys) {
-      const cacheKey = `${blobSha}\0${file.path}\0${key}`;
+      const cacheKey = parsedValueKey(blobSha, file.path, key);
       let parsed = blobSha ? parsedValues.get(cacheKey) : undefined;
       if (!parsed) {
         const text = await repository.readFile(snapshot, file.path);
@@ -140,6 +185,14 @@ function readKey(text: string | undefined, path: string, key: string) {
     }
     throw error;
   }
+}
+
+function parsedValueKey(
+  blobSha: string | undefined,
+  path: string,
+  key: string,
+) {
+  return `${blobSha}\0${path}\0${key}`;
 }
 
 function branchKey(location: ServiceLocation) {

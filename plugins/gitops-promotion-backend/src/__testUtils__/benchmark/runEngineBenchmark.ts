@@ -1,4 +1,5 @@
 /* eslint-disable no-console */
+import { readPolicyConfig } from '../../policy/readPolicyConfig';
 import { ConfigReader } from '@backstage/config';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import {
@@ -12,7 +13,12 @@ import { performance } from 'node:perf_hooks';
 import { GitopsPromotionConfig } from '../../config/types';
 import { runGit } from '../../git/runGit';
 import { createRepositories } from '../../repository/createRepositories';
-import { GithubFake } from '../../repository/github/__testUtils__/githubFake';
+import { GitopsRepository } from '../../repository/GitopsRepository';
+import { createGithubProvider } from '../../repository/github';
+import {
+  CODELOAD_DOWNLOAD,
+  GithubFake,
+} from '../../repository/github/__testUtils__/githubFake';
 import { TEST_TOKEN } from '../../repository/github/__testUtils__/startGithubFake';
 import { CellRequest, VersionReader } from '../../services/VersionReader';
 
@@ -21,6 +27,8 @@ import { CellRequest, VersionReader } from '../../services/VersionReader';
  * (10,000 values files) through the GitHub provider (against the OpenAPI-checked
  * fake, counting requests) and the git provider (a local bare repository), cold,
  * warm and after one commit; then YAML edit throughput over the reference files.
+ * The GitHub provider's cold read is measured twice: as configured (one tarball
+ * download) and with bulk reads turned off (one request per blob), for comparison.
  */
 
 const SERVICES = 2000;
@@ -65,6 +73,7 @@ function benchConfig(
       promotesFrom: i === 0 ? [] : [ENVIRONMENTS[Math.min(i - 1, 2)]],
       repository: repository.id,
       branch: 'main',
+      policy: readPolicyConfig(new ConfigReader({}), name),
     })),
   };
 }
@@ -97,7 +106,7 @@ async function timed<T>(fn: () => Promise<T>) {
   return { result, ms: Math.round(performance.now() - start) };
 }
 
-async function githubScenario() {
+async function githubScenario(options: { bulkReads: boolean }) {
   const fake = await GithubFake.start({ token: TEST_TOKEN });
   fake.push('main', files);
   const config = benchConfig({
@@ -111,11 +120,24 @@ async function githubScenario() {
       github: [{ host: fake.host, apiBaseUrl: fake.url, token: TEST_TOKEN }],
     },
   });
-  const repositories = createRepositories({
+  let repositories = createRepositories({
     config,
     rootConfig,
     logger: quietLogger,
   });
+  if (!options.bulkReads) {
+    // createRepositories' wiring (8 concurrent blob reads), bulk reads off
+    const repository = new GitopsRepository(
+      'hub',
+      createGithubProvider({
+        config: rootConfig,
+        repositoryUrl: fake.repositoryUrl,
+        logger: quietLogger,
+      }),
+      { maxConcurrentBlobReads: 8, bulkReadThreshold: Infinity },
+    );
+    repositories = () => repository;
+  }
   const reader = new VersionReader(config, repositories);
   const rows: string[][] = [];
   const measure = async (label: string) => {
@@ -125,16 +147,24 @@ async function githubScenario() {
     const requests = fake.requests.slice(before);
     const byOp = (op: string) =>
       requests.filter(r => r.operationId === op).length;
+    const tarballs = byOp('repos/download-tarball-archive');
     rows.push([
       label,
       String(requests.length),
       String(fake.rateLimitUsed - rateBefore),
       `${byOp('git/get-ref')} ref / ${byOp('git/get-tree')} tree / ${byOp(
         'git/get-blob',
-      )} blob / ${byOp('repos/get-content')} contents`,
+      )} blob / ${tarballs} tarball${
+        tarballs ? ` (+${byOp(CODELOAD_DOWNLOAD)} codeload redirect)` : ''
+      } / ${byOp('repos/get-content')} contents`,
       `${ms} ms`,
     ]);
   };
+  if (!options.bulkReads) {
+    await measure('cold, bulk reads off (blob by blob, as before)');
+    await fake.close();
+    return rows;
+  }
   await measure('cold');
   await measure('warm (no change)');
   const changed = 'envs/prod-eu/svc-0042/values.yaml';
@@ -244,8 +274,13 @@ async function main() {
   console.log(
     `GitOps repository engine: ${SERVICES} services x ${ENVIRONMENTS.length} environments = ${cells.length} cells\n`,
   );
-  const github = await githubScenario();
-  console.log('GitHub provider (requests counted by the OpenAPI-checked fake)');
+  const github = [
+    ...(await githubScenario({ bulkReads: true })),
+    ...(await githubScenario({ bulkReads: false })),
+  ];
+  console.log(
+    'GitHub provider (requests counted by the OpenAPI-checked fake; the codeload download a tarball redirects to is counted as a request but not against the rate limit)',
+  );
   console.log(
     '| read | requests | counted against rate limit | by kind | time |',
   );

@@ -5,6 +5,7 @@ import { GithubFileHistory } from './GithubFileHistory';
 import { GithubPullRequests } from './GithubPullRequests';
 import { listGithubTree, TreeFile } from './listGithubTree';
 import { githubFailure, mapGithubError } from './mapGithubError';
+import { readGithubTarball } from './readGithubTarball';
 import {
   CommitAttempt,
   FileChange,
@@ -24,6 +25,11 @@ export interface GithubProviderOptions {
    * author (the requester) as committer too, its documented default.
    */
   committer?: GitIdentity;
+  /**
+   * The largest uncompressed tarball {@link GithubProvider.readAllBlobs}
+   * reads (default 256 MiB); a larger one fails and blobs are read one by one.
+   */
+  maxArchiveBytes?: number;
 }
 
 /** A commit's files, with the modes and root tree a new commit needs. */
@@ -43,7 +49,9 @@ const BLOB_MODES: ReadonlySet<string> = new Set(['100644', '100755', '120000']);
  * Reads cost O(changed files): the branch head is a conditional request (a 304
  * does not count against the rate limit), a commit's files come from one
  * recursive tree listing cached per commit SHA, blobs are read by SHA (the
- * engine caches them). A commit is made with the git data API in at most four
+ * engine caches them), and a cold read of many files is one tarball download
+ * instead of one request per blob ({@link GithubProvider.readAllBlobs}). A
+ * commit is made with the git data API in at most four
  * requests (tree listing of the parent if not cached, tree, commit, ref
  * update) and the ref update is never forced, so a branch that moved meanwhile
  * is reported as `raced` instead of being overwritten.
@@ -120,6 +128,26 @@ export class GithubProvider implements RepositoryProvider {
         repository: this.fullName,
         action: `read blob ${blobSha}`,
         notFound: `File content ${blobSha} does not exist in ${this.fullName}`,
+      });
+    }
+  }
+
+  /**
+   * Every file of the commit in one REST request: the commit's tarball (see
+   * {@link readGithubTarball}), blob SHA → text. Costs 1 request against the
+   * rate limit whatever the number of files, where reading them one by one
+   * costs one each.
+   */
+  async readAllBlobs(commitSha: string): Promise<Map<string, string>> {
+    try {
+      return await readGithubTarball(this.options, commitSha, {
+        maxBytes: this.options.maxArchiveBytes,
+      });
+    } catch (error) {
+      throw mapGithubError(error, {
+        repository: this.fullName,
+        action: `download the tarball of commit ${commitSha}`,
+        notFound: `Commit ${commitSha} does not exist in ${this.fullName}`,
       });
     }
   }

@@ -98,6 +98,10 @@ describe('mapGithubError', () => {
     ['token ghp_secret leaked', 'token *** leaked'],
     ['bad github_pat_11AAA_bbb', 'bad ***'],
     ['https://x-access-token:abc@github.com/a/b', 'https://***@github.com/a/b'],
+    [
+      'GET https://codeload.github.com/a/b/legacy.tar.gz/abc?login=me&token=ABCD123 failed',
+      'GET https://codeload.github.com/a/b/legacy.tar.gz/abc?login=me&token=*** failed',
+    ],
   ])('removes credentials from %p', (message, expected) => {
     expect(sanitize(message)).toBe(expected);
   });

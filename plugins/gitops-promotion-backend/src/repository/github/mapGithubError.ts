@@ -115,8 +115,12 @@ function githubMessage(failure: GithubFailure): string {
 
 /** Removes anything that looks like a credential from a message. */
 export function sanitize(message: string): string {
-  return message
-    .replace(/\b(gh[pousr]_|github_pat_)[A-Za-z0-9_]+/g, '***')
-    .replace(/\b(token|bearer|basic)\s+[^\s,;"']+/gi, '$1 ***')
-    .replace(/(\w+:\/\/)[^/@\s]+@/g, '$1***@');
+  return (
+    message
+      .replace(/\b(gh[pousr]_|github_pat_)[A-Za-z0-9_]+/g, '***')
+      .replace(/\b(token|bearer|basic)\s+[^\s,;"']+/gi, '$1 ***')
+      .replace(/(\w+:\/\/)[^/@\s]+@/g, '$1***@')
+      // codeload links carry a short-lived token in their query
+      .replace(/([?&](?:token|access_token|jwt)=)[^&\s]+/gi, '$1***')
+  );
 }

@@ -1,12 +1,21 @@
+import { randomBytes } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { FileEntry, GitObjectStore, Signature } from './GitObjectStore';
 import { FakePullRequest, GithubPayloads } from './githubPayloads';
+import { TarWriterEntry, writeTar } from './tarWriter';
 
 /** An HTTP answer of the fake. */
 export interface Response {
   status: number;
+  /** A JSON body. */
   body?: unknown;
+  /** A body sent as is (codeload's archives); `headers` name its type. */
+  raw?: Buffer;
   headers?: Record<string, string>;
 }
+
+/** Where the fake's stand-in for codeload.github.com serves archives. */
+export const CODELOAD_PREFIX = '/_codeload/';
 
 /** A request, already checked against the API description. */
 export interface Context {
@@ -43,6 +52,8 @@ export class FakeRepository {
   readonly objects = new GitObjectStore();
   readonly refs = new Map<string, string>();
   readonly pulls: FakePullRequest[] = [];
+  /** The tokens of the archive links handed out by the tarball redirect. */
+  private readonly archiveTokens = new Set<string>();
   private clock = Date.parse('2024-01-01T00:00:00Z');
 
   constructor(private readonly options: FakeRepositoryOptions) {}
@@ -163,6 +174,8 @@ export class FakeRepository {
         return this.createPull(ctx);
       case 'pulls/get':
         return this.getPull(ctx);
+      case 'repos/download-tarball-archive':
+        return this.downloadTarball(ctx);
       default:
         throw new Error(`unhandled ${operationId}`);
     }
@@ -494,6 +507,95 @@ export class FakeRepository {
     );
     if (this.checkRepo(ctx) || !pr) return this.notFound();
     return { status: 200, body: this.payloads.pullRequest(pr, true) };
+  }
+
+  /**
+   * GitHub answers with a 302 to a short-lived codeload.github.com link
+   * (`legacy.tar.gz/<ref>?token=...`); the fake's link points at its own
+   * {@link CODELOAD_PREFIX} path.
+   */
+  private downloadTarball(ctx: Context): Response {
+    if (this.checkRepo(ctx)) return this.notFound();
+    const { ref } = ctx.params;
+    if (!this.resolveCommit(ref)) return this.notFound();
+    const token = randomBytes(16).toString('hex');
+    this.archiveTokens.add(token);
+    return {
+      status: 302,
+      headers: {
+        location: `${this.options.url}${CODELOAD_PREFIX}${this.owner}/${
+          this.repo
+        }/legacy.tar.gz/${ref
+          .split('/')
+          .map(encodeURIComponent)
+          .join('/')}?token=${token}`,
+      },
+    };
+  }
+
+  /**
+   * The codeload side of a tarball download: the gzipped archive of the
+   * commit, if the link's token was handed out by a redirect. Not part of
+   * the REST API (and not counted against its rate limit).
+   */
+  codeload(pathname: string, query: URLSearchParams): Response {
+    const match = new RegExp(
+      `^${CODELOAD_PREFIX}([^/]+)/([^/]+)/legacy\\.tar\\.gz/(.+)$`,
+    ).exec(pathname);
+    const commit =
+      match && match[1] === this.owner && match[2] === this.repo
+        ? this.resolveCommit(decodeURIComponent(match[3]))
+        : undefined;
+    if (!commit || !this.archiveTokens.has(query.get('token') ?? '')) {
+      return {
+        status: 404,
+        raw: Buffer.from('404: Not Found'),
+        headers: { 'content-type': 'text/plain; charset=utf-8' },
+      };
+    }
+    const name = `${this.owner}-${this.repo}-${commit.slice(0, 7)}`;
+    return {
+      status: 200,
+      raw: gzipSync(this.tarball(commit)),
+      headers: {
+        'content-type': 'application/x-gzip',
+        'content-disposition': `attachment; filename=${name}.tar.gz`,
+      },
+    };
+  }
+
+  /**
+   * The uncompressed archive GitHub builds for a commit: `git archive` with a
+   * pax global header carrying the commit id and everything under
+   * `<owner>-<repo>-<short sha>/`; symlinks are links, directories members.
+   */
+  tarball(commitSha: string): Buffer {
+    const commit = this.objects.commit(commitSha)!;
+    const top = `${this.owner}-${this.repo}-${commitSha.slice(0, 7)}/`;
+    const entries: TarWriterEntry[] = [{ path: top, type: 'directory' }];
+    for (const entry of this.objects.listRecursive(commit.tree)) {
+      const path = `${top}${entry.path}`;
+      if (entry.type === 'tree') {
+        entries.push({ path: `${path}/`, type: 'directory' });
+      } else if (entry.mode === '120000') {
+        entries.push({
+          path,
+          type: 'symlink',
+          linkTarget: this.objects.blob(entry.sha)!.toString('utf8'),
+        });
+      } else {
+        entries.push({
+          path,
+          type: 'file',
+          mode: entry.mode === '100755' ? 0o775 : 0o664,
+          content: this.objects.blob(entry.sha)!,
+        });
+      }
+    }
+    return writeTar(entries, {
+      globalRecords: { comment: commitSha },
+      mtime: Math.floor(Date.parse(commit.committer.date) / 1000),
+    });
   }
 
   /** True when `ancestor` is `sha` or reachable from it through parents. */

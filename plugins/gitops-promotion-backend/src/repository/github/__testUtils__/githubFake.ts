@@ -1,7 +1,12 @@
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
-import { Context, FakeRepository, Response } from './FakeRepository';
+import {
+  CODELOAD_PREFIX,
+  Context,
+  FakeRepository,
+  Response,
+} from './FakeRepository';
 import { GithubPayloads } from './githubPayloads';
 import { GithubOpenApi, Operation } from './githubOpenApi';
 
@@ -20,7 +25,16 @@ export const SERVED_OPERATIONS = [
   'pulls/list',
   'pulls/create',
   'pulls/get',
+  'repos/download-tarball-archive',
 ];
+
+/**
+ * The name under which requests to the fake's codeload stand-in (where the
+ * tarball redirect points) are recorded and faults are injected. Not an
+ * operation of the REST API: not validated against its description and not
+ * counted against its rate limit.
+ */
+export const CODELOAD_DOWNLOAD = 'codeload/legacy.tar.gz';
 
 /** One request the fake answered. */
 export interface RecordedRequest {
@@ -35,7 +49,7 @@ export interface RecordedRequest {
 
 /** A failure the fake answers with instead of serving a request. */
 export interface Fault {
-  /** Only requests for this operation fail (all when absent). */
+  /** Only requests for this operation (or {@link CODELOAD_DOWNLOAD}) fail (all when absent). */
   operationId?: string;
   status: number;
   message?: string;
@@ -64,7 +78,8 @@ export interface GithubFakeOptions {
  * does not allow is recorded in `violations` (tests assert there are none).
  * Besides {@link FakeRepository}'s git and pull request behaviour it models
  * what the description cannot express: ETags and 304s on GETs (a 304 does not
- * count against the rate limit), bad credentials, injected failures.
+ * count against the rate limit), bad credentials, injected failures, and
+ * the codeload.github.com host a tarball download is redirected to.
  */
 export class GithubFake {
   /** The repository; change it directly to act as another user pushing. */
@@ -207,6 +222,10 @@ export class GithubFake {
     const raw = Buffer.concat(chunks).toString('utf8');
     const url = new URL(req.url ?? '/', this.url);
     const method = req.method ?? 'GET';
+    if (url.pathname.startsWith(CODELOAD_PREFIX)) {
+      this.serveCodeload(method, url, req.headers, res);
+      return;
+    }
     const matched = this.api.match(method, url.pathname, SERVED_OPERATIONS);
     if (!matched) {
       this.violations.push(`unexpected request ${method} ${url.pathname}`);
@@ -263,7 +282,9 @@ export class GithubFake {
       };
       try {
         const denied = this.authenticate(req.headers.authorization);
-        const fault = denied ? undefined : this.takeFault(operation);
+        const fault = denied
+          ? undefined
+          : this.takeFault(operation.operationId);
         if (fault?.afterServing) this.handle(operation, ctx);
         response =
           denied ??
@@ -274,6 +295,9 @@ export class GithubFake {
         response = { status: 500, body: this.payloads.error(500, 'Crash') };
       }
       response = this.conditionally(method, req.headers, response);
+      if (response.status === 302 && !response.headers?.location) {
+        this.violations.push(`${operation.operationId} 302 without a Location`);
+      }
       this.violations.push(
         ...this.api
           .checkResponse(operation, response.status, response.body, {
@@ -285,6 +309,44 @@ export class GithubFake {
     record.status = response.status;
     if (response.status !== 304) this.rateLimitUsed++;
     this.send(res, response);
+  }
+
+  /**
+   * codeload.github.com: the archive a tarball redirect points at. Its link
+   * carries its own short-lived token, so no credentials are checked.
+   */
+  private serveCodeload(
+    method: string,
+    url: URL,
+    headers: http.IncomingHttpHeaders,
+    res: http.ServerResponse,
+  ) {
+    const record: RecordedRequest = {
+      operationId: CODELOAD_DOWNLOAD,
+      method,
+      url: `${url.pathname}${url.search}`,
+      authorization: headers.authorization,
+      body: undefined,
+      status: 0,
+    };
+    this.requests.push(record);
+    const fault = this.takeFault(CODELOAD_DOWNLOAD);
+    let response: Response;
+    if (method !== 'GET') {
+      this.violations.push(`unexpected request ${method} ${url.pathname}`);
+      response = { status: 405 };
+    } else if (fault) {
+      response = {
+        status: fault.status,
+        headers: { 'content-type': 'text/plain; charset=utf-8' },
+        raw: Buffer.from(fault.message ?? 'Server Error'),
+      };
+    } else {
+      response = this.repository.codeload(url.pathname, url.searchParams);
+    }
+    record.status = response.status;
+    res.writeHead(response.status, response.headers);
+    res.end(response.raw);
   }
 
   private send(res: http.ServerResponse, response: Response) {
@@ -331,11 +393,10 @@ export class GithubFake {
       : { status: 401, body: this.payloads.error(401, 'Bad credentials') };
   }
 
-  private takeFault(operation: Operation): Fault | undefined {
+  private takeFault(operationId: string): Fault | undefined {
     const fault = this.faults.find(
       f =>
-        (f.times ?? 1) > 0 &&
-        (!f.operationId || f.operationId === operation.operationId),
+        (f.times ?? 1) > 0 && (!f.operationId || f.operationId === operationId),
     );
     if (fault) fault.times = (fault.times ?? 1) - 1;
     return fault;

@@ -37,6 +37,15 @@ export interface Exchange {
  */
 const GENERIC_FAILURES = new Set([401, 403, 429, 500, 502, 503, 504]);
 
+/**
+ * Failures GitHub answers for particular operations whose description omits
+ * them, with a `basic-error` body: a tarball of a ref that does not exist is
+ * a 404 although only the 302 is documented.
+ */
+const UNDOCUMENTED_FAILURES: Record<string, number[]> = {
+  'repos/download-tarball-archive': [404],
+};
+
 let loaded: GithubOpenApi | undefined;
 
 /**
@@ -200,7 +209,10 @@ export class GithubOpenApi {
       if (!exchange.conditional) return ['304 without a conditional request'];
       return body === undefined ? [] : ['response 304 must not have a body'];
     }
-    if (GENERIC_FAILURES.has(status)) {
+    if (
+      GENERIC_FAILURES.has(status) ||
+      UNDOCUMENTED_FAILURES[operation.operationId]?.includes(status)
+    ) {
       return this.check(
         'basic-error',
         { $ref: '#/components/schemas/basic-error' },

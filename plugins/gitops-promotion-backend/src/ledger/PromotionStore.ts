@@ -1,0 +1,343 @@
+import {
+  DatabaseService,
+  resolvePackagePath,
+} from '@backstage/backend-plugin-api';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import { randomUUID } from 'node:crypto';
+import { Knex } from 'knex';
+import { computeDeliveryFigures } from './computeDeliveryFigures';
+import { PROMOTIONS_TABLE, PromotionRow, toRecord, toRow } from './rows';
+import {
+  DeliveryFigures,
+  IN_FLIGHT_PROMOTION_STATES,
+  NewPromotion,
+  PromotionPatch,
+  PromotionQuery,
+  PromotionRecord,
+  PromotionState,
+} from './types';
+
+const MIGRATIONS_DIRECTORY = resolvePackagePath(
+  '@internal/backstage-plugin-gitops-promotion-backend',
+  'migrations',
+);
+const MAX_LIST_LIMIT = 500;
+const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
+const DAY_MS = 86_400_000;
+
+/** Options of {@link PromotionStore.create}. */
+export interface PromotionStoreOptions {
+  /** The store's clock (timestamps and leases); tests pass a fake one. */
+  clock?: () => Date;
+}
+
+/** The result of {@link PromotionStore.insert}. */
+export interface InsertResult {
+  record: PromotionRecord;
+  /** False when the idempotency key returned an earlier promotion. */
+  created: boolean;
+}
+
+/**
+ * The promotion ledger in the plugin's own database (SQLite by default,
+ * PostgreSQL in production; MySQL untested).
+ *
+ * Concurrency:
+ * - `insert` with an idempotency key is `INSERT … ON CONFLICT
+ *   (idempotency_key) DO NOTHING` followed by a read of the key: the unique
+ *   index decides between racing requests on every engine, no driver error
+ *   codes are parsed, and no transaction is aborted on PostgreSQL.
+ * - `update` is a compare-and-set on the expected state (and lease owner).
+ * - `claimInFlight` leases rows to one scheduler replica. On PostgreSQL it
+ *   selects with `FOR UPDATE SKIP LOCKED` inside a transaction, so replicas
+ *   sharing the database never claim the same row and never wait on each
+ *   other. SQLite has a single writer (and knex gives it one connection), so
+ *   the select-then-update transaction is serialized; Backstage runs SQLite
+ *   with one replica only.
+ */
+export class PromotionStore {
+  /**
+   * Connects through the plugin's database service and brings the schema up
+   * to date, unless `database.migrations.skip` is set.
+   */
+  static async create(
+    database: DatabaseService,
+    options: PromotionStoreOptions = {},
+  ): Promise<PromotionStore> {
+    const client = await database.getClient();
+    if (!database.migrations?.skip) {
+      await client.migrate.latest({ directory: MIGRATIONS_DIRECTORY });
+    }
+    return new PromotionStore(client, options.clock ?? (() => new Date()));
+  }
+
+  private readonly supportsSkipLocked: boolean;
+
+  private constructor(
+    private readonly db: Knex,
+    private readonly clock: () => Date,
+  ) {
+    const client = String(db.client.config.client);
+    this.supportsSkipLocked = /^(pg|postgres|postgresql|mysql2?)$/.test(client);
+  }
+
+  /**
+   * Records a new promotion. With an idempotency key already used by the same
+   * requester for the same promotion (service, environments, kind, versions),
+   * returns that promotion with `created: false` instead; a key used by
+   * someone else or for another promotion is a ConflictError.
+   */
+  async insert(promotion: NewPromotion): Promise<InsertResult> {
+    const key = promotion.idempotencyKey;
+    if (
+      key !== undefined &&
+      (key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY_LENGTH)
+    ) {
+      throw new InputError(
+        `Idempotency key must be 1-${MAX_IDEMPOTENCY_KEY_LENGTH} characters long`,
+      );
+    }
+    const row = toRow(promotion, promotion.id ?? randomUUID(), this.clock());
+    if (key === undefined) {
+      await this.db<PromotionRow>(PROMOTIONS_TABLE).insert(row);
+      return { record: toRecord(row), created: true };
+    }
+    await this.db<PromotionRow>(PROMOTIONS_TABLE)
+      .insert(row)
+      .onConflict('idempotency_key')
+      .ignore();
+    const stored = await this.db<PromotionRow>(PROMOTIONS_TABLE)
+      .where('idempotency_key', key)
+      .first();
+    if (!stored) {
+      throw new Error(`Promotion with idempotency key '${key}' vanished`);
+    }
+    if (stored.id === row.id) {
+      return { record: toRecord(stored), created: true };
+    }
+    if (stored.requester !== promotion.requester) {
+      throw new ConflictError(
+        `Idempotency key '${key}' was already used by another requester; send a new key`,
+      );
+    }
+    const existing = toRecord(stored);
+    if (!isSamePromotion(existing, promotion)) {
+      throw new ConflictError(
+        `Idempotency key '${key}' was already used for another promotion (${existing.id}: ${existing.service} to ${existing.targetEnv}); send a new key for a new promotion`,
+      );
+    }
+    return { record: existing, created: false };
+  }
+
+  /** The promotion, or undefined. */
+  async get(id: string): Promise<PromotionRecord | undefined> {
+    const row = await this.db<PromotionRow>(PROMOTIONS_TABLE)
+      .where('id', id)
+      .first();
+    return row && toRecord(row);
+  }
+
+  /** Promotions matching every given filter, newest first, one page at a time. */
+  async list(query: PromotionQuery): Promise<PromotionRecord[]> {
+    if (
+      !Number.isInteger(query.limit) ||
+      query.limit < 1 ||
+      query.limit > MAX_LIST_LIMIT
+    ) {
+      throw new InputError(
+        `limit must be an integer from 1 to ${MAX_LIST_LIMIT}`,
+      );
+    }
+    const q = this.db<PromotionRow>(PROMOTIONS_TABLE)
+      .orderBy([
+        { column: 'created_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .limit(query.limit);
+    if (query.entityRef !== undefined) q.where('entity_ref', query.entityRef);
+    if (query.service !== undefined) q.where('service', query.service);
+    if (query.environment !== undefined)
+      q.where('target_env', query.environment);
+    if (query.bulkId !== undefined) q.where('bulk_id', query.bulkId);
+    if (query.states !== undefined) q.whereIn('state', query.states);
+    if (query.before !== undefined) {
+      const cursor = await this.db<PromotionRow>(PROMOTIONS_TABLE)
+        .where('id', query.before)
+        .first('id', 'created_at');
+      if (!cursor) {
+        throw new InputError(`Unknown cursor '${query.before}'`);
+      }
+      q.where(older =>
+        older
+          .where('created_at', '<', cursor.created_at)
+          .orWhere(same =>
+            same
+              .where('created_at', cursor.created_at)
+              .andWhere('id', '<', cursor.id),
+          ),
+      );
+    }
+    return (await q).map(toRecord);
+  }
+
+  /**
+   * Applies `patch` when the promotion is in one of `expectedState` (and, with
+   * `claimedBy`, still leased to that owner): a compare-and-set. Returns the
+   * updated promotion, or undefined when the condition did not hold; throws
+   * NotFoundError for an unknown id.
+   */
+  async update(
+    id: string,
+    patch: PromotionPatch,
+    options: {
+      expectedState?: PromotionState | PromotionState[];
+      claimedBy?: string;
+    } = {},
+  ): Promise<PromotionRecord | undefined> {
+    const now = this.clock();
+    const changes: Record<string, unknown> = { updated_at: now };
+    if (patch.state !== undefined) changes.state = patch.state;
+    if (patch.stateReason !== undefined)
+      changes.state_reason = patch.stateReason;
+    if (patch.baseCommit !== undefined) changes.base_commit = patch.baseCommit;
+    if (patch.branch !== undefined) changes.branch = patch.branch;
+    if (patch.versions !== undefined) {
+      changes.versions_json = JSON.stringify(patch.versions);
+    }
+    if (patch.pullRequest !== undefined) {
+      changes.pull_request_url = patch.pullRequest?.url ?? null;
+      changes.pull_request_number = patch.pullRequest?.number ?? null;
+    }
+    if (patch.commitSha !== undefined) {
+      changes.commit_sha = patch.commitSha;
+      changes.committed_at =
+        patch.committedAt ?? this.db.raw('COALESCE(committed_at, ?)', [now]);
+    }
+    if (patch.state === 'deployed' || patch.deployedAt !== undefined) {
+      changes.deployed_at =
+        patch.deployedAt ?? this.db.raw('COALESCE(deployed_at, ?)', [now]);
+    }
+    const q = this.db<PromotionRow>(PROMOTIONS_TABLE).where('id', id);
+    if (options.expectedState !== undefined) {
+      q.whereIn(
+        'state',
+        ([] as PromotionState[]).concat(options.expectedState),
+      );
+    }
+    if (options.claimedBy !== undefined) {
+      q.where('claimed_by', options.claimedBy);
+    }
+    const count = await q.update(changes);
+    if (count === 0) {
+      if (!(await this.get(id))) {
+        throw new NotFoundError(`No promotion with id '${id}'`);
+      }
+      return undefined;
+    }
+    return this.get(id);
+  }
+
+  /**
+   * Leases up to `limit` promotions in `states` (default: every non-final
+   * state) whose lease is free or expired to `owner` for `leaseMs`, least
+   * recently claimed first, and returns them. Two replicas never hold the
+   * same promotion at once.
+   */
+  async claimInFlight(options: {
+    owner: string;
+    leaseMs: number;
+    limit: number;
+    states?: PromotionState[];
+  }): Promise<PromotionRecord[]> {
+    const { owner, leaseMs, limit } = options;
+    const states = options.states ?? [...IN_FLIGHT_PROMOTION_STATES];
+    const now = this.clock();
+    const until = new Date(now.getTime() + leaseMs);
+    const claimable = (q: Knex.QueryBuilder) =>
+      q
+        .whereIn('state', states)
+        .where(free =>
+          free.whereNull('claimed_until').orWhere('claimed_until', '<=', now),
+        );
+
+    return this.db.transaction(async trx => {
+      const select = claimable(trx(PROMOTIONS_TABLE).select('id'))
+        // Never-claimed rows first, then the longest unclaimed: round robin.
+        .orderByRaw(
+          'CASE WHEN claimed_until IS NULL THEN 0 ELSE 1 END, claimed_until, created_at',
+        )
+        .limit(limit);
+      if (this.supportsSkipLocked) {
+        select.forUpdate().skipLocked();
+      }
+      const ids: string[] = (await select).map((r: { id: string }) => r.id);
+      if (ids.length === 0) {
+        return [];
+      }
+      await claimable(trx(PROMOTIONS_TABLE).whereIn('id', ids)).update({
+        claimed_by: owner,
+        claimed_until: until,
+      });
+      const rows: PromotionRow[] = await trx(PROMOTIONS_TABLE)
+        .whereIn('id', ids)
+        .where({ claimed_by: owner, claimed_until: until });
+      return rows.map(toRecord);
+    });
+  }
+
+  /**
+   * Gives up `owner`'s lease so any replica may claim the promotion at once.
+   * Returns false when `owner` did not hold it.
+   */
+  async release(id: string, owner: string): Promise<boolean> {
+    const count = await this.db<PromotionRow>(PROMOTIONS_TABLE)
+      .where({ id, claimed_by: owner })
+      .update({ claimed_by: null, claimed_until: this.clock() });
+    return count > 0;
+  }
+
+  /**
+   * Deployment counts per service and environment and lead times to the
+   * production environments since `since`; see computeDeliveryFigures. Only
+   * records created up to `lookbackDays` (default 90) before `since` are read
+   * for the start of a lead time.
+   */
+  async deliveryFigures(options: {
+    services: string[];
+    since: Date;
+    productionEnvironments: string[];
+    lookbackDays?: number;
+  }): Promise<DeliveryFigures> {
+    const until = this.clock();
+    const from = new Date(
+      options.since.getTime() - (options.lookbackDays ?? 90) * DAY_MS,
+    );
+    const records: PromotionRecord[] = [];
+    const services = [...new Set(options.services)];
+    for (let i = 0; i < services.length; i += 500) {
+      const rows: PromotionRow[] = await this.db<PromotionRow>(PROMOTIONS_TABLE)
+        .whereIn('service', services.slice(i, i + 500))
+        .where('created_at', '>=', from)
+        .whereNot('state', 'rejected');
+      records.push(...rows.map(toRecord));
+    }
+    return computeDeliveryFigures({
+      records,
+      services,
+      since: options.since,
+      until,
+      productionEnvironments: options.productionEnvironments,
+    });
+  }
+}
+
+function isSamePromotion(a: PromotionRecord, b: NewPromotion): boolean {
+  return (
+    a.service === b.service &&
+    a.targetEnv === b.targetEnv &&
+    (a.sourceEnv ?? null) === (b.sourceEnv ?? null) &&
+    a.kind === b.kind &&
+    JSON.stringify(a.versions.map(v => v.to)) ===
+      JSON.stringify(b.versions.map(v => v.to))
+  );
+}

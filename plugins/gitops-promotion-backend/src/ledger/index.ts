@@ -1,0 +1,23 @@
+/**
+ * The promotion ledger: the plugin's `promotions` table, leases for the
+ * scheduler that advances in-flight promotions, and delivery figures.
+ */
+export { PromotionStore } from './PromotionStore';
+export type { InsertResult, PromotionStoreOptions } from './PromotionStore';
+export { computeDeliveryFigures, summarize } from './computeDeliveryFigures';
+export type { DeliveryFiguresInput } from './computeDeliveryFigures';
+export { FINAL_PROMOTION_STATES, IN_FLIGHT_PROMOTION_STATES } from './types';
+export type {
+  DeliveryFigures,
+  EnvironmentDeployments,
+  LeadTime,
+  NewPromotion,
+  PromotionKind,
+  PromotionPatch,
+  PromotionQuery,
+  PromotionRecord,
+  PromotionState,
+  PromotionWriteMode,
+  ServiceDeliveryFigures,
+  VersionChange,
+} from './types';
