@@ -14,6 +14,8 @@
 # when that user cannot reach the repository (e.g. it is mode 700), the data directory lives in
 # /var/lib/postgresql/backstage-test-<hash> and .data/test-postgres/data links to it.
 set -euo pipefail
+# runuser, pg_ctlcluster and friends live in the sbin directories, which a minimal PATH lacks
+export PATH="$PATH:/usr/sbin:/sbin"
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 state="$repo/.data/test-postgres"

@@ -2,10 +2,25 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { gitopsPromotionPermissions } from '@internal/backstage-plugin-gitops-promotion-common';
+import { randomUUID } from 'node:crypto';
 import { ArgoCdClient } from './argocd';
+import { ServiceCatalog } from './catalog/ServiceCatalog';
 import { readPluginConfig } from './config/readPluginConfig';
 import { seedConfiguredDemoRepository } from './demo/seedConfiguredDemoRepository';
+import { PromotionStore } from './ledger';
+import {
+  environmentPermissionResourceRef,
+  environmentPermissionRules,
+} from './permissions';
+import { createRepositories } from './repository/createRepositories';
+import { createRouter } from './router';
+import { EnvironmentsService } from './services/EnvironmentsService';
+import { PromotionPlanner } from './services/PromotionPlanner';
+import { PromotionService } from './services/PromotionService';
+import { PromotionTracker } from './services/PromotionTracker';
+import { VersionReader } from './services/VersionReader';
 
 /**
  * The GitOps Promotion backend plugin.
@@ -17,25 +32,101 @@ export const gitopsPromotionPlugin = createBackendPlugin({
   register(env) {
     env.registerInit({
       deps: {
-        config: coreServices.rootConfig,
+        rootConfig: coreServices.rootConfig,
         logger: coreServices.logger,
+        httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+        auditor: coreServices.auditor,
+        permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
+        database: coreServices.database,
+        scheduler: coreServices.scheduler,
         lifecycle: coreServices.lifecycle,
+        catalogService: catalogServiceRef,
       },
-      async init({ config, logger, permissionsRegistry, lifecycle }) {
-        const pluginConfig = readPluginConfig(config);
-        if (!pluginConfig) {
+      async init(deps) {
+        const { rootConfig, logger, lifecycle, permissionsRegistry } = deps;
+        const config = readPluginConfig(rootConfig);
+        if (!config) {
           logger.warn(
             'No gitopsPromotion configuration; the plugin serves no services',
           );
           return;
         }
-        const argocd = ArgoCdClient.fromConfig(config, { logger });
-        lifecycle.addShutdownHook(() => argocd?.close());
         permissionsRegistry.addPermissions(gitopsPromotionPermissions);
+        permissionsRegistry.addResourceType({
+          resourceRef: environmentPermissionResourceRef,
+          permissions: gitopsPromotionPermissions,
+          rules: Object.values(environmentPermissionRules),
+          getResources: async names =>
+            names.map(name => config.environments.find(e => e.name === name)),
+        });
         if (process.env.NODE_ENV !== 'production') {
-          await seedConfiguredDemoRepository(pluginConfig, logger);
+          await seedConfiguredDemoRepository(config, logger);
         }
+
+        const argocd = ArgoCdClient.fromConfig(rootConfig, { logger });
+        lifecycle.addShutdownHook(() => argocd?.close());
+        const repositories = createRepositories({ config, rootConfig, logger });
+        const store = await PromotionStore.create(deps.database);
+        const catalog = new ServiceCatalog(deps.catalogService);
+        const reader = new VersionReader(config, repositories);
+        const planner = new PromotionPlanner({
+          config,
+          catalog,
+          repositories,
+          permissions: deps.permissions,
+          argocd,
+        });
+        const promotions = new PromotionService({
+          planner,
+          catalog,
+          catalogService: deps.catalogService,
+          repositories,
+          store,
+          argocd,
+          logger,
+        });
+        const environments = new EnvironmentsService({
+          config,
+          catalog,
+          reader,
+          repositories,
+          permissions: deps.permissions,
+          store,
+          argocd,
+        });
+
+        const tracker = new PromotionTracker({
+          store,
+          repositories,
+          argocd,
+          logger,
+          owner: `gitops-promotion-${randomUUID()}`,
+        });
+        await deps.scheduler.scheduleTask({
+          id: 'gitops-promotion-track-promotions',
+          frequency: { seconds: 5 },
+          timeout: { minutes: 2 },
+          // Every replica runs it; leases in the ledger keep one promotion on one replica.
+          scope: 'local',
+          fn: async () => {
+            await tracker.run();
+          },
+        });
+
+        deps.httpRouter.use(
+          await createRouter({
+            httpAuth: deps.httpAuth,
+            auditor: deps.auditor,
+            config,
+            catalog,
+            environments,
+            promotions,
+            repositories,
+            store,
+          }),
+        );
       },
     });
   },

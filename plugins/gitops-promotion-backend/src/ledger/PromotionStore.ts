@@ -137,6 +137,17 @@ export class PromotionStore {
     return row && toRecord(row);
   }
 
+  /** The promotion recorded with this idempotency key by this requester, or undefined. */
+  async findByIdempotencyKey(
+    key: string,
+    requester: string,
+  ): Promise<PromotionRecord | undefined> {
+    const row = await this.db<PromotionRow>(PROMOTIONS_TABLE)
+      .where({ idempotency_key: key, requester })
+      .first();
+    return row && toRecord(row);
+  }
+
   /** Promotions matching every given filter, newest first, one page at a time. */
   async list(query: PromotionQuery): Promise<PromotionRecord[]> {
     if (

@@ -53,6 +53,17 @@ export class GitCliProvider implements RepositoryProvider {
     return sha;
   }
 
+  async isAncestor(ancestor: string, descendant: string): Promise<boolean> {
+    await this.init();
+    await this.ensureCommit(descendant);
+    return runGit(['merge-base', '--is-ancestor', ancestor, descendant], {
+      cwd: this.options.cacheDir,
+    }).then(
+      () => true,
+      () => false,
+    );
+  }
+
   async listFiles(commitSha: string): Promise<Map<string, string>> {
     await this.init();
     await this.ensureCommit(commitSha);

@@ -259,6 +259,25 @@ export class GitopsRepository {
   }
 
   /**
+   * Whether `revision` (what Argo CD deployed) contains `commitSha`: equal, or
+   * a descendant when other commits landed after it. Providers that cannot
+   * tell answer by equality.
+   */
+  async containsCommit(commitSha: string, revision: string): Promise<boolean> {
+    if (commitSha === revision) return true;
+    return (await this.provider.isAncestor?.(commitSha, revision)) ?? false;
+  }
+
+  /** A pull request opened by this plugin, for the tracker. */
+  getPullRequest(number: number): Promise<PullRequestRef> {
+    const pullRequests = this.provider.pullRequests;
+    if (!pullRequests) {
+      throw new InputError(`Repository '${this.id}' has no pull requests`);
+    }
+    return pullRequests.getPullRequest(number);
+  }
+
+  /**
    * Pull-request mode: commits the change set on a branch named after the
    * promotion and opens a pull request into `request.branch`. Asking again for
    * the same promotion (same branch name) returns the open pull request.

@@ -48,6 +48,8 @@ export type CommitAttempt =
 export interface RepositoryProvider {
   /** Present when the provider can open pull requests. */
   readonly pullRequests?: PullRequestProvider;
+  /** Whether `descendant` contains `ancestor` in its history (optional). */
+  isAncestor?(ancestor: string, descendant: string): Promise<boolean>;
   /** The commit the branch points at now. */
   getBranchHead(branch: string): Promise<string>;
   /** Every file of the commit's tree: path → blob SHA. */

@@ -1,0 +1,185 @@
+import {
+  coreServices,
+  createServiceFactory,
+  SchedulerServiceTaskFunction,
+} from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import {
+  AuthorizeResult,
+  PolicyDecision,
+} from '@backstage/plugin-permission-common';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import {
+  createArgoCdDevServer,
+  ArgoCdDevServer,
+  RunningArgoCdDevServer,
+} from '@internal/argocd-dev-server';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse as parseYaml, parseAllDocuments } from 'yaml';
+import { gitopsPromotionPlugin } from '../plugin';
+import { createDemoRepository, DemoRepository } from './demoRepository';
+
+const root = path.resolve(__dirname, '../../../..');
+
+/**
+ * The example catalog: the services of examples/entities.yaml and the people
+ * of examples/org.yaml, with the ownedBy and partOf relations the catalog's
+ * processing would add.
+ */
+export function exampleEntities(): Entity[] {
+  return ['examples/entities.yaml', 'examples/org.yaml'].flatMap(file =>
+    parseAllDocuments(fs.readFileSync(path.join(root, file), 'utf8'))
+      .map(d => d.toJS() as Entity)
+      .filter(Boolean)
+      .map(entity => {
+        const spec = (entity.spec ?? {}) as { owner?: string; system?: string };
+        const relations = [
+          spec.owner && { type: 'ownedBy', targetRef: spec.owner },
+          spec.system && {
+            type: 'partOf',
+            targetRef: `system:default/${spec.system}`,
+          },
+        ].filter(Boolean) as Entity['relations'];
+        return { ...entity, relations };
+      }),
+  );
+}
+
+/**
+ * Decides a permission like a policy would: `deny` lists `permission name →
+ * environments` a given user may not use (all others are allowed).
+ */
+export type PermissionRules = Record<string, Record<string, string[]>>;
+
+/** The embedded default's plugin configuration pointed at a test repository and stand-in. */
+export function testConfig(options: {
+  repository: string;
+  argocdUrl: string;
+  workingDirectory: string;
+  mutate?: (section: any) => void;
+}) {
+  const appConfig = parseYaml(
+    fs.readFileSync(path.join(root, 'app-config.yaml'), 'utf8'),
+  );
+  const section = JSON.parse(JSON.stringify(appConfig.gitopsPromotion));
+  section.repositories[0].url = options.repository;
+  section.argocd.instances[0].url = options.argocdUrl;
+  section.argocd.tracking = { settleSeconds: 0 };
+  section.workingDirectory = options.workingDirectory;
+  delete section.development;
+  // The demo's weekend freeze would make the tests depend on the day they run.
+  for (const env of section.environments) delete env.freezeWindows;
+  options.mutate?.(section);
+  return { gitopsPromotion: section };
+}
+
+/**
+ * The plugin on a test backend over a fresh demo repository, with the Argo CD
+ * stand-in reconciling from it, the example catalog, and permission decisions
+ * from `rules`. `runTracker()` runs one pass of the scheduled tracker.
+ */
+export async function startPromotionBackend(
+  options: {
+    deny?: PermissionRules;
+    mutateConfig?: (section: any) => void;
+    demo?: DemoRepository;
+  } = {},
+) {
+  const demo = options.demo ?? (await createDemoRepository());
+  const standIn: ArgoCdDevServer = createArgoCdDevServer({
+    repositoryPath: demo.bare,
+    environments: ['dev', 'staging', 'prod-eu', 'prod-us'],
+    layouts: parseYaml(
+      fs.readFileSync(path.join(root, 'app-config.yaml'), 'utf8'),
+    ).gitopsPromotion.layouts,
+    token: 'test-argocd-token',
+    syncDelayMs: 200,
+    pollIntervalMs: 100,
+  });
+  const argocd: RunningArgoCdDevServer = await standIn.start();
+  const tasks = new Map<string, SchedulerServiceTaskFunction>();
+  const config = testConfig({
+    repository: demo.bare,
+    argocdUrl: argocd.url,
+    workingDirectory: path.join(demo.dir, 'work-cache'),
+    mutate: section => {
+      section.argocd.instances[0].token = 'test-argocd-token';
+      options.mutateConfig?.(section);
+    },
+  });
+  const deny = options.deny ?? {};
+  const backend = await startTestBackend({
+    features: [
+      gitopsPromotionPlugin,
+      mockServices.rootConfig.factory({ data: config }),
+      catalogServiceMock.factory({ entities: exampleEntities() }),
+      mockServices.httpAuth.factory({
+        defaultCredentials: mockCredentials.none(),
+      }),
+      mockServices.permissions.mock({
+        authorize: async (requests, { credentials }) => {
+          const principal = credentials.principal as { userEntityRef?: string };
+          const denied = deny[principal.userEntityRef ?? ''] ?? {};
+          return requests.map(request => {
+            const ref = (request as { resourceRef?: string }).resourceRef ?? '';
+            const envs = denied[request.permission.name] ?? [];
+            const matches = envs.some(e =>
+              new RegExp(`^${e.replace(/\*/g, '.*')}$`).test(ref),
+            );
+            return {
+              result: matches ? AuthorizeResult.DENY : AuthorizeResult.ALLOW,
+            } as PolicyDecision as never;
+          });
+        },
+      }).factory,
+      createServiceFactory({
+        service: coreServices.scheduler,
+        deps: {},
+        factory: () => ({
+          scheduleTask: async (task: {
+            id: string;
+            fn: SchedulerServiceTaskFunction;
+          }) => {
+            tasks.set(task.id, task.fn);
+          },
+          createScheduledTaskRunner: () => ({ run: async () => {} }),
+          triggerTask: async () => {},
+          getScheduledTasks: async () => [],
+          cancelTask: async () => {},
+        }),
+      }),
+    ],
+  });
+  return {
+    server: backend.server,
+    demo,
+    standIn,
+    argocdUrl: argocd.url,
+    async runTracker() {
+      await tasks.get('gitops-promotion-track-promotions')!(
+        new AbortController().signal as never,
+      );
+    },
+    async stop() {
+      await backend.stop();
+      await argocd.close();
+      if (!options.demo) await demo.cleanup();
+    },
+  };
+}
+
+/** `Authorization` header of a mock user token. */
+export function asUser(userEntityRef = 'user:default/guest') {
+  return `Bearer ${mockCredentials.user.token(userEntityRef)}`;
+}
+
+/** `Authorization` header of a mock service token (subject `external:test-service`). */
+export function asService() {
+  return mockCredentials.service.header();
+}

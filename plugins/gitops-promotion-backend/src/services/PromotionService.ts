@@ -1,0 +1,386 @@
+import {
+  BackstageCredentials,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { randomUUID } from 'node:crypto';
+import { ArgoCdClient } from '../argocd';
+import { ServiceCatalog } from '../catalog/ServiceCatalog';
+import { PromotionKind, PromotionRecord, PromotionStore } from '../ledger';
+import { toPolicyError } from '../policy';
+import { formatCommitMessage } from '../repository/commitMessage';
+import { GitopsRepository } from '../repository/GitopsRepository';
+import { FileChange } from '../repository/types';
+import { ChangeSet } from './buildChangeSet';
+import { setYamlValue } from '@internal/backstage-plugin-gitops-promotion-common';
+import {
+  PromotionIntent,
+  PromotionPlan,
+  PromotionPlanner,
+} from './PromotionPlanner';
+import { Requester, requesterIdentity } from './requesterIdentity';
+
+/** The preview of one target: the exact change and every rule's verdict. */
+export interface PromotionPreview {
+  environment: string;
+  mode: 'commit' | 'pull-request';
+  baseCommit: string;
+  edits: PromotionPlan['changeSet']['edits'];
+  diff: string;
+  allowed: boolean;
+  verdicts: PromotionPlan['evaluation']['verdicts'];
+}
+
+/** A release train: several services into one environment, one commit or PR. */
+export interface BulkRequest {
+  entityRefs: string[];
+  source: string;
+  target: string;
+  /** Refuse the whole train when any service is refused. */
+  allOrNothing: boolean;
+}
+
+/**
+ * Promotions end to end: plan and check, record in the ledger (idempotent),
+ * write as one commit or pull request, ask Argo CD to look. The scheduler
+ * takes it from there (see PromotionTracker).
+ */
+export class PromotionService {
+  constructor(
+    private readonly deps: {
+      planner: PromotionPlanner;
+      catalog: ServiceCatalog;
+      catalogService: CatalogService;
+      repositories: (id: string) => GitopsRepository;
+      store: PromotionStore;
+      argocd?: ArgoCdClient;
+      logger: LoggerService;
+    },
+  ) {}
+
+  async preview(
+    request: {
+      entityRef: string;
+      source?: string;
+      targets: string[];
+      versions?: string[];
+    },
+    credentials: BackstageCredentials,
+  ) {
+    const service = await this.deps.catalog.getService(
+      request.entityRef,
+      credentials,
+    );
+    const targets: PromotionPreview[] = [];
+    for (const target of request.targets) {
+      const plan = await this.deps.planner.plan(
+        { ...request, target },
+        credentials,
+        service,
+      );
+      targets.push(toPreview(plan));
+    }
+    return {
+      entityRef: service.entityRef,
+      service: service.service,
+      source: request.source,
+      targets,
+    };
+  }
+
+  async promote(
+    intent: PromotionIntent & { kind: PromotionKind; idempotencyKey?: string },
+    credentials: BackstageCredentials,
+  ): Promise<{ promotion: PromotionRecord; created: boolean }> {
+    const requester = await requesterIdentity(
+      credentials,
+      this.deps.catalogService,
+    );
+    if (intent.idempotencyKey) {
+      // A retry after the first request landed: the target already runs the
+      // versions, so answer with the recorded promotion before planning again.
+      const existing = await this.deps.store.findByIdempotencyKey(
+        intent.idempotencyKey,
+        requester.entityRef,
+      );
+      if (existing) return { promotion: existing, created: false };
+    }
+    const plan = await this.deps.planner.plan(intent, credentials);
+    const refusal = toPolicyError(plan.evaluation);
+    if (refusal) throw refusal;
+    PromotionPlanner.assertChanges(plan);
+    const { record, created } = await this.deps.store.insert(
+      this.newRecord(plan, intent.kind, requester, intent.idempotencyKey),
+    );
+    if (!created) return { promotion: record, created };
+    const written = await this.write(
+      [{ plan, record }],
+      requester,
+      subjectFor(plan, intent.kind),
+    );
+    return { promotion: written[0], created: true };
+  }
+
+  /** Several services into one environment as one commit or pull request. */
+  async promoteBulk(
+    request: BulkRequest,
+    credentials: BackstageCredentials,
+    idempotencyKey?: string,
+  ) {
+    if (request.entityRefs.length === 0) {
+      throw new InputError('A release train needs at least one service');
+    }
+    const requester = await requesterIdentity(
+      credentials,
+      this.deps.catalogService,
+    );
+    if (idempotencyKey) {
+      const first = await this.deps.store.findByIdempotencyKey(
+        `${idempotencyKey}#0`,
+        requester.entityRef,
+      );
+      if (first?.bulkId) {
+        const promotions = await this.deps.store.list({
+          bulkId: first.bulkId,
+          limit: 500,
+        });
+        return { bulkId: first.bulkId, promotions, refused: [] };
+      }
+    }
+    const accepted: PromotionPlan[] = [];
+    const refused: Array<{ entityRef: string; reason: string }> = [];
+    for (const entityRef of [...new Set(request.entityRefs)]) {
+      try {
+        const plan = await this.deps.planner.plan(
+          { entityRef, source: request.source, target: request.target },
+          credentials,
+        );
+        const refusal = toPolicyError(plan.evaluation);
+        if (refusal) throw refusal;
+        PromotionPlanner.assertChanges(plan);
+        accepted.push(plan);
+      } catch (error) {
+        if (request.allOrNothing) throw error;
+        refused.push({ entityRef, reason: (error as Error).message });
+      }
+    }
+    if (accepted.length === 0) {
+      throw new ConflictError(
+        `No service of the release train can be promoted: ${refused
+          .map(r => `${r.entityRef}: ${r.reason}`)
+          .join(' ')}`,
+      );
+    }
+    const first = accepted[0].location;
+    const mixed = accepted.find(
+      p =>
+        p.location.repository.id !== first.repository.id ||
+        p.location.branch !== first.branch,
+    );
+    if (mixed) {
+      throw new InputError(
+        `A release train writes one commit: ${mixed.service.entityRef} lives in ${mixed.location.repository.id}@${mixed.location.branch}, not ${first.repository.id}@${first.branch}`,
+      );
+    }
+    const bulkId = randomUUID();
+    const entries = [];
+    for (const [i, plan] of accepted.entries()) {
+      const { record } = await this.deps.store.insert({
+        ...this.newRecord(
+          plan,
+          'bulk',
+          requester,
+          idempotencyKey && `${idempotencyKey}#${i}`,
+        ),
+        bulkId,
+      });
+      entries.push({ plan, record });
+    }
+    const subject = `Promote ${accepted
+      .map(p => `${p.service.service} ${p.changeSet.edits[0]?.to}`)
+      .join(', ')} to ${request.target}`;
+    const promotions = await this.write(entries, requester, subject);
+    return { bulkId, promotions, refused };
+  }
+
+  async get(id: string): Promise<PromotionRecord> {
+    const record = await this.deps.store.get(id);
+    if (!record) throw new NotFoundError(`No promotion ${id}`);
+    return record;
+  }
+
+  list(query: {
+    entityRef?: string;
+    environment?: string;
+    limit: number;
+    before?: string;
+  }) {
+    return this.deps.store.list(query);
+  }
+
+  /** One commit (or PR) for every entry; entries share one repository branch. */
+  private async write(
+    entries: Array<{ plan: PromotionPlan; record: PromotionRecord }>,
+    requester: Requester,
+    subject: string,
+  ): Promise<PromotionRecord[]> {
+    const { location, changeSet } = entries[0].plan;
+    const repository = this.deps.repositories(location.repository.id);
+    const changes = mergeChanges(entries.map(e => e.plan.changeSet));
+    const message = formatCommitMessage({
+      subject,
+      body: entries.flatMap(({ plan }) =>
+        plan.changeSet.edits.map(
+          e =>
+            `${plan.service.service} ${e.key}: ${e.from ?? '(unset)'} -> ${
+              e.to
+            } (${e.path})`,
+        ),
+      ),
+      requester,
+      promotionId: entries.length === 1 ? entries[0].record.id : undefined,
+    });
+    try {
+      if (location.environment.policy.mode === 'pull-request') {
+        const { pullRequest } = await repository.proposeChanges({
+          branch: location.branch,
+          baseCommit: changeSet.baseCommit,
+          changes,
+          message,
+          author: requester,
+          pullRequestBranch: `gitops-promotion/${entries[0].record.id}`,
+          title: subject,
+          body: `${message}\n\n\`\`\`diff\n${entries
+            .map(e => e.plan.changeSet.diff)
+            .join('')}\`\`\`\n`,
+        });
+        return this.updateAll(entries, {
+          state: 'pr-open',
+          pullRequest: { url: pullRequest.url, number: pullRequest.number },
+        });
+      }
+      const result = await repository.commitChanges({
+        branch: location.branch,
+        baseCommit: changeSet.baseCommit,
+        changes,
+        message,
+        author: requester,
+      });
+      const updated = await this.updateAll(entries, {
+        state: 'committed',
+        commitSha: result.commitSha,
+      });
+      await this.requestRefresh(entries);
+      return updated;
+    } catch (error) {
+      const state = error instanceof ConflictError ? 'rejected' : 'failed';
+      await this.updateAll(entries, {
+        state,
+        stateReason: (error as Error).message,
+      });
+      throw error;
+    }
+  }
+
+  private async updateAll(
+    entries: Array<{ record: PromotionRecord }>,
+    patch: Parameters<PromotionStore['update']>[1],
+  ) {
+    const updated = [];
+    for (const { record } of entries) {
+      updated.push((await this.deps.store.update(record.id, patch)) ?? record);
+    }
+    return updated;
+  }
+
+  private async requestRefresh(entries: Array<{ plan: PromotionPlan }>) {
+    const { argocd, logger } = this.deps;
+    if (!argocd) return;
+    for (const { plan } of entries) {
+      await argocd
+        .requestRefresh({
+          service: plan.service.service,
+          environment: plan.location.environment.name,
+          annotations: plan.service.annotations,
+        })
+        .catch(error =>
+          logger.warn(
+            `Could not ask Argo CD to refresh ${plan.service.service} in ${plan.location.environment.name}: ${error}`,
+          ),
+        );
+    }
+  }
+
+  private newRecord(
+    plan: PromotionPlan,
+    kind: PromotionKind,
+    requester: Requester,
+    idempotencyKey?: string,
+  ) {
+    return {
+      entityRef: plan.service.entityRef,
+      service: plan.service.service,
+      sourceEnv: plan.source,
+      targetEnv: plan.location.environment.name,
+      kind,
+      versions: plan.changeSet.edits,
+      requester: requester.entityRef,
+      mode: plan.location.environment.policy.mode,
+      repositoryId: plan.location.repository.id,
+      branch: plan.location.branch,
+      baseCommit: plan.changeSet.baseCommit,
+      idempotencyKey,
+    };
+  }
+}
+
+export function toPreview(plan: PromotionPlan): PromotionPreview {
+  return {
+    environment: plan.location.environment.name,
+    mode: plan.location.environment.policy.mode,
+    baseCommit: plan.changeSet.baseCommit,
+    edits: plan.changeSet.edits,
+    diff: plan.changeSet.diff,
+    allowed: plan.evaluation.allowed && plan.changeSet.changes.length > 0,
+    verdicts: plan.evaluation.verdicts,
+  };
+}
+
+function subjectFor(plan: PromotionPlan, kind: PromotionKind) {
+  const version = plan.changeSet.edits[0]?.to;
+  const { service } = plan.service;
+  const env = plan.location.environment.name;
+  switch (kind) {
+    case 'rollback':
+      return `Roll back ${service} to ${version} in ${env}`;
+    case 'ci':
+      return `Release ${service} ${version} to ${env}`;
+    default:
+      return `Promote ${service} ${version} to ${env}`;
+  }
+}
+
+/**
+ * The release train's changes as one change per file: when several services
+ * live in one file (a shared Kustomize overlay), the later services' edits
+ * are applied on top of the earlier ones' content.
+ */
+function mergeChanges(changeSets: ChangeSet[]): FileChange[] {
+  const byPath = new Map<string, FileChange>();
+  for (const { changes, edits } of changeSets) {
+    for (const change of changes) {
+      const earlier = byPath.get(change.path);
+      const content = earlier
+        ? edits
+            .filter(e => e.path === change.path)
+            .reduce(
+              (text, e) => setYamlValue(text, e.key, e.to),
+              earlier.content,
+            )
+        : change.content;
+      byPath.set(change.path, { path: change.path, content });
+    }
+  }
+  return [...byPath.values()];
+}
