@@ -1,5 +1,6 @@
 import { AuditorService, HttpAuthService } from '@backstage/backend-plugin-api';
 import { InputError, NotAllowedError } from '@backstage/errors';
+import { JsonObject } from '@backstage/types';
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
@@ -190,69 +191,71 @@ export async function createRouter(
     res.json(await promotions.preview(body, await userOrService(req)));
   });
 
-  router.post('/promotions', async (req, res) => {
-    const body = parse(schemas.promote, req.body);
-    const key = idempotencyKey(req);
-    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+  /** Runs a write inside an auditor event: success with `meta` of the result, or the failure. */
+  async function audited<T>(
+    req: Request,
+    meta: JsonObject,
+    write: () => Promise<T>,
+    resultMeta: (result: T) => JsonObject,
+  ): Promise<T> {
     const event = await auditor.createEvent({
       eventId: 'promotion',
       severityLevel: 'medium',
       request: req,
-      meta: {
-        action: body.kind,
-        entityRef: body.entityRef,
-        source: body.source,
-        target: body.target,
-      },
+      meta,
     });
     try {
-      const { promotion, created } = await promotions.promote(
-        { ...body, idempotencyKey: key },
-        credentials,
-      );
-      await event.success({
-        meta: {
-          promotionId: promotion.id,
-          commitSha: promotion.commitSha,
-          created,
-        },
-      });
-      res.status(created ? 201 : 200).json(promotion);
+      const result = await write();
+      await event.success({ meta: resultMeta(result) });
+      return result;
     } catch (error) {
       await event.fail({ error: error as Error });
       throw error;
     }
+  }
+
+  router.post('/promotions', async (req, res) => {
+    const body = parse(schemas.promote, req.body);
+    const key = idempotencyKey(req);
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const { promotion, created } = await audited(
+      req,
+      {
+        action: body.kind,
+        entityRef: body.entityRef,
+        source: body.source ?? null,
+        target: body.target,
+      },
+      () => promotions.promote({ ...body, idempotencyKey: key }, credentials),
+      r => ({
+        promotionId: r.promotion.id,
+        commitSha: r.promotion.commitSha ?? null,
+        created: r.created,
+      }),
+    );
+    res.status(created ? 201 : 200).json(promotion);
   });
 
   router.post('/promotions/bulk', async (req, res) => {
     const body = parse(schemas.bulk, req.body);
     const key = idempotencyKey(req);
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const event = await auditor.createEvent({
-      eventId: 'promotion',
-      severityLevel: 'medium',
-      request: req,
-      meta: {
+    const result = await audited(
+      req,
+      {
         action: 'bulk',
         entityRefs: body.entityRefs,
         source: body.source,
         target: body.target,
       },
-    });
-    try {
-      const result = await promotions.promoteBulk(body, credentials, key);
-      await event.success({
-        meta: {
-          bulkId: result.bulkId,
-          promotionIds: result.promotions.map(p => p.id),
-          refused: result.refused,
-        },
-      });
-      res.status(201).json(result);
-    } catch (error) {
-      await event.fail({ error: error as Error });
-      throw error;
-    }
+      () => promotions.promoteBulk(body, credentials, key),
+      r => ({
+        bulkId: r.bulkId,
+        promotionIds: r.promotions.map(p => p.id),
+        refused: r.refused,
+      }),
+    );
+    res.status(201).json(result);
   });
 
   router.get('/promotions/:id', async (req, res) => {
@@ -282,43 +285,37 @@ export async function createRouter(
         )}); ${notFirst.join(', ')} must be promoted`,
       );
     }
-    const event = await auditor.createEvent({
-      eventId: 'promotion',
-      severityLevel: 'medium',
-      request: req,
-      meta: {
+    const results = await audited(
+      req,
+      {
         action: 'ci',
         entityRef: body.entityRef,
         targets,
         versions: body.versions,
       },
+      async () => {
+        const promoted = [];
+        for (const target of targets) {
+          promoted.push(
+            await promotions.promote(
+              {
+                entityRef: body.entityRef,
+                target,
+                versions: body.versions,
+                kind: 'ci',
+                idempotencyKey: key && `${key}#${target}`,
+              },
+              credentials,
+            ),
+          );
+        }
+        return promoted;
+      },
+      r => ({ promotionIds: r.map(p => p.promotion.id) }),
+    );
+    res.status(results.some(r => r.created) ? 201 : 200).json({
+      items: results.map(r => r.promotion),
     });
-    try {
-      const results = [];
-      for (const target of targets) {
-        results.push(
-          await promotions.promote(
-            {
-              entityRef: body.entityRef,
-              target,
-              versions: body.versions,
-              kind: 'ci',
-              idempotencyKey: key && `${key}#${target}`,
-            },
-            credentials,
-          ),
-        );
-      }
-      await event.success({
-        meta: { promotionIds: results.map(r => r.promotion.id) },
-      });
-      res.status(results.some(r => r.created) ? 201 : 200).json({
-        items: results.map(r => r.promotion),
-      });
-    } catch (error) {
-      await event.fail({ error: error as Error });
-      throw error;
-    }
   });
 
   router.get('/delivery', async (req, res) => {

@@ -60,9 +60,7 @@ export interface EnvironmentView {
   version?: string;
   values: KeyValue[];
   commitSha: string;
-  status:
-    | ArgoCdStatus
-    | { state: 'unknown'; reason: 'not-configured'; message: string };
+  status: ArgoCdStatus;
   drift?: Drift;
   lag?: Lag;
   openPullRequests: Array<{ id: string; url: string; number: number }>;
@@ -230,7 +228,7 @@ export class EnvironmentsService {
   private baseView(
     env: EnvironmentConfig,
     cell: CellVersion,
-    status: EnvironmentView['status'],
+    status: ArgoCdStatus,
     now: DateTime,
   ) {
     return {
@@ -304,7 +302,7 @@ export class EnvironmentsService {
         annotations: s.annotations,
       })),
     );
-    const result = new Map<string, EnvironmentView['status']>();
+    const result = new Map<string, ArgoCdStatus>();
     const statuses = this.deps.argocd
       ? await this.deps.argocd.getStatuses(targets)
       : targets.map(() => ({
@@ -321,7 +319,7 @@ export class EnvironmentsService {
   private promoteOptions(
     env: EnvironmentConfig,
     cell: CellVersion,
-    status: EnvironmentView['status'],
+    status: ArgoCdStatus,
     readable: EnvironmentConfig[],
     permissions: Map<string, { promote: boolean; freezeOverride: boolean }>,
     now: DateTime,
@@ -348,8 +346,7 @@ export class EnvironmentsService {
             version: v.value!,
             sourceVersion: v.value,
           })),
-          sourceStatus:
-            status.state === 'known' ? status : (status as ArgoCdStatus),
+          sourceStatus: status,
           targetPolicy: target.policy,
           permissions: permissions.get(target.name)!,
           now,
@@ -413,10 +410,7 @@ export class EnvironmentsService {
 }
 
 /** Git's image tag is not among the live images Argo CD reports. */
-function driftOf(
-  cell: CellVersion,
-  status: EnvironmentView['status'],
-): Drift | undefined {
+function driftOf(cell: CellVersion, status: ArgoCdStatus): Drift | undefined {
   if (status.state !== 'known' || status.images.length === 0) return undefined;
   const tag = cell.values.find(
     v => versionKindOfKey(v.key) === 'image-tag' && v.value,
