@@ -440,6 +440,31 @@ describe('GitOps Promotion REST API', () => {
     );
   });
 
+  describe('GET /delivery', () => {
+    it('counts deployments per environment from the ledger', async () => {
+      const res = await get(
+        '/delivery?entityRef=component:default/checkout&days=30',
+      );
+      expect(res.status).toBe(200);
+      const checkout = res.body.services.find(
+        (s: any) => s.service === 'checkout',
+      );
+      expect(checkout.environments).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ environment: 'prod-eu', deployments: 1 }),
+        ]),
+      );
+    });
+
+    it('refuses a period it does not keep', async () => {
+      const res = await get(
+        '/delivery?entityRef=component:default/checkout&days=1000',
+      );
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toMatch(/days/);
+    });
+  });
+
   describe('CI entry point', () => {
     it('lets a service set the version of the first environment', async () => {
       const res = await post(
