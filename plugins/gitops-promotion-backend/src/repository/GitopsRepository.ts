@@ -261,11 +261,23 @@ export class GitopsRepository {
   /**
    * Whether `revision` (what Argo CD deployed) contains `commitSha`: equal, or
    * a descendant when other commits landed after it. Providers that cannot
-   * tell answer by equality.
+   * tell ancestry answer by content: the revision has the same blobs as the
+   * commit for every path the promotion wrote.
    */
-  async containsCommit(commitSha: string, revision: string): Promise<boolean> {
+  async containsCommit(
+    commitSha: string,
+    revision: string,
+    paths: string[],
+  ): Promise<boolean> {
     if (commitSha === revision) return true;
-    return (await this.provider.isAncestor?.(commitSha, revision)) ?? false;
+    if (this.provider.isAncestor) {
+      return this.provider.isAncestor(commitSha, revision);
+    }
+    const [ours, theirs] = await Promise.all([
+      this.snapshotAt('', commitSha),
+      this.snapshotAt('', revision),
+    ]);
+    return paths.every(path => ours.files.get(path) === theirs.files.get(path));
   }
 
   /** A pull request opened by this plugin, for the tracker. */

@@ -14,6 +14,9 @@ import {
   TEST_TOKEN,
 } from './github/__testUtils__/startGithubFake';
 
+// GitHub writes are spaced by a second as GitHub asks (production request policy).
+jest.setTimeout(30_000);
+
 describe('createRepositories', () => {
   let demo: Awaited<ReturnType<typeof createDemoRepository>>;
   let fake: GithubFake;
@@ -116,6 +119,44 @@ describe('createRepositories', () => {
     expect(fake.repository.head('main')).toBe(snapshot.commitSha);
     expect(fake.violations).toEqual([]);
   });
+
+  it.each(['local', 'hub'])(
+    'tells whether a deployed revision contains a promotion commit (%s)',
+    async id => {
+      const repository = setup()(id);
+      const file = 'charts/storefront/values-prod-eu.yaml';
+      const other = 'charts/storefront/values-prod-us.yaml';
+      const write = async (path: string, value: string) => {
+        const snapshot = await repository.snapshot('main');
+        const text = (await repository.readFile(snapshot, path))!;
+        const result = await repository.commitChanges({
+          branch: 'main',
+          baseCommit: snapshot.commitSha,
+          changes: [{ path, content: setYamlValue(text, 'image.tag', value) }],
+          message: `Set ${path} to ${value}`,
+          author: { name: 'Alice', email: 'alice@acme.test' },
+        });
+        return result.commitSha;
+      };
+      const promoted = await write(file, `sha-${id}1`);
+      const unrelated = await write(other, `sha-${id}2`);
+      const superseding = await write(file, `sha-${id}3`);
+
+      expect(await repository.containsCommit(promoted, promoted, [file])).toBe(
+        true,
+      );
+      expect(await repository.containsCommit(promoted, unrelated, [file])).toBe(
+        true,
+      );
+      expect(
+        await repository.containsCommit(unrelated, promoted, [other]),
+      ).toBe(false);
+      // by ancestry (git) the later commit contains it; by content (GitHub) it was superseded
+      expect(
+        await repository.containsCommit(promoted, superseding, [file]),
+      ).toBe(id === 'local');
+    },
+  );
 
   it('refuses pull requests on a plain git repository', async () => {
     const repository = setup()('local');

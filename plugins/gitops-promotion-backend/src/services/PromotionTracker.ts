@@ -97,7 +97,11 @@ export class PromotionTracker {
       since: promotion.committedAt ?? promotion.updatedAt,
       state: this.rollouts.get(promotion.id),
       containsCommit: revision =>
-        repository.containsCommit(commitSha, revision),
+        repository.containsCommit(
+          commitSha,
+          revision,
+          promotion.versions.map(v => v.path),
+        ),
     });
     this.rollouts.set(promotion.id, evaluation.state);
     const next = PHASE_STATES[evaluation.phase];
