@@ -446,10 +446,10 @@ describe('GitOps Promotion REST API', () => {
         '/delivery?entityRef=component:default/checkout&days=30',
       );
       expect(res.status).toBe(200);
-      const checkout = res.body.services.find(
+      const figures = res.body.services.find(
         (s: any) => s.service === 'checkout',
       );
-      expect(checkout.environments).toEqual(
+      expect(figures.environments).toEqual(
         expect.arrayContaining([
           expect.objectContaining({ environment: 'prod-eu', deployments: 1 }),
         ]),
