@@ -9,3 +9,4 @@ export * from './annotations';
 export * from './permissions';
 export * from './yaml';
 export * from './argocd/labelSelector';
+export * from './api';

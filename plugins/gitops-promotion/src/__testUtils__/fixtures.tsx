@@ -1,0 +1,296 @@
+import { Entity } from '@backstage/catalog-model';
+import { ResponseError } from '@backstage/errors';
+import { mockApis, TestApiProvider } from '@backstage/frontend-test-utils';
+import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  EnvironmentHistoryResponse,
+  EnvironmentView,
+  PromotionRecord,
+  PromotionTargetPreview,
+} from '@internal/backstage-plugin-gitops-promotion-common';
+import { ReactNode } from 'react';
+import { SWRConfig } from 'swr';
+import { GitopsPromotionApi, gitopsPromotionApiRef } from '../api';
+
+export const entityRef = 'component:default/checkout';
+
+export const entity: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name: 'checkout',
+    annotations: { 'gitops-promotion/service': 'checkout' },
+  },
+  spec: { type: 'service', owner: 'team-checkout', lifecycle: 'production' },
+};
+
+const known = (
+  version: string,
+  overrides: Partial<
+    Extract<EnvironmentView['status'], { state: 'known' }>
+  > = {},
+): EnvironmentView['status'] => ({
+  state: 'known',
+  syncStatus: 'Synced',
+  revision: 'a'.repeat(40),
+  revisions: [],
+  health: { status: 'Healthy' },
+  images: [`ghcr.io/acme/checkout:${version}`],
+  lastDeployedAt: '2026-11-20T16:54:45.000Z',
+  application: { instance: 'local', name: 'checkout' },
+  ...overrides,
+});
+
+export function environment(
+  overrides: Partial<EnvironmentView> & { name: string },
+): EnvironmentView {
+  const version = overrides.version ?? '2.6.1';
+  return {
+    title: overrides.name,
+    promotesFrom: [],
+    mode: 'commit',
+    protected: false,
+    frozen: [],
+    version,
+    values: [
+      {
+        path: `envs/${overrides.name}/checkout/values.yaml`,
+        key: 'image.tag',
+        value: version,
+      },
+    ],
+    commitSha: 'b'.repeat(40),
+    status: known(version),
+    openPullRequests: [],
+    inFlight: [],
+    promote: [],
+    ...overrides,
+  };
+}
+
+/** dev → staging → prod-eu, prod-us; prod-eu is behind staging. */
+export function pipeline(): EnvironmentView[] {
+  return [
+    environment({
+      name: 'dev',
+      title: 'Development',
+      promote: [{ target: 'staging', allowed: true, reasons: [] }],
+    }),
+    environment({
+      name: 'staging',
+      title: 'Staging',
+      promotesFrom: ['dev'],
+      lag: { upstream: 'dev', upstreamVersion: '2.6.1', versionsBehind: 0 },
+      promote: [
+        { target: 'prod-eu', allowed: true, reasons: [] },
+        { target: 'prod-us', allowed: true, reasons: [] },
+      ],
+    }),
+    environment({
+      name: 'prod-eu',
+      title: 'Production EU',
+      promotesFrom: ['staging'],
+      protected: true,
+      version: '2.5.0',
+      lag: {
+        upstream: 'staging',
+        upstreamVersion: '2.6.1',
+        versionsBehind: 1,
+        behindSince: '2026-11-19T10:00:00Z',
+      },
+    }),
+    environment({
+      name: 'prod-us',
+      title: 'Production US',
+      promotesFrom: ['staging'],
+      protected: true,
+      version: '2.4.0',
+      lag: { upstream: 'staging', upstreamVersion: '2.6.1', versionsBehind: 2 },
+    }),
+  ];
+}
+
+export const DIFF = [
+  '--- a/envs/prod-eu/checkout/values.yaml',
+  '+++ b/envs/prod-eu/checkout/values.yaml',
+  '@@ -9,7 +9,7 @@',
+  ' image:',
+  '   repository: ghcr.io/acme/checkout',
+  '-  tag: "2.5.0"',
+  '+  tag: "2.6.1"',
+  '   pullPolicy: IfNotPresent',
+  '',
+].join('\n');
+
+export function preview(
+  overrides: Partial<PromotionTargetPreview> = {},
+): PromotionTargetPreview {
+  return {
+    environment: 'prod-eu',
+    mode: 'commit',
+    baseCommit: 'c'.repeat(40),
+    edits: [
+      {
+        path: 'envs/prod-eu/checkout/values.yaml',
+        key: 'image.tag',
+        from: '2.5.0',
+        to: '2.6.1',
+      },
+    ],
+    diff: DIFF,
+    allowed: true,
+    verdicts: [
+      {
+        rule: 'permission',
+        passed: true,
+        message: 'Permission: you may promote to prod-eu.',
+      },
+      {
+        rule: 'upstream-gate',
+        passed: true,
+        message: 'Upstream gate: staging runs 2.6.1, Synced, Healthy.',
+      },
+      {
+        rule: 'freeze-window',
+        passed: true,
+        message: 'Freeze windows: prod-eu has none.',
+      },
+    ],
+    ...overrides,
+  };
+}
+
+export function promotion(
+  overrides: Partial<PromotionRecord> = {},
+): PromotionRecord {
+  return {
+    id: '6f1c2a52-0b7e-4c55-9a3b-6f3f4c1d2e10',
+    entityRef,
+    service: 'checkout',
+    sourceEnv: 'staging',
+    targetEnv: 'prod-eu',
+    kind: 'promote',
+    versions: [
+      {
+        path: 'envs/prod-eu/checkout/values.yaml',
+        key: 'image.tag',
+        from: '2.5.0',
+        to: '2.6.1',
+      },
+    ],
+    requester: 'user:default/guest',
+    mode: 'commit',
+    repositoryId: 'acme-gitops',
+    branch: 'main',
+    commitSha: 'd'.repeat(40),
+    state: 'committed',
+    createdAt: new Date().toISOString(),
+    updatedAt: new Date().toISOString(),
+    ...overrides,
+  };
+}
+
+export function history(environmentName: string): EnvironmentHistoryResponse {
+  return {
+    entityRef,
+    environment: environmentName,
+    path: `envs/${environmentName}/checkout/values.yaml`,
+    key: 'image.tag',
+    history: [
+      {
+        commitSha: '1'.repeat(40),
+        author: { name: 'Priya Raman', email: 'priya.raman@acme.test' },
+        date: '2026-11-01T10:31:00Z',
+        message: `Promote checkout 2.5.0 to ${environmentName}`,
+        from: '2.4.0',
+        to: '2.5.0',
+      },
+      {
+        commitSha: '2'.repeat(40),
+        author: { name: 'Marcus Chen', email: 'marcus.chen@acme.test' },
+        date: '2026-10-01T10:05:00Z',
+        message: `Promote checkout 2.4.0 to ${environmentName}`,
+        from: '2.3.1',
+        to: '2.4.0',
+      },
+    ],
+  };
+}
+
+/** A mock of every API method; override what the test needs. */
+export function mockGitopsPromotionApi(
+  overrides: Partial<GitopsPromotionApi> = {},
+): jest.Mocked<GitopsPromotionApi> {
+  return {
+    getEnvironments: jest.fn(async () => ({
+      entityRef,
+      service: 'checkout',
+      environments: pipeline(),
+    })),
+    getHistory: jest.fn(async ({ environment: name }) => history(name)),
+    previewPromotion: jest.fn(async () => ({
+      entityRef,
+      service: 'checkout',
+      source: 'staging',
+      targets: [preview()],
+    })),
+    promote: jest.fn(async () => promotion()),
+    getPromotion: jest.fn(async () => promotion({ state: 'deployed' })),
+    listPromotions: jest.fn(async () => ({ items: [] })),
+    ...overrides,
+  } as jest.Mocked<GitopsPromotionApi>;
+}
+
+/** A ResponseError as the client throws it for a Backstage error body. */
+export async function responseError(status: number, message: string) {
+  const names: Record<number, string> = {
+    403: 'NotAllowedError',
+    409: 'ConflictError',
+    503: 'ServiceUnavailableError',
+  };
+  return ResponseError.fromResponse(
+    new Response(
+      JSON.stringify({
+        error: { name: names[status] ?? 'Error', message },
+        response: { statusCode: status },
+      }),
+      {
+        status,
+        statusText: names[status],
+        headers: { 'Content-Type': 'application/json' },
+      },
+    ),
+  );
+}
+
+/** The providers the plugin's components need: the API, permissions, the entity. */
+export function Providers(props: {
+  api: GitopsPromotionApi;
+  permission?: (request: {
+    permission: { name: string };
+    resourceRef?: string;
+  }) => AuthorizeResult.ALLOW | AuthorizeResult.DENY;
+  entity?: Entity;
+  children: ReactNode;
+}) {
+  return (
+    <TestApiProvider
+      apis={[
+        [gitopsPromotionApiRef, props.api],
+        mockApis.permission({
+          authorize: props.permission
+            ? request => props.permission!(request as any)
+            : AuthorizeResult.ALLOW,
+        }),
+      ]}
+    >
+      {/* usePermission caches decisions in SWR: one cache per test */}
+      <SWRConfig value={{ provider: () => new Map() }}>
+        <EntityProvider entity={props.entity ?? entity}>
+          {props.children}
+        </EntityProvider>
+      </SWRConfig>
+    </TestApiProvider>
+  );
+}

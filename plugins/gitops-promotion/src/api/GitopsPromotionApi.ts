@@ -1,0 +1,60 @@
+import { createApiRef } from '@backstage/frontend-plugin-api';
+import {
+  EnvironmentHistoryResponse,
+  EnvironmentsResponse,
+  PromotionPreviewRequest,
+  PromotionPreviewResponse,
+  PromotionRecord,
+  PromotionRequest,
+} from '@internal/backstage-plugin-gitops-promotion-common';
+
+/**
+ * The GitOps Promotion backend as the frontend uses it. Every method rejects
+ * with a `ResponseError` (from `@backstage/errors`) when the backend refuses.
+ *
+ * @public
+ */
+export interface GitopsPromotionApi {
+  /** Every environment of a service the caller may read, in pipeline order. */
+  getEnvironments(entityRef: string): Promise<EnvironmentsResponse>;
+
+  /** The git history of the version of a service in one environment. */
+  getHistory(request: {
+    entityRef: string;
+    environment: string;
+    limit?: number;
+  }): Promise<EnvironmentHistoryResponse>;
+
+  /** The exact change a promotion would make and every rule's verdict. */
+  previewPromotion(
+    request: PromotionPreviewRequest,
+  ): Promise<PromotionPreviewResponse>;
+
+  /**
+   * Performs a promotion or rollback. Requests with the same idempotency key
+   * make one commit.
+   */
+  promote(
+    request: PromotionRequest,
+    options: { idempotencyKey: string },
+  ): Promise<PromotionRecord>;
+
+  /** One promotion with its current state. */
+  getPromotion(id: string): Promise<PromotionRecord>;
+
+  /** Promotions of a service, newest first. */
+  listPromotions(request: {
+    entityRef: string;
+    environment?: string;
+    limit?: number;
+  }): Promise<{ items: PromotionRecord[] }>;
+}
+
+/**
+ * The API reference of {@link GitopsPromotionApi}.
+ *
+ * @public
+ */
+export const gitopsPromotionApiRef = createApiRef<GitopsPromotionApi>({
+  id: 'plugin.gitops-promotion.api',
+});

@@ -1,0 +1,147 @@
+import { ResponseError } from '@backstage/errors';
+import { mockApis, registerMswTestHooks } from '@backstage/frontend-test-utils';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import { GitopsPromotionClient } from './GitopsPromotionClient';
+
+const baseUrl = 'http://backstage.test/api/gitops-promotion';
+
+describe('GitopsPromotionClient', () => {
+  const server = setupServer();
+  registerMswTestHooks(server);
+
+  const client = new GitopsPromotionClient({
+    discoveryApi: mockApis.discovery({ baseUrl: 'http://backstage.test' }),
+    fetchApi: { fetch: (input, init) => fetch(input, init) },
+  });
+
+  it('reads the environments of an entity', async () => {
+    server.use(
+      http.get(`${baseUrl}/environments`, ({ request }) =>
+        HttpResponse.json({
+          entityRef: new URL(request.url).searchParams.get('entityRef'),
+          service: 'checkout',
+          environments: [],
+        }),
+      ),
+    );
+    await expect(
+      client.getEnvironments('component:default/checkout'),
+    ).resolves.toEqual({
+      entityRef: 'component:default/checkout',
+      service: 'checkout',
+      environments: [],
+    });
+  });
+
+  it('asks for the history of one environment', async () => {
+    let query = '';
+    server.use(
+      http.get(`${baseUrl}/environments/history`, ({ request }) => {
+        query = new URL(request.url).search;
+        return HttpResponse.json({ history: [] });
+      }),
+    );
+    await client.getHistory({
+      entityRef: 'component:default/checkout',
+      environment: 'prod-eu',
+      limit: 5,
+    });
+    expect(query).toBe(
+      '?entityRef=component%3Adefault%2Fcheckout&environment=prod-eu&limit=5',
+    );
+  });
+
+  it('posts a promotion as JSON with the idempotency key', async () => {
+    let seen: { body: unknown; key: string | null; type: string | null } = {
+      body: undefined,
+      key: null,
+      type: null,
+    };
+    server.use(
+      http.post(`${baseUrl}/promotions`, async ({ request }) => {
+        seen = {
+          body: await request.json(),
+          key: request.headers.get('Idempotency-Key'),
+          type: request.headers.get('Content-Type'),
+        };
+        return HttpResponse.json(
+          { id: 'p1', state: 'committed' },
+          { status: 201 },
+        );
+      }),
+    );
+    const request = {
+      entityRef: 'component:default/checkout',
+      source: 'staging',
+      target: 'prod-eu',
+      baseCommit: 'c'.repeat(40),
+    };
+    await expect(
+      client.promote(request, { idempotencyKey: 'key-1' }),
+    ).resolves.toMatchObject({ id: 'p1' });
+    expect(seen).toEqual({
+      body: request,
+      key: 'key-1',
+      type: 'application/json',
+    });
+  });
+
+  it('posts a preview and reads a promotion', async () => {
+    server.use(
+      http.post(`${baseUrl}/promotions/preview`, async ({ request }) =>
+        HttpResponse.json({ targets: [], echo: await request.json() }),
+      ),
+      http.get(`${baseUrl}/promotions/:id`, ({ params }) =>
+        HttpResponse.json({ id: params.id, state: 'deployed' }),
+      ),
+    );
+    await expect(
+      client.previewPromotion({
+        entityRef: 'component:default/checkout',
+        targets: ['prod-eu'],
+        versions: ['2.4.0'],
+      }),
+    ).resolves.toMatchObject({
+      echo: { targets: ['prod-eu'], versions: ['2.4.0'] },
+    });
+    await expect(client.getPromotion('p 1')).resolves.toEqual({
+      id: 'p 1',
+      state: 'deployed',
+    });
+  });
+
+  it('turns a Backstage error body into a ResponseError with the server message', async () => {
+    server.use(
+      http.post(`${baseUrl}/promotions`, () =>
+        HttpResponse.json(
+          {
+            error: {
+              name: 'ConflictError',
+              message:
+                'envs/prod-eu/checkout/values.yaml changed since the preview',
+            },
+            response: { statusCode: 409 },
+          },
+          { status: 409, statusText: 'Conflict' },
+        ),
+      ),
+    );
+    const error = await client
+      .promote(
+        {
+          entityRef: 'component:default/checkout',
+          source: 'staging',
+          target: 'prod-eu',
+        },
+        { idempotencyKey: 'k' },
+      )
+      .catch(e => e);
+    expect(error).toBeInstanceOf(ResponseError);
+    expect(error.statusCode).toBe(409);
+    expect(error.cause.name).toBe('ConflictError');
+    expect(error.cause.message).toBe(
+      'envs/prod-eu/checkout/values.yaml changed since the preview',
+    );
+  });
+});

@@ -1,0 +1,501 @@
+import { Link } from '@backstage/core-components';
+import {
+  Button,
+  Card,
+  CardActions,
+  CardContent,
+  Chip,
+  makeStyles,
+  Theme,
+  Tooltip,
+  Typography,
+} from '@material-ui/core';
+import AcUnitIcon from '@material-ui/icons/AcUnit';
+import CallMergeIcon from '@material-ui/icons/CallMerge';
+import HistoryIcon from '@material-ui/icons/History';
+import LockIcon from '@material-ui/icons/Lock';
+import SyncIcon from '@material-ui/icons/Sync';
+import WarningIcon from '@material-ui/icons/Warning';
+import { usePermission } from '@backstage/plugin-permission-react';
+import {
+  EnvironmentHistoryEntry,
+  EnvironmentView,
+  gitopsPromotionEnvironmentPromotePermission,
+  PromoteOption,
+} from '@internal/backstage-plugin-gitops-promotion-common';
+import { ReactNode } from 'react';
+import { StatusChips } from '../StatusChips';
+import { RelativeTime } from '../shared';
+
+const MONO =
+  'ui-monospace, SFMono-Regular, "SF Mono", Menlo, Consolas, monospace';
+
+const useStyles = makeStyles((theme: Theme) => ({
+  card: {
+    height: '100%',
+    display: 'flex',
+    flexDirection: 'column',
+    borderTop: `3px solid ${theme.palette.primary.main}`,
+  },
+  behind: {
+    color:
+      theme.palette.type === 'dark'
+        ? theme.palette.warning.light
+        : theme.palette.warning.dark,
+    fontWeight: 500,
+  },
+  content: {
+    flex: 1,
+    display: 'flex',
+    flexDirection: 'column',
+    gap: theme.spacing(1.5),
+    paddingBottom: theme.spacing(1),
+  },
+  header: {
+    display: 'flex',
+    alignItems: 'flex-start',
+    justifyContent: 'space-between',
+    gap: theme.spacing(1),
+  },
+  heading: {
+    minWidth: 0,
+  },
+  history: {
+    flexShrink: 0,
+    marginTop: -2,
+  },
+  name: {
+    fontFamily: MONO,
+    color: theme.palette.text.secondary,
+    marginRight: theme.spacing(0.5),
+  },
+  badges: {
+    display: 'flex',
+    flexWrap: 'wrap',
+    alignItems: 'center',
+    gap: theme.spacing(0.5),
+    marginTop: theme.spacing(0.25),
+  },
+  versionRow: {
+    display: 'flex',
+    flexWrap: 'wrap',
+    alignItems: 'center',
+    justifyContent: 'space-between',
+    gap: theme.spacing(1),
+  },
+  version: {
+    fontFamily: MONO,
+    fontSize: '1.625rem',
+    fontWeight: 600,
+    lineHeight: 1.2,
+    wordBreak: 'break-all',
+  },
+  hidden: {
+    position: 'absolute',
+    width: 1,
+    height: 1,
+    overflow: 'hidden',
+    clip: 'rect(0 0 0 0)',
+    whiteSpace: 'nowrap',
+  },
+  values: {
+    margin: 0,
+    padding: 0,
+    listStyle: 'none',
+    fontFamily: MONO,
+    fontSize: '0.8125rem',
+  },
+  facts: {
+    display: 'grid',
+    gridTemplateColumns: 'auto 1fr',
+    columnGap: theme.spacing(1),
+    rowGap: theme.spacing(0.5),
+    margin: 0,
+    fontSize: '0.875rem',
+    '& dt': {
+      color: theme.palette.text.secondary,
+    },
+    '& dd': {
+      margin: 0,
+      minWidth: 0,
+      overflowWrap: 'anywhere',
+    },
+  },
+  mono: {
+    fontFamily: MONO,
+    fontSize: '0.8125rem',
+  },
+  notice: {
+    display: 'flex',
+    alignItems: 'flex-start',
+    gap: theme.spacing(1),
+    padding: theme.spacing(1, 1.5),
+    borderRadius: theme.shape.borderRadius,
+    fontSize: '0.875rem',
+    '& svg': {
+      fontSize: '1.125rem',
+      marginTop: 1,
+      flexShrink: 0,
+    },
+  },
+  warning: {
+    backgroundColor:
+      theme.palette.type === 'dark'
+        ? 'rgba(255,152,0,0.15)'
+        : 'rgba(255,152,0,0.12)',
+    '& svg': { color: theme.palette.warning.main },
+  },
+  info: {
+    backgroundColor:
+      theme.palette.type === 'dark'
+        ? 'rgba(33,150,243,0.15)'
+        : 'rgba(33,150,243,0.08)',
+    '& svg': { color: theme.palette.info.main },
+  },
+  unknown: {
+    backgroundColor: theme.palette.action.hover,
+    '& svg': { color: theme.palette.text.secondary },
+  },
+  actions: {
+    display: 'flex',
+    flexDirection: 'column',
+    alignItems: 'stretch',
+    gap: theme.spacing(1),
+    padding: theme.spacing(1, 2, 2),
+    borderTop: `1px solid ${theme.palette.divider}`,
+    '& > :not(:first-child)': {
+      marginLeft: 0,
+    },
+  },
+  promote: {
+    display: 'flex',
+    flexDirection: 'column',
+    gap: theme.spacing(0.5),
+  },
+  reason: {
+    color: theme.palette.text.secondary,
+    fontSize: '0.8125rem',
+  },
+}));
+
+function Notice(props: {
+  tone: 'warning' | 'info' | 'unknown';
+  icon: ReactNode;
+  label: string;
+  children: ReactNode;
+}) {
+  const classes = useStyles();
+  return (
+    <div
+      className={`${classes.notice} ${classes[props.tone]}`}
+      role="note"
+      aria-label={props.label}
+    >
+      {props.icon}
+      <div>{props.children}</div>
+    </div>
+  );
+}
+
+const UNKNOWN_REASONS: Record<string, string> = {
+  'instance-unreachable': 'Argo CD is unreachable',
+  'access-denied': 'Argo CD refused access',
+  'application-missing': 'No Argo CD application found',
+  'not-configured': 'No Argo CD instance configured',
+};
+
+/** Why the Promote button is disabled, or undefined when it is not. */
+export function promoteBlocker(options: {
+  source: EnvironmentView;
+  target?: EnvironmentView;
+  targetTitle: string;
+  option: PromoteOption;
+  mayPromote: boolean;
+}): string | undefined {
+  const { source, target, targetTitle, option, mayPromote } = options;
+  if (!mayPromote) {
+    return `You do not have permission to promote to ${targetTitle}.`;
+  }
+  if (!option.allowed) {
+    return (
+      option.reasons.join(' ') || `Promoting to ${targetTitle} is refused.`
+    );
+  }
+  if (target?.inFlight.length) {
+    return `A promotion to ${targetTitle} is in progress.`;
+  }
+  if (
+    source.version !== undefined &&
+    target &&
+    source.values.length === target.values.length &&
+    source.values.every((v, i) => v.value === target.values[i].value)
+  ) {
+    return `${targetTitle} already runs ${source.version}.`;
+  }
+  return undefined;
+}
+
+function PromoteButton(props: {
+  source: EnvironmentView;
+  target?: EnvironmentView;
+  option: PromoteOption;
+  onPromote: (target: string) => void;
+}) {
+  const { source, target, option, onPromote } = props;
+  const classes = useStyles();
+  const targetTitle = target?.title ?? option.target;
+  const permission = usePermission({
+    permission: gitopsPromotionEnvironmentPromotePermission,
+    resourceRef: option.target,
+  });
+  const blocker = permission.loading
+    ? undefined
+    : promoteBlocker({
+        source,
+        target,
+        targetTitle,
+        option,
+        mayPromote: permission.allowed,
+      });
+  const reasonId = `promote-${source.name}-${option.target}-reason`;
+  const button = (
+    <Button
+      variant={blocker ? 'outlined' : 'contained'}
+      color="primary"
+      disabled={permission.loading || Boolean(blocker)}
+      onClick={() => onPromote(option.target)}
+      aria-describedby={blocker ? reasonId : undefined}
+      fullWidth
+    >
+      Promote to {targetTitle}
+    </Button>
+  );
+  return (
+    <div className={classes.promote}>
+      {/* Always wrapped, so the button keeps its identity (and focus) when a reason appears */}
+      <Tooltip title={blocker ?? ''}>
+        <span>{button}</span>
+      </Tooltip>
+      {blocker && (
+        <Typography id={reasonId} className={classes.reason}>
+          {blocker}
+        </Typography>
+      )}
+    </div>
+  );
+}
+
+function lagText(environment: EnvironmentView, upstreamTitle: string) {
+  const { lag } = environment;
+  if (!lag) return undefined;
+  if (lag.versionsBehind === 0) return `Up to date with ${upstreamTitle}`;
+  if (lag.upstreamVersion === undefined) return undefined;
+  if (lag.versionsBehind === undefined) {
+    return `Behind ${upstreamTitle} (${lag.upstreamVersion})`;
+  }
+  return `${lag.versionsBehind} version${
+    lag.versionsBehind === 1 ? '' : 's'
+  } behind ${upstreamTitle} (${lag.upstreamVersion})`;
+}
+
+/**
+ * One environment of a service: version(s) from git, Argo CD sync and health,
+ * drift and lag, the last deployment, open pull requests and what the user
+ * may do (Promote per downstream, History).
+ */
+export function EnvironmentCard(props: {
+  environment: EnvironmentView;
+  environments: EnvironmentView[];
+  lastChange?: EnvironmentHistoryEntry;
+  onPromote: (source: EnvironmentView, target: string) => void;
+  onHistory: (environment: EnvironmentView) => void;
+}) {
+  const { environment, environments, lastChange, onPromote, onHistory } = props;
+  const classes = useStyles();
+  const { status } = environment;
+  const byName = (name: string) => environments.find(e => e.name === name);
+  const upstreamTitle = environment.lag
+    ? byName(environment.lag.upstream)?.title ?? environment.lag.upstream
+    : undefined;
+  const lag = upstreamTitle ? lagText(environment, upstreamTitle) : undefined;
+  const behind = Boolean(environment.lag?.versionsBehind);
+  const deployedAt =
+    status.state === 'known' ? status.lastDeployedAt : undefined;
+  const headingId = `environment-${environment.name}-title`;
+
+  return (
+    <Card
+      variant="outlined"
+      className={classes.card}
+      component="article"
+      aria-labelledby={headingId}
+    >
+      <CardContent className={classes.content}>
+        <div className={classes.header}>
+          <div className={classes.heading}>
+            <Typography variant="h6" component="h3" id={headingId}>
+              {environment.title}
+            </Typography>
+            <div className={classes.badges}>
+              <Typography
+                variant="body2"
+                component="span"
+                className={classes.name}
+              >
+                {environment.name}
+              </Typography>
+              {environment.protected && (
+                <Chip
+                  size="small"
+                  icon={<LockIcon />}
+                  label="Protected"
+                  title="Only immutable versions may be promoted here"
+                />
+              )}
+              {environment.mode === 'pull-request' && (
+                <Chip size="small" icon={<CallMergeIcon />} label="Via PR" />
+              )}
+              {environment.frozen.map(window => (
+                <Chip
+                  key={window}
+                  size="small"
+                  icon={<AcUnitIcon />}
+                  label={`Frozen: ${window}`}
+                  title={`The freeze window "${window}" is active`}
+                />
+              ))}
+            </div>
+          </div>
+          <Button
+            size="small"
+            startIcon={<HistoryIcon />}
+            onClick={() => onHistory(environment)}
+            aria-label={`History of ${environment.title}`}
+            className={classes.history}
+          >
+            History
+          </Button>
+        </div>
+
+        <div className={classes.versionRow}>
+          <Typography className={classes.version} component="p">
+            <span className={classes.hidden}>Version </span>
+            {environment.version ?? 'not set'}
+          </Typography>
+          <StatusChips status={status} />
+        </div>
+        {environment.values.length > 1 && (
+          <ul className={classes.values} aria-label="Values">
+            {environment.values.map(v => (
+              <li key={`${v.path}#${v.key}`} title={v.path}>
+                {v.key}: {v.value ?? v.problem ?? 'not set'}
+              </li>
+            ))}
+          </ul>
+        )}
+        {environment.values.length === 1 && environment.values[0].problem && (
+          <Typography variant="body2" color="error">
+            {environment.values[0].problem}
+          </Typography>
+        )}
+
+        {status.state === 'unknown' && (
+          <Notice
+            tone="unknown"
+            icon={<WarningIcon />}
+            label="Argo CD status unknown"
+          >
+            <strong>
+              {UNKNOWN_REASONS[status.reason] ?? 'Status unknown'}.
+            </strong>{' '}
+            {status.message} The version shown is read from git.
+          </Notice>
+        )}
+
+        {environment.drift && (
+          <Notice tone="warning" icon={<WarningIcon />} label="Drift">
+            <strong>Drift:</strong> git wants{' '}
+            <span className={classes.mono}>{environment.drift.desired}</span>,
+            live runs{' '}
+            <span className={classes.mono}>
+              {environment.drift.live.join(', ')}
+            </span>
+            .
+          </Notice>
+        )}
+
+        <dl className={classes.facts}>
+          {lag && (
+            <>
+              <dt>Lag</dt>
+              <dd className={behind ? classes.behind : undefined}>
+                {lag}
+                {behind && environment.lag?.behindSince && (
+                  <>
+                    {' '}
+                    <RelativeTime
+                      value={environment.lag.behindSince}
+                      prefix="since "
+                    />
+                  </>
+                )}
+              </dd>
+            </>
+          )}
+          {(deployedAt || lastChange) && (
+            <>
+              <dt>Deployed</dt>
+              <dd>
+                <RelativeTime value={deployedAt ?? lastChange!.date} />
+                {lastChange && (
+                  <>
+                    {' '}
+                    by{' '}
+                    <span title={lastChange.author.email}>
+                      {lastChange.author.name}
+                    </span>
+                  </>
+                )}
+              </dd>
+            </>
+          )}
+          {status.state === 'known' && status.images.length > 0 && (
+            <>
+              <dt>Live</dt>
+              <dd className={classes.mono}>{status.images.join(', ')}</dd>
+            </>
+          )}
+        </dl>
+
+        {environment.openPullRequests.map(pr => (
+          <Notice
+            key={pr.id}
+            tone="info"
+            icon={<CallMergeIcon />}
+            label="Open pull request"
+          >
+            <Link to={pr.url}>Pull request #{pr.number}</Link> is open.
+          </Notice>
+        ))}
+        {environment.inFlight.length > 0 && (
+          <Notice tone="info" icon={<SyncIcon />} label="Promotion in progress">
+            Promotion of {environment.inFlight[0].versions[0]?.to} in progress.
+          </Notice>
+        )}
+      </CardContent>
+      {environment.promote.length > 0 && (
+        <CardActions className={classes.actions}>
+          {environment.promote.map(option => (
+            <PromoteButton
+              key={option.target}
+              source={environment}
+              target={byName(option.target)}
+              option={option}
+              onPromote={target => onPromote(environment, target)}
+            />
+          ))}
+        </CardActions>
+      )}
+    </Card>
+  );
+}

@@ -1,0 +1,455 @@
+import { renderInTestApp } from '@backstage/frontend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import {
+  entity,
+  entityRef,
+  environment,
+  mockGitopsPromotionApi,
+  pipeline,
+  promotion,
+  Providers,
+  responseError,
+} from '../../__testUtils__/fixtures';
+import { GitopsPromotionApi } from '../../api';
+import { EnvironmentsContent } from './EnvironmentsContent';
+
+function render(
+  api: GitopsPromotionApi,
+  options: Omit<Parameters<typeof Providers>[0], 'api' | 'children'> = {},
+) {
+  return renderInTestApp(
+    <Providers api={api} {...options}>
+      <EnvironmentsContent />
+    </Providers>,
+  );
+}
+
+const card = (title: string) => screen.getByRole('article', { name: title });
+
+describe('EnvironmentsContent', () => {
+  it('shows progress while the environments load', async () => {
+    const api = mockGitopsPromotionApi({
+      getEnvironments: jest.fn(() => new Promise<never>(() => {})),
+    });
+    render(api);
+    expect(await screen.findByTestId('progress')).toBeInTheDocument();
+  });
+
+  it('explains how to annotate a service that is not configured', async () => {
+    const api = mockGitopsPromotionApi();
+    render(api, {
+      entity: { ...entity, metadata: { name: 'checkout', annotations: {} } },
+    });
+    expect(
+      await screen.findByText(
+        'This service is not set up for GitOps Promotion',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      await screen.findByText(
+        (_, element) =>
+          element?.tagName === 'CODE' &&
+          /gitops-promotion\/service: checkout/.test(element.textContent ?? ''),
+      ),
+    ).toBeInTheDocument();
+    expect(api.getEnvironments).not.toHaveBeenCalled();
+  });
+
+  it('says so when there is no environment to show', async () => {
+    const api = mockGitopsPromotionApi({
+      getEnvironments: jest.fn(async () => ({
+        entityRef,
+        service: 'checkout',
+        environments: [],
+      })),
+    });
+    render(api);
+    expect(
+      await screen.findByText('No environments to show'),
+    ).toBeInTheDocument();
+  });
+
+  it('shows the error and retries', async () => {
+    const error = await responseError(
+      503,
+      'The GitOps repository acme-gitops is unavailable',
+    );
+    const api = mockGitopsPromotionApi();
+    api.getEnvironments.mockRejectedValueOnce(error);
+    render(api);
+    expect(
+      await screen.findByText(
+        /Could not load the environments: The GitOps repository acme-gitops is unavailable/,
+      ),
+    ).toBeInTheDocument();
+    await userEvent.click(screen.getByRole('button', { name: 'Retry' }));
+    expect(await screen.findByText('Production EU')).toBeInTheDocument();
+    expect(api.getEnvironments).toHaveBeenCalledTimes(2);
+  });
+
+  it('draws the pipeline: versions, status chips with text, lag and the last deployment', async () => {
+    const api = mockGitopsPromotionApi();
+    render(api);
+    const pipelineList = await screen.findByRole('list', {
+      name: 'Promotion pipeline',
+    });
+    const columns = within(pipelineList).getAllByRole('listitem', {
+      name: undefined,
+    });
+    expect(columns.length).toBeGreaterThan(0);
+
+    const prodEu = card('Production EU');
+    expect(within(prodEu).getByText('2.5.0')).toBeInTheDocument();
+    expect(within(prodEu).getByText('Synced')).toBeInTheDocument();
+    expect(within(prodEu).getByText('Healthy')).toBeInTheDocument();
+    expect(
+      within(prodEu).getByText('1 version behind Staging (2.6.1)'),
+    ).toBeInTheDocument();
+    expect(await within(prodEu).findByText('Priya Raman')).toBeInTheDocument();
+    expect(
+      within(card('Staging')).getByText(/Up to date with Development/),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('listitem', {
+        name: 'Production US, promoted from Staging',
+      }),
+    ).toBeInTheDocument();
+  });
+
+  it('keeps the git versions and marks the status unknown with the reason when Argo CD is unreachable', async () => {
+    const message =
+      'Argo CD instance local is unreachable: connect ECONNREFUSED 127.0.0.1:7009';
+    const environments = pipeline().map(e => ({
+      ...e,
+      status: {
+        state: 'unknown' as const,
+        reason: 'instance-unreachable' as const,
+        message,
+      },
+    }));
+    const api = mockGitopsPromotionApi({
+      getEnvironments: jest.fn(async () => ({
+        entityRef,
+        service: 'checkout',
+        environments,
+      })),
+    });
+    render(api);
+    expect(
+      await screen.findByText(/Argo CD status unknown for Development/),
+    ).toBeInTheDocument();
+    const prodUs = card('Production US');
+    expect(within(prodUs).getByText('2.4.0')).toBeInTheDocument();
+    expect(within(prodUs).getByText('Status unknown')).toBeInTheDocument();
+    expect(
+      within(prodUs).getByRole('note', { name: 'Argo CD status unknown' }),
+    ).toHaveTextContent(`Argo CD is unreachable. ${message}`);
+  });
+
+  it('warns about drift between git and the live image', async () => {
+    const environments = pipeline();
+    environments[2] = {
+      ...environments[2],
+      drift: { desired: '2.5.0', live: ['ghcr.io/acme/checkout:2.4.0'] },
+    };
+    const api = mockGitopsPromotionApi({
+      getEnvironments: jest.fn(async () => ({
+        entityRef,
+        service: 'checkout',
+        environments,
+      })),
+    });
+    render(api);
+    const drift = await screen.findByRole('note', { name: 'Drift' });
+    expect(drift).toHaveTextContent(
+      'Drift: git wants 2.5.0, live runs ghcr.io/acme/checkout:2.4.0.',
+    );
+  });
+
+  it('promotes staging to prod-eu: diff, checks, confirm, progress to Deployed', async () => {
+    const api = mockGitopsPromotionApi();
+    api.getPromotion
+      .mockResolvedValueOnce(promotion({ state: 'syncing' }))
+      .mockResolvedValue(
+        promotion({ state: 'deployed', stateReason: 'Synced and Healthy' }),
+      );
+    render(api);
+
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Promote to Production EU' }),
+    );
+    const dialog = await screen.findByRole('dialog', {
+      name: 'Promote checkout to Production EU',
+    });
+    const diff = await within(dialog).findByRole('figure', {
+      name: 'Diff that will be committed',
+    });
+    const exact = { normalizer: (text: string) => text };
+    expect(
+      within(diff).getByText('+  tag: "2.6.1"', exact),
+    ).toBeInTheDocument();
+    expect(
+      within(diff).getByText('-  tag: "2.5.0"', exact),
+    ).toBeInTheDocument();
+    expect(within(dialog).getByText('Permission: Passed')).toBeInTheDocument();
+    expect(within(dialog).getByText('Direct commit')).toBeInTheDocument();
+    expect(api.previewPromotion).toHaveBeenCalledWith({
+      entityRef,
+      source: 'staging',
+      targets: ['prod-eu'],
+    });
+
+    await userEvent.click(
+      within(dialog).getByRole('button', {
+        name: 'Promote 2.6.1 to Production EU',
+      }),
+    );
+    expect(api.promote).toHaveBeenCalledWith(
+      {
+        entityRef,
+        source: 'staging',
+        target: 'prod-eu',
+        baseCommit: 'c'.repeat(40),
+      },
+      { idempotencyKey: expect.any(String) },
+    );
+    await waitFor(
+      () =>
+        expect(within(dialog).getByRole('status')).toHaveTextContent(
+          'Deployed',
+        ),
+      { timeout: 8000 },
+    );
+    expect(within(dialog).getByTitle('d'.repeat(40))).toHaveTextContent(
+      'ddddddd',
+    );
+  }, 15_000);
+
+  it('resumes the progress of a promotion in flight when the tab opens', async () => {
+    const environments = pipeline();
+    environments[2] = {
+      ...environments[2],
+      inFlight: [
+        {
+          id: promotion().id,
+          state: 'syncing',
+          sourceEnv: 'staging',
+          versions: promotion().versions,
+          createdAt: promotion().createdAt,
+        },
+      ],
+    };
+    const api = mockGitopsPromotionApi({
+      getEnvironments: jest.fn(async () => ({
+        entityRef,
+        service: 'checkout',
+        environments,
+      })),
+    });
+    api.getPromotion.mockResolvedValueOnce(promotion({ state: 'syncing' }));
+    api.getPromotion.mockResolvedValue(promotion({ state: 'deployed' }));
+    render(api);
+
+    const progress = await screen.findByRole('region', {
+      name: 'Promotion of checkout 2.6.1 to Production EU',
+    });
+    expect(within(progress).getByRole('status')).toHaveTextContent(
+      'Argo CD is syncing',
+    );
+    expect(
+      within(card('Staging')).getByText(
+        'A promotion to Production EU is in progress.',
+      ),
+    ).toBeInTheDocument();
+    await waitFor(
+      () =>
+        expect(within(progress).getByRole('status')).toHaveTextContent(
+          'Deployed',
+        ),
+      { timeout: 5000 },
+    );
+    expect(api.getPromotion).toHaveBeenCalledWith(promotion().id);
+  }, 10_000);
+
+  it('disables Promote with the reason when the user may not promote', async () => {
+    const api = mockGitopsPromotionApi();
+    render(api, {
+      permission: ({ resourceRef }) =>
+        resourceRef?.startsWith('prod-')
+          ? AuthorizeResult.DENY
+          : AuthorizeResult.ALLOW,
+    });
+    const button = await screen.findByRole('button', {
+      name: 'Promote to Production EU',
+    });
+    await waitFor(() =>
+      expect(button).toHaveAccessibleDescription(
+        'You do not have permission to promote to Production EU.',
+      ),
+    );
+    expect(button).toBeDisabled();
+    expect(
+      screen.getByRole('button', { name: 'Promote to Staging' }),
+    ).toBeDisabled(); // Staging already runs 2.6.1
+    expect(screen.getByText('Staging already runs 2.6.1.')).toBeInTheDocument();
+  });
+
+  it('disables Promote with the rule that blocks it', async () => {
+    const environments = pipeline();
+    environments[1] = {
+      ...environments[1],
+      promote: [
+        {
+          target: 'prod-eu',
+          allowed: false,
+          reasons: [
+            'Upstream gate: staging must be Healthy in Argo CD (it is Degraded).',
+          ],
+        },
+        { target: 'prod-us', allowed: true, reasons: [] },
+      ],
+    };
+    const api = mockGitopsPromotionApi({
+      getEnvironments: jest.fn(async () => ({
+        entityRef,
+        service: 'checkout',
+        environments,
+      })),
+    });
+    render(api);
+    const button = await screen.findByRole('button', {
+      name: 'Promote to Production EU',
+    });
+    await waitFor(() => expect(button).toBeDisabled());
+    expect(
+      screen.getByText(
+        'Upstream gate: staging must be Healthy in Argo CD (it is Degraded).',
+      ),
+    ).toBeVisible();
+    expect(
+      screen.getByRole('button', { name: 'Promote to Production US' }),
+    ).toBeEnabled();
+  });
+
+  it('shows the history of an environment and rolls back through the promote dialog', async () => {
+    const api = mockGitopsPromotionApi();
+    api.previewPromotion.mockResolvedValue({
+      entityRef,
+      service: 'checkout',
+      targets: [
+        {
+          ...(await api.previewPromotion({ entityRef, targets: [] }))
+            .targets[0],
+          edits: [
+            {
+              path: 'envs/prod-eu/checkout/values.yaml',
+              key: 'image.tag',
+              from: '2.5.0',
+              to: '2.4.0',
+            },
+          ],
+        },
+      ],
+    });
+    api.promote.mockResolvedValue(
+      promotion({ kind: 'rollback', sourceEnv: undefined }),
+    );
+    render(api);
+
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'History of Production EU' }),
+    );
+    const history = await screen.findByRole('dialog', {
+      name: 'History of Production EU',
+    });
+    const table = await within(history).findByRole('table', {
+      name: 'Version history of Production EU',
+    });
+    expect(within(table).getByText('Marcus Chen')).toBeInTheDocument();
+    expect(within(table).getByText('current')).toBeInTheDocument();
+    expect(
+      within(table).queryByRole('button', { name: 'Roll back to 2.5.0' }),
+    ).not.toBeInTheDocument();
+
+    const rollback = within(table).getByRole('button', {
+      name: 'Roll back to 2.4.0',
+    });
+    await waitFor(() => expect(rollback).toBeEnabled());
+    await userEvent.click(rollback);
+    const dialog = await screen.findByRole('dialog', {
+      name: 'Roll back checkout in Production EU',
+    });
+    expect(api.previewPromotion).toHaveBeenLastCalledWith({
+      entityRef,
+      targets: ['prod-eu'],
+      versions: ['2.4.0'],
+    });
+    await userEvent.click(
+      await within(dialog).findByRole('button', {
+        name: 'Roll back Production EU to 2.4.0',
+      }),
+    );
+    expect(api.promote).toHaveBeenCalledWith(
+      {
+        entityRef,
+        kind: 'rollback',
+        target: 'prod-eu',
+        versions: ['2.4.0'],
+        baseCommit: 'c'.repeat(40),
+      },
+      { idempotencyKey: expect.any(String) },
+    );
+  });
+
+  it('works with the keyboard only: tab to Promote, Enter, focus in the dialog, Escape returns focus', async () => {
+    const api = mockGitopsPromotionApi({
+      getEnvironments: jest.fn(async () => ({
+        entityRef,
+        service: 'checkout',
+        environments: pipeline().map(e =>
+          e.name === 'dev' ? { ...e, promote: [] } : e,
+        ),
+      })),
+    });
+    render(api);
+    const promote = await screen.findByRole('button', {
+      name: 'Promote to Production EU',
+    });
+    await waitFor(() => expect(promote).toBeEnabled());
+
+    const user = userEvent.setup();
+    for (let i = 0; i < 30 && document.activeElement !== promote; i++) {
+      await user.tab();
+    }
+    expect(promote).toHaveFocus();
+
+    await user.keyboard('{Enter}');
+    const dialog = await screen.findByRole('dialog', {
+      name: 'Promote checkout to Production EU',
+    });
+    await waitFor(() =>
+      expect(dialog.contains(document.activeElement)).toBe(true),
+    );
+    expect(
+      within(dialog).getByRole('button', { name: 'Cancel' }),
+    ).toHaveFocus();
+    await within(dialog).findByRole('figure', {
+      name: 'Diff that will be committed',
+    });
+
+    await user.tab();
+    expect(dialog.contains(document.activeElement)).toBe(true);
+
+    await user.keyboard('{Escape}');
+    await waitFor(() =>
+      expect(screen.queryByRole('dialog')).not.toBeInTheDocument(),
+    );
+    await waitFor(() => expect(promote).toHaveFocus());
+  });
+
+  it('reads environment() defaults as a single-value bundle', () => {
+    expect(environment({ name: 'dr' }).values).toHaveLength(1);
+  });
+});

@@ -1,0 +1,4 @@
+export {
+  EnvironmentsContent,
+  ServiceEnvironments,
+} from './EnvironmentsContent';

@@ -1,0 +1,275 @@
+import {
+  Button,
+  Chip,
+  Dialog,
+  DialogActions,
+  DialogContent,
+  DialogTitle,
+  LinearProgress,
+  makeStyles,
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableRow,
+  Theme,
+  Tooltip,
+  Typography,
+} from '@material-ui/core';
+import { Alert } from '@material-ui/lab';
+import { usePermission } from '@backstage/plugin-permission-react';
+import {
+  EnvironmentHistoryEntry,
+  EnvironmentView,
+  gitopsPromotionEnvironmentPromotePermission,
+} from '@internal/backstage-plugin-gitops-promotion-common';
+import { useRef } from 'react';
+import { useEnvironmentHistory } from '../../hooks';
+import {
+  describeError,
+  RelativeTime,
+  shortSha,
+  useInitialFocus,
+} from '../shared';
+
+const useStyles = makeStyles((theme: Theme) => ({
+  mono: {
+    fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace',
+    whiteSpace: 'nowrap',
+  },
+  version: {
+    fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace',
+    fontWeight: 600,
+    whiteSpace: 'nowrap',
+  },
+  muted: {
+    color: theme.palette.text.secondary,
+  },
+  message: {
+    maxWidth: 280,
+  },
+  action: {
+    whiteSpace: 'nowrap',
+    textAlign: 'right',
+  },
+}));
+
+/** Why the caller cannot roll back to `entry`, if they cannot. */
+function rollbackBlocker(
+  environment: EnvironmentView,
+  entry: EnvironmentHistoryEntry,
+  mayPromote: boolean,
+): string | undefined {
+  if (!mayPromote) {
+    return `You may not promote to ${environment.title}.`;
+  }
+  if (environment.values.length > 1) {
+    return 'This service moves several values together; roll back by promoting from an upstream environment.';
+  }
+  if (entry.to === environment.version) {
+    return `${environment.title} runs ${entry.to} now.`;
+  }
+  return undefined;
+}
+
+function HistoryTable(props: {
+  entityRef: string;
+  environment: EnvironmentView;
+  onRollback: (entry: EnvironmentHistoryEntry) => void;
+}) {
+  const { entityRef, environment, onRollback } = props;
+  const classes = useStyles();
+  const history = useEnvironmentHistory({
+    entityRef,
+    environment: environment.name,
+    limit: 30,
+    reloadKey: environment.commitSha,
+  });
+  const permission = usePermission({
+    permission: gitopsPromotionEnvironmentPromotePermission,
+    resourceRef: environment.name,
+  });
+
+  if (history.loading) {
+    return <LinearProgress aria-label="Loading the history" />;
+  }
+  if (history.error) {
+    return (
+      <Alert
+        severity="error"
+        action={
+          <Button color="inherit" size="small" onClick={history.retry}>
+            Retry
+          </Button>
+        }
+      >
+        The history could not be read: {describeError(history.error).message}
+      </Alert>
+    );
+  }
+  const entries = history.value?.history ?? [];
+  if (entries.length === 0) {
+    return <Typography>No commits touched this environment yet.</Typography>;
+  }
+  const mayPromote = !permission.loading && permission.allowed;
+  const notice = environment.values.length > 1 || !mayPromote;
+  return (
+    <>
+      {notice && !permission.loading && (
+        <Alert severity="info" style={{ marginBottom: 16 }}>
+          Rollback is not available here:{' '}
+          {rollbackBlocker(environment, entries[0], mayPromote)}
+        </Alert>
+      )}
+      <Typography variant="body2" color="textSecondary" gutterBottom>
+        Commits to <code>{history.value?.path}</code> (
+        <code>{history.value?.key}</code>), newest first.
+      </Typography>
+      <Table
+        size="small"
+        aria-label={`Version history of ${environment.title}`}
+      >
+        <TableHead>
+          <TableRow>
+            <TableCell>Version</TableCell>
+            <TableCell>Who</TableCell>
+            <TableCell>When</TableCell>
+            <TableCell>Commit</TableCell>
+            <TableCell>Message</TableCell>
+            <TableCell className={classes.action}>
+              <span className={classes.muted}>Action</span>
+            </TableCell>
+          </TableRow>
+        </TableHead>
+        <TableBody>
+          {entries.map(entry => {
+            const changed = entry.to !== undefined && entry.to !== entry.from;
+            const current = changed && entry.to === environment.version;
+            const blocker = rollbackBlocker(environment, entry, mayPromote);
+            return (
+              <TableRow key={entry.commitSha}>
+                <TableCell>
+                  {changed ? (
+                    <>
+                      <span className={classes.muted}>
+                        {entry.from ? `${entry.from} → ` : ''}
+                      </span>
+                      <span className={classes.version}>{entry.to}</span>
+                      {current && (
+                        <Chip
+                          size="small"
+                          label="current"
+                          style={{ marginLeft: 8 }}
+                        />
+                      )}
+                    </>
+                  ) : (
+                    <span className={classes.muted}>no version change</span>
+                  )}
+                </TableCell>
+                <TableCell>
+                  <span title={entry.author.email}>{entry.author.name}</span>
+                </TableCell>
+                <TableCell className={classes.mono}>
+                  <RelativeTime value={entry.date} />
+                </TableCell>
+                <TableCell className={classes.mono}>
+                  <span title={entry.commitSha}>
+                    {shortSha(entry.commitSha)}
+                  </span>
+                </TableCell>
+                <TableCell className={classes.message}>
+                  {entry.message}
+                </TableCell>
+                <TableCell className={classes.action}>
+                  {changed && !current && (
+                    <Tooltip title={blocker ?? ''}>
+                      <span>
+                        <Button
+                          size="small"
+                          variant="outlined"
+                          color="primary"
+                          disabled={Boolean(blocker) || permission.loading}
+                          aria-label={`Roll back to ${entry.to}`}
+                          onClick={() => onRollback(entry)}
+                        >
+                          Roll back
+                        </Button>
+                      </span>
+                    </Tooltip>
+                  )}
+                </TableCell>
+              </TableRow>
+            );
+          })}
+        </TableBody>
+      </Table>
+    </>
+  );
+}
+
+function HistoryDialogContent(props: {
+  entityRef: string;
+  environment: EnvironmentView;
+  onClose: () => void;
+  onRollback: (entry: EnvironmentHistoryEntry) => void;
+}) {
+  const { entityRef, environment, onClose, onRollback } = props;
+  const initialFocus = useInitialFocus<HTMLButtonElement>();
+  return (
+    <>
+      <DialogTitle id="history-dialog-title">
+        History of {environment.title}
+      </DialogTitle>
+      <DialogContent dividers>
+        <HistoryTable
+          entityRef={entityRef}
+          environment={environment}
+          onRollback={onRollback}
+        />
+      </DialogContent>
+      <DialogActions>
+        <Button onClick={onClose} ref={initialFocus} disableFocusRipple>
+          Close
+        </Button>
+      </DialogActions>
+    </>
+  );
+}
+
+/**
+ * The version history of one environment (who, when, which commit) with a
+ * Rollback per previous version, which opens the promote dialog.
+ */
+export function HistoryDialog(props: {
+  entityRef: string;
+  environment?: EnvironmentView;
+  onClose: () => void;
+  onRollback: (
+    environment: EnvironmentView,
+    entry: EnvironmentHistoryEntry,
+  ) => void;
+}) {
+  const { entityRef, environment, onClose, onRollback } = props;
+  const last = useRef(environment);
+  if (environment) last.current = environment;
+  const shown = environment ?? last.current;
+  return (
+    <Dialog
+      open={Boolean(environment)}
+      onClose={onClose}
+      maxWidth="lg"
+      fullWidth
+      aria-labelledby="history-dialog-title"
+    >
+      {shown && (
+        <HistoryDialogContent
+          entityRef={entityRef}
+          environment={shown}
+          onClose={onClose}
+          onRollback={entry => onRollback(shown, entry)}
+        />
+      )}
+    </Dialog>
+  );
+}

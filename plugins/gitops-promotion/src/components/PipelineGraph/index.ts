@@ -1,0 +1,1 @@
+export { PipelineGraph, pipelineColumns } from './PipelineGraph';

@@ -1,0 +1,2 @@
+export { PromoteDialog } from './PromoteDialog';
+export type { PromoteDialogRequest } from './PromoteDialog';

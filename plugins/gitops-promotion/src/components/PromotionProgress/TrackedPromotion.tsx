@@ -1,0 +1,50 @@
+import { PromotionRecord } from '@internal/backstage-plugin-gitops-promotion-common';
+import { Typography } from '@material-ui/core';
+import { useEffect, useRef } from 'react';
+import { usePromotion } from '../../hooks';
+import { describeError } from '../shared';
+import { PromotionProgress } from './PromotionProgress';
+
+/**
+ * A promotion followed live until it is deployed, failed or rejected;
+ * `onSettled` is called once when it gets there.
+ */
+export function TrackedPromotion(props: {
+  id: string;
+  initial?: PromotionRecord;
+  targetTitle?: string;
+  onSettled?: (promotion: PromotionRecord) => void;
+  onDismiss?: () => void;
+}) {
+  const { id, initial, targetTitle, onSettled, onDismiss } = props;
+  const { promotion, error, done } = usePromotion(id, { initial });
+  const settled = useRef(false);
+  useEffect(() => {
+    if (done && promotion && !settled.current) {
+      settled.current = true;
+      onSettled?.(promotion);
+    }
+  }, [done, promotion, onSettled]);
+
+  if (!promotion) {
+    return error ? (
+      <Typography color="error" role="alert">
+        Could not load promotion {id}: {describeError(error).message}
+      </Typography>
+    ) : null;
+  }
+  return (
+    <>
+      <PromotionProgress
+        promotion={promotion}
+        targetTitle={targetTitle}
+        onDismiss={onDismiss}
+      />
+      {error && (
+        <Typography variant="caption" color="error">
+          Could not refresh the state: {describeError(error).message}; retrying.
+        </Typography>
+      )}
+    </>
+  );
+}

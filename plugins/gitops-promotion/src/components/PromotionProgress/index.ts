@@ -1,0 +1,2 @@
+export { PromotionProgress, progressSteps } from './PromotionProgress';
+export { TrackedPromotion } from './TrackedPromotion';

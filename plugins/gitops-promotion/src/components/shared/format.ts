@@ -1,0 +1,18 @@
+import { EnvironmentView } from '@internal/backstage-plugin-gitops-promotion-common';
+
+export function shortSha(sha: string) {
+  return sha.slice(0, 7);
+}
+
+/** The title of an environment by name, the name when it is not known. */
+export function titleOf(environments: EnvironmentView[], name: string) {
+  return environments.find(e => e.name === name)?.title ?? name;
+}
+
+/** A fresh key for a write the server must perform at most once. */
+export function newIdempotencyKey() {
+  if (typeof globalThis.crypto?.randomUUID === 'function') {
+    return globalThis.crypto.randomUUID();
+  }
+  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+}

@@ -1,0 +1,5 @@
+export { RelativeTime } from './RelativeTime';
+export { describeError } from './errors';
+export type { DescribedError } from './errors';
+export { newIdempotencyKey, shortSha, titleOf } from './format';
+export { useInitialFocus } from './useInitialFocus';

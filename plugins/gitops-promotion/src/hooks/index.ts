@@ -1,0 +1,8 @@
+export { useEnvironments } from './useEnvironments';
+export {
+  lastVersionChange,
+  useEnvironmentHistory,
+} from './useEnvironmentHistory';
+export { usePromote } from './usePromote';
+export { usePromotionPreview } from './usePromotionPreview';
+export { PROMOTION_POLL_INTERVAL_MS, usePromotion } from './usePromotion';

@@ -1,0 +1,45 @@
+import {
+  ApiBlueprint,
+  createFrontendPlugin,
+  discoveryApiRef,
+  fetchApiRef,
+} from '@backstage/frontend-plugin-api';
+import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import { isGitopsPromotionAvailable } from '@internal/backstage-plugin-gitops-promotion-common';
+import { gitopsPromotionApiRef, GitopsPromotionClient } from './api';
+
+/** The client of the backend's REST API. */
+export const gitopsPromotionApi = ApiBlueprint.make({
+  params: defineParams =>
+    defineParams({
+      api: gitopsPromotionApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new GitopsPromotionClient({ discoveryApi, fetchApi }),
+    }),
+});
+
+/** The "Environments" tab of services annotated for GitOps Promotion. */
+export const environmentsEntityContent = EntityContentBlueprint.make({
+  name: 'environments',
+  params: {
+    path: 'environments',
+    title: 'Environments',
+    filter: isGitopsPromotionAvailable,
+    loader: () =>
+      import('./components/EnvironmentsContent').then(m => (
+        <m.EnvironmentsContent />
+      )),
+  },
+});
+
+/**
+ * The GitOps Promotion frontend plugin: the service's Environments tab and the
+ * client of the backend.
+ *
+ * @public
+ */
+export const gitopsPromotionPlugin = createFrontendPlugin({
+  pluginId: 'gitops-promotion',
+  extensions: [gitopsPromotionApi, environmentsEntityContent],
+});
