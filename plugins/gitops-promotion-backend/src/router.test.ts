@@ -97,6 +97,15 @@ describe('GitOps Promotion REST API', () => {
       expect(staging.promote[0].reasons.join(' ')).toMatch(/permission/i);
     });
 
+    it('refuses the history of an environment the caller may not read', async () => {
+      const res = await get(
+        `/environments/history?entityRef=${checkout}&environment=prod-eu`,
+        asUser('user:default/visitor'),
+      );
+      expect(res.status).toBe(403);
+      expect(res.body.error.message).toBe('You may not read prod-eu');
+    });
+
     it('leaves out environments the caller may not read', async () => {
       const res = await get(
         `/environments?entityRef=${checkout}`,

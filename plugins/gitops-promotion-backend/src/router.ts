@@ -1,5 +1,5 @@
 import { AuditorService, HttpAuthService } from '@backstage/backend-plugin-api';
-import { InputError, NotAllowedError } from '@backstage/errors';
+import { InputError } from '@backstage/errors';
 import { JsonObject } from '@backstage/types';
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
@@ -150,10 +150,7 @@ export async function createRouter(
   router.get('/environments/history', async (req, res) => {
     const query = parse(schemas.history, req.query);
     const credentials = await userOrService(req);
-    const view = await environments.forEntity(query.entityRef, credentials);
-    if (!view.environments.some(e => e.name === query.environment)) {
-      throw new NotAllowedError(`You may not read ${query.environment}`);
-    }
+    await environments.assertReadable(query.environment, credentials);
     const service = await catalog.getService(query.entityRef, credentials);
     const location = resolveServiceLocation(config, {
       service: service.service,

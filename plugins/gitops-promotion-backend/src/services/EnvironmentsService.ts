@@ -8,6 +8,7 @@ import {
   gitopsPromotionFreezeOverridePermission,
 } from '@internal/backstage-plugin-gitops-promotion-common';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { NotAllowedError } from '@backstage/errors';
 import { DateTime } from 'luxon';
 import { ArgoCdClient, ArgoCdStatus } from '../argocd';
 import { ServiceCatalog, ServiceEntity } from '../catalog/ServiceCatalog';
@@ -246,6 +247,14 @@ export class EnvironmentsService {
       status,
       drift: driftOf(cell, status),
     };
+  }
+
+  /** Throws NotAllowedError unless the caller may read the environment. */
+  async assertReadable(environment: string, credentials: BackstageCredentials) {
+    const readable = await this.readableEnvironments(credentials);
+    if (!readable.some(e => e.name === environment)) {
+      throw new NotAllowedError(`You may not read ${environment}`);
+    }
   }
 
   /** The environments whose read permission the caller holds, in pipeline order. */
