@@ -1,3 +1,37 @@
+import type {
+  GitopsArgoCdStatus,
+  GitopsArgoCdUnknownReason,
+  GitopsKnownArgoCdStatus,
+  GitopsUnknownArgoCdStatus,
+} from '@internal/backstage-plugin-gitops-promotion-common';
+
+/**
+ * The status types are the REST API's, declared once in -common.
+ *
+ * @public
+ */
+export type KnownArgoCdStatus = GitopsKnownArgoCdStatus;
+/** @public */
+export type UnknownArgoCdStatus = GitopsUnknownArgoCdStatus;
+/** @public */
+export type ArgoCdUnknownReason = GitopsArgoCdUnknownReason;
+/** @public */
+export type ArgoCdStatus = GitopsArgoCdStatus;
+/**
+ * The Argo CD application a cell maps to.
+ *
+ * @public
+ */
+export type ArgoCdApplicationRef = GitopsKnownArgoCdStatus['application'];
+/**
+ * Where the application of a cell without status was looked for.
+ *
+ * @public
+ */
+export type ArgoCdApplicationLookup = NonNullable<
+  GitopsUnknownArgoCdStatus['application']
+>;
+
 /**
  * A cell of the environment matrix: one service in one environment, with the
  * catalog entity's annotations that may override the Argo CD mapping.
@@ -12,104 +46,6 @@ export interface ArgoCdTarget {
   /** The entity's `metadata.annotations`, for the `gitops-promotion/argocd-*` overrides. */
   annotations?: Record<string, string>;
 }
-
-/**
- * The Argo CD application a cell maps to.
- *
- * @public
- */
-export interface ArgoCdApplicationRef {
-  /** Name of the configured instance. */
-  instance: string;
-  name: string;
-  namespace?: string;
-  project?: string;
-}
-
-/**
- * Where the application of a cell without status was looked for.
- *
- * @public
- */
-export interface ArgoCdApplicationLookup {
-  /** Name of the configured instance. */
-  instance: string;
-  /** Set when the cell maps by name. */
-  name?: string;
-  /** Set when the cell maps by label selector. */
-  selector?: string;
-  namespace?: string;
-  project?: string;
-}
-
-/**
- * A cell whose Argo CD application was found.
- *
- * @public
- */
-export interface KnownArgoCdStatus {
-  state: 'known';
-  /** `Synced`, `OutOfSync` or `Unknown`. */
-  syncStatus: string;
-  /** The revision Argo CD last compared with (single-source applications). */
-  revision?: string;
-  /** The revisions of a multi-source application, in source order. */
-  revisions: string[];
-  health: {
-    /** `Healthy`, `Progressing`, `Degraded`, `Suspended`, `Missing` or `Unknown`. */
-    status: string;
-    message?: string;
-  };
-  /** Images of the live resources (`status.summary.images`). */
-  images: string[];
-  /** The last or current sync operation. */
-  operation?: {
-    phase: string;
-    message?: string;
-    /** The revision the operation syncs to. */
-    revision?: string;
-    revisions: string[];
-    finishedAt?: string;
-  };
-  /** When the application last finished a deployment (ISO 8601). */
-  lastDeployedAt?: string;
-  /** When Argo CD last compared the application (ISO 8601). */
-  reconciledAt?: string;
-  application: ArgoCdApplicationRef;
-}
-
-/**
- * Why a cell has no Argo CD status.
- *
- * @public
- */
-export type ArgoCdUnknownReason =
-  | 'application-missing'
-  | 'instance-unreachable'
-  | 'access-denied'
-  | 'not-configured';
-
-/**
- * A cell without Argo CD status. Only cells of an instance that is down or
- * refuses access are affected by it.
- *
- * @public
- */
-export interface UnknownArgoCdStatus {
-  state: 'unknown';
-  reason: ArgoCdUnknownReason;
-  /** Readable explanation; never contains credentials. */
-  message: string;
-  /** The application looked for, when the cell is mapped. */
-  application?: ArgoCdApplicationLookup;
-}
-
-/**
- * The Argo CD status of one cell.
- *
- * @public
- */
-export type ArgoCdStatus = KnownArgoCdStatus | UnknownArgoCdStatus;
 
 /**
  * One deployment in an application's `status.history`.

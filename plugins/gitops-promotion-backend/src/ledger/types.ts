@@ -1,31 +1,22 @@
+import {
+  FINAL_PROMOTION_STATES,
+  type PromotionMode,
+  type PromotionRecord as PromotionApiRecord,
+  type PromotionState,
+  type PromotionValueChange,
+} from '@internal/backstage-plugin-gitops-promotion-common';
+
+export { FINAL_PROMOTION_STATES };
+export type { PromotionState };
+
 /** What started a promotion. */
-export type PromotionKind = 'promote' | 'rollback' | 'ci' | 'bulk';
+export type PromotionKind = PromotionApiRecord['kind'];
 
 /** How the change was written. */
-export type PromotionWriteMode = 'commit' | 'pull-request';
+export type PromotionWriteMode = PromotionMode;
 
-/**
- * Where a promotion is.
- *
- * `pending` (recorded, not written yet) → `committed` (direct commit) or
- * `pr-open` (pull request) → `syncing` (Argo CD is rolling it out) →
- * `deployed`; or `failed` / `rejected` (refused, PR closed) at any point.
- */
-export type PromotionState =
-  | 'pending'
-  | 'committed'
-  | 'pr-open'
-  | 'syncing'
-  | 'deployed'
-  | 'failed'
-  | 'rejected';
-
-/** States a promotion never leaves. */
-export const FINAL_PROMOTION_STATES: readonly PromotionState[] = [
-  'deployed',
-  'failed',
-  'rejected',
-];
+/** One value of the bundle a promotion moves. */
+export type VersionChange = PromotionValueChange;
 
 /** States the scheduler advances. */
 export const IN_FLIGHT_PROMOTION_STATES: readonly PromotionState[] = [
@@ -35,43 +26,14 @@ export const IN_FLIGHT_PROMOTION_STATES: readonly PromotionState[] = [
   'syncing',
 ];
 
-/** One value of the bundle a promotion moves. */
-export interface VersionChange {
-  path: string;
-  key: string;
-  /** The value before; absent when the key was unset. */
-  from?: string;
-  to: string;
-}
-
-/** A promotion as the ledger records it. Timestamps are ISO 8601 (UTC). */
-export interface PromotionRecord {
-  id: string;
-  entityRef?: string;
-  service: string;
-  /** Absent for CI sets and rollbacks. */
-  sourceEnv?: string;
-  targetEnv: string;
-  kind: PromotionKind;
-  /** In bundle order. */
-  versions: VersionChange[];
-  /** Entity ref of the user or service that asked. */
-  requester: string;
-  mode: PromotionWriteMode;
-  repositoryId: string;
-  branch: string;
-  baseCommit?: string;
-  commitSha?: string;
-  pullRequest?: { url: string; number: number };
-  state: PromotionState;
-  stateReason?: string;
+/**
+ * A promotion as the ledger records it: the REST API's record plus what only
+ * the backend uses. Timestamps are ISO 8601 (UTC).
+ */
+export interface PromotionRecord extends PromotionApiRecord {
   idempotencyKey?: string;
   /** Shared by the promotions of one release train. */
   bulkId?: string;
-  createdAt: string;
-  updatedAt: string;
-  committedAt?: string;
-  deployedAt?: string;
   claimedBy?: string;
   claimedUntil?: string;
 }
