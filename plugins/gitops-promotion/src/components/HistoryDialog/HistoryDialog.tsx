@@ -23,13 +23,13 @@ import {
   EnvironmentView,
   gitopsPromotionEnvironmentPromotePermission,
 } from '@internal/backstage-plugin-gitops-promotion-common';
-import { useRef } from 'react';
 import { useEnvironmentHistory } from '../../hooks';
 import {
-  describeError,
   RelativeTime,
+  describeError,
   shortSha,
   useInitialFocus,
+  useRetained,
 } from '../shared';
 
 const useStyles = makeStyles((theme: Theme) => ({
@@ -251,9 +251,7 @@ export function HistoryDialog(props: {
   ) => void;
 }) {
   const { entityRef, environment, onClose, onRollback } = props;
-  const last = useRef(environment);
-  if (environment) last.current = environment;
-  const shown = environment ?? last.current;
+  const shown = useRetained(environment);
   return (
     <Dialog
       open={Boolean(environment)}

@@ -39,6 +39,7 @@ import {
   newIdempotencyKey,
   shortSha,
   useInitialFocus,
+  useRetained,
 } from '../shared';
 
 /** What the dialog is asked to do. */
@@ -538,10 +539,7 @@ export function PromoteDialog(props: {
   onPromoted?: (promotion: PromotionRecord) => void;
 }) {
   const { entityRef, request, onClose, onPromoted } = props;
-  // Keeps the content while the dialog fades out after closing.
-  const last = useRef(request);
-  if (request) last.current = request;
-  const shown = request ?? last.current;
+  const shown = useRetained(request);
   return (
     <Dialog
       open={Boolean(request)}

@@ -3,3 +3,4 @@ export { describeError } from './errors';
 export type { DescribedError } from './errors';
 export { newIdempotencyKey, shortSha, titleOf } from './format';
 export { useInitialFocus } from './useInitialFocus';
+export { useRetained } from './useRetained';
