@@ -1,11 +1,13 @@
 import {
   ApiBlueprint,
+  PageBlueprint,
   createFrontendPlugin,
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/frontend-plugin-api';
 import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import { isGitopsPromotionAvailable } from '@internal/backstage-plugin-gitops-promotion-common';
+import ViewModuleIcon from '@material-ui/icons/ViewModule';
 import { gitopsPromotionApiRef, GitopsPromotionClient } from './api';
 
 /** The client of the backend's REST API. */
@@ -33,6 +35,16 @@ export const environmentsEntityContent = EntityContentBlueprint.make({
   },
 });
 
+/** The team view at /gitops-promotion, in the sidebar. */
+export const matrixPage = PageBlueprint.make({
+  params: {
+    path: '/gitops-promotion',
+    title: 'Environments',
+    icon: <ViewModuleIcon fontSize="inherit" />,
+    loader: () => import('./components/MatrixPage').then(m => <m.MatrixPage />),
+  },
+});
+
 /**
  * The GitOps Promotion frontend plugin: the service's Environments tab and the
  * client of the backend.
@@ -41,5 +53,5 @@ export const environmentsEntityContent = EntityContentBlueprint.make({
  */
 export const gitopsPromotionPlugin = createFrontendPlugin({
   pluginId: 'gitops-promotion',
-  extensions: [gitopsPromotionApi, environmentsEntityContent],
+  extensions: [gitopsPromotionApi, environmentsEntityContent, matrixPage],
 });

@@ -349,3 +349,168 @@ export type PromotionRequest =
       versions: string[];
       baseCommit?: string;
     };
+
+/**
+ * An environment as a column of the matrix.
+ *
+ * @public
+ */
+export interface MatrixEnvironment {
+  name: string;
+  title: string;
+  promotesFrom: string[];
+  mode: PromotionMode;
+  protected: boolean;
+  /** Names of the freeze windows active now. */
+  frozen: string[];
+}
+
+/**
+ * How far an environment is behind its first upstream.
+ *
+ * @public
+ */
+export interface EnvironmentLag {
+  upstream: string;
+  upstreamVersion?: string;
+  /** Versions the upstream went through since this version; absent when unknown. */
+  versionsBehind?: number;
+  /** When the upstream first moved past this version (ISO 8601). */
+  behindSince?: string;
+}
+
+/**
+ * One service in one environment of the matrix.
+ *
+ * @public
+ */
+export interface MatrixCell {
+  environment: string;
+  version?: string;
+  values: GitopsKeyValue[];
+  status: GitopsArgoCdStatus;
+  drift?: { desired: string; live: string[] };
+  /** The version differs from the first upstream's; absent when either is unknown. */
+  behind?: boolean;
+  upstreamVersion?: string;
+  lag?: EnvironmentLag;
+  openPullRequests: Array<{ id: string; url: string; number: number }>;
+  inFlight: Array<Pick<PromotionRecord, 'id' | 'state' | 'sourceEnv'>>;
+}
+
+/**
+ * A service as a row of the matrix.
+ *
+ * @public
+ */
+export interface MatrixService {
+  entityRef: string;
+  service: string;
+  title: string;
+  /** `spec.owner` as written in the entity. */
+  owner?: string;
+  /** Entity refs of the owners (the `ownedBy` relations). */
+  owners: string[];
+  system?: string;
+  /** Entity refs of the systems (the `partOf` relations). */
+  systems: string[];
+  lifecycle?: string;
+  /** One per environment, in the order of `environments`. */
+  cells: MatrixCell[];
+}
+
+/**
+ * The answer of `GET /matrix`.
+ *
+ * @public
+ */
+export interface MatrixResponse {
+  /** The environments the caller may read, in pipeline order. */
+  environments: MatrixEnvironment[];
+  services: MatrixService[];
+}
+
+/**
+ * The answer of `POST /promotions/bulk`: one release train.
+ *
+ * @public
+ */
+export interface BulkPromotionResponse {
+  bulkId: string;
+  /** One per promoted service; they share one commit or pull request. */
+  promotions: PromotionRecord[];
+  /** Services left out, each with why. */
+  refused: Array<{ entityRef: string; reason: string }>;
+}
+
+/**
+ * Deployments of one service (or team) into one environment in a period.
+ *
+ * @public
+ */
+export interface EnvironmentDeploymentFigures {
+  environment: string;
+  deployments: number;
+  perWeek: number;
+  lastDeployedAt?: string;
+  /** Deployments per 7 days of the period, oldest first. */
+  weekly: number[];
+}
+
+/**
+ * Lead time from the first environment to production.
+ *
+ * @public
+ */
+export interface LeadTimeFigures {
+  samples: number;
+  medianHours?: number;
+  p90Hours?: number;
+}
+
+/**
+ * The answer of `GET /delivery`.
+ *
+ * @public
+ */
+export interface DeliveryFiguresResponse {
+  since: string;
+  until: string;
+  services: Array<{
+    service: string;
+    environments: EnvironmentDeploymentFigures[];
+    leadTime: LeadTimeFigures;
+  }>;
+  total: {
+    environments: EnvironmentDeploymentFigures[];
+    leadTime: LeadTimeFigures;
+  };
+}
+
+/**
+ * The body of `POST /promotions/bulk`: a release train from `source` to `target`.
+ *
+ * @public
+ */
+export interface BulkPromotionRequest {
+  entityRefs: string[];
+  source: string;
+  target: string;
+  /** Refuse the whole train when any service is refused. */
+  allOrNothing?: boolean;
+}
+
+/**
+ * The answer of `POST /promotions/bulk/preview`: each service's preview, or
+ * why it cannot be planned.
+ *
+ * @public
+ */
+export interface BulkPromotionPreviewResponse {
+  source: string;
+  target: string;
+  services: Array<
+    | { entityRef: string; service: string; preview: PromotionTargetPreview }
+    | { entityRef: string; refusal: string }
+  >;
+}

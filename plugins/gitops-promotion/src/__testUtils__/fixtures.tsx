@@ -6,6 +6,9 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   EnvironmentHistoryResponse,
   EnvironmentView,
+  MatrixCell,
+  MatrixResponse,
+  MatrixService,
   PromotionRecord,
   PromotionTargetPreview,
 } from '@internal/backstage-plugin-gitops-promotion-common';
@@ -218,6 +221,152 @@ export function history(environmentName: string): EnvironmentHistoryResponse {
   };
 }
 
+/** A matrix cell: Synced and Healthy at `version` unless overridden. */
+export function matrixCell(
+  overrides: Partial<MatrixCell> & { environment: string },
+): MatrixCell {
+  const version = overrides.version ?? '1.0.0';
+  return {
+    version,
+    values: [],
+    status: known(version),
+    behind: false,
+    openPullRequests: [],
+    inFlight: [],
+    ...overrides,
+  };
+}
+
+export const MATRIX_NOW = Date.parse('2026-11-22T12:00:00Z');
+
+/**
+ * dev → staging → prod-eu (protected, frozen) and four services:
+ * checkout (team-checkout) 2 versions behind in prod-eu for 27 days; cart
+ * (team-checkout) Degraded in prod-eu; inventory (team-fulfilment) drifting in
+ * staging with an open PR into prod-eu; search (team-search) unknown to Argo CD.
+ */
+export function matrix(): MatrixResponse {
+  const service = (
+    name: string,
+    owner: string,
+    cells: MatrixCell[],
+  ): MatrixService => ({
+    entityRef: `component:default/${name}`,
+    service: name,
+    title: name,
+    owner,
+    owners: [`group:default/${owner}`],
+    system: 'shop',
+    systems: ['system:default/shop'],
+    lifecycle: name === 'search' ? 'experimental' : 'production',
+    cells,
+  });
+  return {
+    environments: [
+      {
+        name: 'dev',
+        title: 'Development',
+        promotesFrom: [],
+        mode: 'commit',
+        protected: false,
+        frozen: [],
+      },
+      {
+        name: 'staging',
+        title: 'Staging',
+        promotesFrom: ['dev'],
+        mode: 'commit',
+        protected: false,
+        frozen: [],
+      },
+      {
+        name: 'prod-eu',
+        title: 'Production EU',
+        promotesFrom: ['staging'],
+        mode: 'pull-request',
+        protected: true,
+        frozen: ['weekend'],
+      },
+    ],
+    services: [
+      service('checkout', 'team-checkout', [
+        matrixCell({ environment: 'dev', version: '2.6.1' }),
+        matrixCell({ environment: 'staging', version: '2.6.1' }),
+        matrixCell({
+          environment: 'prod-eu',
+          version: '2.5.0',
+          behind: true,
+          upstreamVersion: '2.6.1',
+          lag: {
+            upstream: 'staging',
+            upstreamVersion: '2.6.1',
+            versionsBehind: 2,
+            behindSince: '2026-10-26T10:00:00Z',
+          },
+          status: {
+            ...known('2.5.0'),
+            lastDeployedAt: '2026-11-01T00:00:00Z',
+          } as MatrixCell['status'],
+        }),
+      ]),
+      service('cart', 'team-checkout', [
+        matrixCell({ environment: 'dev', version: '3.1.0' }),
+        matrixCell({ environment: 'staging', version: '3.1.0' }),
+        matrixCell({
+          environment: 'prod-eu',
+          version: '3.1.0',
+          status: known('3.1.0', {
+            health: { status: 'Degraded', message: 'CrashLoopBackOff' },
+            lastDeployedAt: '2026-11-21T00:00:00Z',
+          }),
+        }),
+      ]),
+      service('inventory', 'team-fulfilment', [
+        matrixCell({ environment: 'dev', version: '4.3.0' }),
+        matrixCell({
+          environment: 'staging',
+          version: '4.3.0',
+          drift: { desired: '4.3.0', live: ['ghcr.io/acme/inventory:4.2.0'] },
+          status: known('4.2.0', { syncStatus: 'OutOfSync' }),
+        }),
+        matrixCell({
+          environment: 'prod-eu',
+          version: '4.1.0',
+          behind: true,
+          upstreamVersion: '4.3.0',
+          lag: {
+            upstream: 'staging',
+            upstreamVersion: '4.3.0',
+            versionsBehind: 1,
+            behindSince: '2026-11-20T12:00:00Z',
+          },
+          openPullRequests: [
+            {
+              id: 'p9',
+              url: 'https://github.test/acme/gitops/pull/9',
+              number: 9,
+            },
+          ],
+          inFlight: [{ id: 'p9', state: 'pr-open', sourceEnv: 'staging' }],
+        }),
+      ]),
+      service('search', 'team-search', [
+        matrixCell({
+          environment: 'dev',
+          version: 'v1.14.0',
+          status: {
+            state: 'unknown',
+            reason: 'instance-unreachable',
+            message: 'Argo CD instance local did not answer',
+          },
+        }),
+        matrixCell({ environment: 'staging', version: 'v1.14.0' }),
+        matrixCell({ environment: 'prod-eu', version: 'v1.14.0' }),
+      ]),
+    ],
+  };
+}
+
 /** A mock of every API method; override what the test needs. */
 export function mockGitopsPromotionApi(
   overrides: Partial<GitopsPromotionApi> = {},
@@ -238,6 +387,23 @@ export function mockGitopsPromotionApi(
     promote: jest.fn(async () => promotion()),
     getPromotion: jest.fn(async () => promotion({ state: 'deployed' })),
     listPromotions: jest.fn(async () => ({ items: [] })),
+    getMatrix: jest.fn(async () => matrix()),
+    previewBulkPromotion: jest.fn(async () => ({
+      source: 'staging',
+      target: 'prod-eu',
+      services: [],
+    })),
+    promoteBulk: jest.fn(async () => ({
+      bulkId: 'b1',
+      promotions: [],
+      refused: [],
+    })),
+    getDeliveryFigures: jest.fn(async () => ({
+      since: '2026-10-23T00:00:00.000Z',
+      until: '2026-11-22T00:00:00.000Z',
+      services: [],
+      total: { environments: [], leadTime: { samples: 0 } },
+    })),
     ...overrides,
   } as jest.Mocked<GitopsPromotionApi>;
 }

@@ -1,6 +1,11 @@
 import { createApiRef } from '@backstage/frontend-plugin-api';
 import {
+  BulkPromotionPreviewResponse,
+  BulkPromotionRequest,
+  BulkPromotionResponse,
+  DeliveryFiguresResponse,
   EnvironmentHistoryResponse,
+  MatrixResponse,
   EnvironmentsResponse,
   PromotionPreviewRequest,
   PromotionPreviewResponse,
@@ -41,6 +46,27 @@ export interface GitopsPromotionApi {
 
   /** One promotion with its current state. */
   getPromotion(id: string): Promise<PromotionRecord>;
+
+  /** Every annotated service the user may see × every environment they may read. */
+  getMatrix(): Promise<MatrixResponse>;
+
+  /** What a release train would do, service by service. */
+  previewBulkPromotion(
+    request: Omit<BulkPromotionRequest, 'allOrNothing'>,
+  ): Promise<BulkPromotionPreviewResponse>;
+
+  /** Promotes several services together in one commit or pull request. */
+  promoteBulk(
+    request: BulkPromotionRequest,
+    options: { idempotencyKey: string },
+  ): Promise<BulkPromotionResponse>;
+
+  /** Deployment frequency and lead time of services (by owner or by ref). */
+  getDeliveryFigures(request: {
+    owner?: string[];
+    entityRef?: string[];
+    days: number;
+  }): Promise<DeliveryFiguresResponse>;
 
   /** Promotions of a service, newest first. */
   listPromotions(request: {

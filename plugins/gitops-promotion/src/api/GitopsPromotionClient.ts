@@ -1,7 +1,12 @@
 import { ResponseError } from '@backstage/errors';
 import { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
 import {
+  BulkPromotionPreviewResponse,
+  BulkPromotionRequest,
+  BulkPromotionResponse,
+  DeliveryFiguresResponse,
   EnvironmentHistoryResponse,
+  MatrixResponse,
   EnvironmentsResponse,
   PromotionPreviewRequest,
   PromotionPreviewResponse,
@@ -69,6 +74,38 @@ export class GitopsPromotionClient implements GitopsPromotionApi {
     return this.request(`promotions?${query(request)}`);
   }
 
+  getMatrix(): Promise<MatrixResponse> {
+    return this.request('matrix');
+  }
+
+  previewBulkPromotion(
+    request: Omit<BulkPromotionRequest, 'allOrNothing'>,
+  ): Promise<BulkPromotionPreviewResponse> {
+    return this.request('promotions/bulk/preview', {
+      method: 'POST',
+      body: JSON.stringify(request),
+    });
+  }
+
+  promoteBulk(
+    request: BulkPromotionRequest,
+    options: { idempotencyKey: string },
+  ): Promise<BulkPromotionResponse> {
+    return this.request('promotions/bulk', {
+      method: 'POST',
+      headers: { 'Idempotency-Key': options.idempotencyKey },
+      body: JSON.stringify(request),
+    });
+  }
+
+  getDeliveryFigures(request: {
+    owner?: string[];
+    entityRef?: string[];
+    days: number;
+  }): Promise<DeliveryFiguresResponse> {
+    return this.request(`delivery?${query(request)}`);
+  }
+
   private async request<T>(path: string, init?: RequestInit): Promise<T> {
     const baseUrl = await this.discoveryApi.getBaseUrl('gitops-promotion');
     const response = await this.fetchApi.fetch(`${baseUrl}/${path}`, {
@@ -85,10 +122,12 @@ export class GitopsPromotionClient implements GitopsPromotionApi {
   }
 }
 
-function query(params: Record<string, string | number | undefined>) {
+function query(params: Record<string, string | string[] | number | undefined>) {
   const search = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) {
-    if (value !== undefined) search.set(key, String(value));
+    for (const item of [value].flat()) {
+      if (item !== undefined) search.append(key, String(item));
+    }
   }
   return search.toString();
 }

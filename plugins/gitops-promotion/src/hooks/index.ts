@@ -6,3 +6,6 @@ export {
 export { usePromote } from './usePromote';
 export { usePromotionPreview } from './usePromotionPreview';
 export { PROMOTION_POLL_INTERVAL_MS, usePromotion } from './usePromotion';
+export { useMatrix } from './useMatrix';
+export { useOwnership } from './useOwnership';
+export { useDeliveryFigures } from './useDeliveryFigures';

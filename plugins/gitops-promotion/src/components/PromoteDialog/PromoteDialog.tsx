@@ -7,10 +7,6 @@ import {
   DialogContent,
   DialogTitle,
   LinearProgress,
-  List,
-  ListItem,
-  ListItemIcon,
-  ListItemText,
   makeStyles,
   Theme,
   Typography,
@@ -18,21 +14,18 @@ import {
 import { Alert, AlertTitle } from '@material-ui/lab';
 import ArrowForwardIcon from '@material-ui/icons/ArrowForward';
 import CallMergeIcon from '@material-ui/icons/CallMerge';
-import CancelIcon from '@material-ui/icons/Cancel';
-import CheckCircleIcon from '@material-ui/icons/CheckCircle';
 import HistoryIcon from '@material-ui/icons/History';
-import LockOpenIcon from '@material-ui/icons/LockOpen';
 import PublishIcon from '@material-ui/icons/Publish';
 import {
   EnvironmentView,
   PromotionRecord,
   PromotionRequest,
   PromotionTargetPreview,
-  PromotionVerdict,
 } from '@internal/backstage-plugin-gitops-promotion-common';
 import { ReactNode, useEffect, useMemo, useRef } from 'react';
 import { usePromote, usePromotionPreview } from '../../hooks';
 import { DiffView } from '../DiffView';
+import { VerdictList } from './VerdictList';
 import { TrackedPromotion } from '../PromotionProgress';
 import {
   describeError,
@@ -53,14 +46,6 @@ export type PromoteDialogRequest =
       /** The commit that introduced it, for the reader. */
       commitSha?: string;
     };
-
-const RULE_TITLES: Record<string, string> = {
-  permission: 'Permission',
-  'pipeline-order': 'Pipeline order',
-  'upstream-gate': 'Upstream gate',
-  'immutable-version': 'Immutable versions',
-  'freeze-window': 'Freeze windows',
-};
 
 const useStyles = makeStyles((theme: Theme) => ({
   title: {
@@ -120,28 +105,6 @@ const useStyles = makeStyles((theme: Theme) => ({
     gap: theme.spacing(1),
     flexWrap: 'wrap',
   },
-  verdicts: {
-    padding: 0,
-    border: `1px solid ${theme.palette.divider}`,
-    borderRadius: theme.shape.borderRadius,
-  },
-  verdict: {
-    '&:not(:last-child)': {
-      borderBottom: `1px solid ${theme.palette.divider}`,
-    },
-  },
-  verdictText: {
-    // Backstage's theme ellipsizes list items; the reasons must be read in full.
-    whiteSpace: 'normal',
-    overflow: 'visible',
-    overflowWrap: 'break-word',
-  },
-  verdictIcon: {
-    minWidth: theme.spacing(5),
-  },
-  passed: { color: theme.palette.success.main },
-  failed: { color: theme.palette.error.main },
-  overridden: { color: theme.palette.warning.main },
   actions: {
     padding: theme.spacing(1.5, 3, 2),
     gap: theme.spacing(1),
@@ -165,40 +128,6 @@ function Section(props: { title: string; children: ReactNode }) {
       </Typography>
       {props.children}
     </section>
-  );
-}
-
-function VerdictList(props: { verdicts: PromotionVerdict[] }) {
-  const classes = useStyles();
-  return (
-    <List className={classes.verdicts} aria-label="Policy checks">
-      {props.verdicts.map(verdict => {
-        let icon = <CheckCircleIcon className={classes.passed} />;
-        let outcome = 'Passed';
-        if (!verdict.passed) {
-          icon = <CancelIcon className={classes.failed} />;
-          outcome = 'Failed';
-        } else if (verdict.overridden) {
-          icon = <LockOpenIcon className={classes.overridden} />;
-          outcome = 'Overridden';
-        }
-        const title = RULE_TITLES[verdict.rule] ?? verdict.rule;
-        // The server's message names the rule first; the title says it already.
-        const message = verdict.message.startsWith(`${title}:`)
-          ? verdict.message.slice(title.length + 1).trim()
-          : verdict.message;
-        return (
-          <ListItem key={verdict.rule} className={classes.verdict} dense>
-            <ListItemIcon className={classes.verdictIcon}>{icon}</ListItemIcon>
-            <ListItemText
-              primary={`${title}: ${outcome}`}
-              secondary={message}
-              className={classes.verdictText}
-            />
-          </ListItem>
-        );
-      })}
-    </List>
   );
 }
 

@@ -1,2 +1,3 @@
 export { PromoteDialog } from './PromoteDialog';
 export type { PromoteDialogRequest } from './PromoteDialog';
+export { VerdictList } from './VerdictList';

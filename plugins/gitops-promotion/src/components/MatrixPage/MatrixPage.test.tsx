@@ -1,0 +1,423 @@
+import { renderInTestApp, mockApis } from '@backstage/frontend-test-utils';
+import { entityRouteRef } from '@backstage/plugin-catalog-react';
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import {
+  matrix,
+  mockGitopsPromotionApi,
+  preview,
+  promotion,
+  Providers,
+  responseError,
+} from '../../__testUtils__/fixtures';
+import { GitopsPromotionApi } from '../../api';
+import { MatrixPage } from './MatrixPage';
+
+function render(api: GitopsPromotionApi, route = '/gitops-promotion') {
+  return renderInTestApp(
+    <Providers api={api}>
+      <MatrixPage />
+    </Providers>,
+    {
+      initialRouteEntries: [route],
+      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+      apis: [
+        mockApis.identity({
+          userEntityRef: 'user:default/guest',
+          ownershipEntityRefs: [
+            'user:default/guest',
+            'group:default/team-checkout',
+          ],
+        }),
+      ],
+    },
+  );
+}
+
+const table = () => screen.getByRole('table', { name: 'Environment matrix' });
+const rowOf = (service: string) =>
+  within(table()).getByRole('row', { name: new RegExp(`^Select ${service}`) });
+const shownServices = () =>
+  within(table())
+    .queryAllByRole('rowheader')
+    .map(th => th.querySelector('a')?.textContent);
+
+// jsdom lays nothing out: give the table's scroll container a viewport, as a
+// browser would, so the virtualized rows in view render.
+beforeAll(() => {
+  for (const [property, size] of [
+    ['clientHeight', 900],
+    ['clientWidth', 1200],
+  ] as const) {
+    Object.defineProperty(HTMLElement.prototype, property, {
+      configurable: true,
+      get(this: HTMLElement) {
+        return this.dataset.testid === 'matrix-scroll' ? size : 0;
+      },
+    });
+  }
+});
+afterAll(() => {
+  delete (HTMLElement.prototype as any).clientHeight;
+  delete (HTMLElement.prototype as any).clientWidth;
+});
+
+describe('MatrixPage', () => {
+  it('shows the services of my groups by default, each environment a column with its summary', async () => {
+    const api = mockGitopsPromotionApi();
+    await render(api);
+    expect(await screen.findByText('Showing 2 of 4 services')).toBeVisible();
+    expect(shownServices()).toEqual(['cart', 'checkout']);
+    const headers = within(table())
+      .getAllByRole('columnheader')
+      .map(h => h.textContent);
+    expect(headers).toEqual([
+      '',
+      'Service',
+      'Development2 up to date · 0 behind · 0 failing',
+      'Staging2 up to date · 0 behind · 0 failing',
+      'Production EU0 up to date · 1 behind · 1 failing',
+    ]);
+    expect(
+      within(table()).getByLabelText('frozen (weekend)'),
+    ).toBeInTheDocument();
+    expect(table()).toHaveAttribute('aria-busy', 'false');
+    expect(api.getMatrix).toHaveBeenCalledTimes(1);
+  });
+
+  it('filters by owner, text, lifecycle and sorts without fetching again', async () => {
+    const api = mockGitopsPromotionApi();
+    await render(api);
+    await screen.findByText('Showing 2 of 4 services');
+
+    await userEvent.click(screen.getByLabelText('Owner'));
+    await userEvent.click(
+      await screen.findByRole('option', { name: 'All owners' }),
+    );
+    expect(screen.getByText('Showing 4 of 4 services')).toBeVisible();
+
+    await userEvent.type(
+      screen.getByRole('searchbox', { name: 'Filter services' }),
+      'inv',
+    );
+    expect(screen.getByText('Showing 1 of 4 services')).toBeVisible();
+    expect(shownServices()).toEqual(['inventory']);
+    await userEvent.clear(
+      screen.getByRole('searchbox', { name: 'Filter services' }),
+    );
+
+    await userEvent.click(screen.getByLabelText('Lifecycle'));
+    await userEvent.click(
+      await screen.findByRole('option', { name: 'experimental' }),
+    );
+    expect(shownServices()).toEqual(['search']);
+    await userEvent.click(screen.getByLabelText('Lifecycle'));
+    await userEvent.click(
+      await screen.findByRole('option', { name: 'All lifecycles' }),
+    );
+
+    await userEvent.click(screen.getByLabelText('Sort by'));
+    await userEvent.click(
+      await screen.findByRole('option', { name: 'Most behind first' }),
+    );
+    expect(shownServices()).toEqual([
+      'checkout',
+      'inventory',
+      'cart',
+      'search',
+    ]);
+    expect(api.getMatrix).toHaveBeenCalledTimes(1);
+  }, 30_000);
+
+  it('starts from the filters in the URL', async () => {
+    await render(
+      mockGitopsPromotionApi(),
+      '/gitops-promotion?owner=group:default/team-fulfilment',
+    );
+    expect(await screen.findByText('Showing 1 of 4 services')).toBeVisible();
+    expect(shownServices()).toEqual(['inventory']);
+  });
+
+  it('highlights lag, drift, failures and open pull requests in the cells', async () => {
+    await render(mockGitopsPromotionApi(), '/gitops-promotion?owner=all');
+    await screen.findByText('Showing 4 of 4 services');
+    const checkout = within(rowOf('checkout'));
+    expect(checkout.getByText('2.5.0')).toBeVisible();
+    expect(
+      checkout.getByText(
+        /^2 versions behind Staging \(2\.6\.1\) for \d+ days$/,
+      ),
+    ).toBeInTheDocument();
+    const cart = within(rowOf('cart'));
+    expect(cart.getByText('Synced · Degraded')).toBeVisible();
+    expect(
+      cart.getByText('Argo CD reports Degraded: CrashLoopBackOff'),
+    ).toBeInTheDocument();
+    const inventory = within(rowOf('inventory'));
+    expect(inventory.getByText('Out of sync · Healthy')).toBeVisible();
+    expect(inventory.getByText('drift')).toBeVisible();
+    expect(inventory.getByText('PR #9')).toBeVisible();
+    const search = within(rowOf('search'));
+    expect(search.getByText('Status unknown')).toBeVisible();
+    expect(search.getAllByText('v1.14.0')).toHaveLength(3);
+  });
+
+  it('says when my groups own nothing and offers every service', async () => {
+    const api = mockGitopsPromotionApi({
+      getMatrix: jest.fn(async () => {
+        const m = matrix();
+        return { ...m, services: m.services.slice(2) };
+      }),
+    });
+    await render(api);
+    expect(
+      await screen.findByText('Your groups own no services here'),
+    ).toBeVisible();
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Show all services' }),
+    );
+    expect(screen.getByText('Showing 2 of 2 services')).toBeVisible();
+  });
+
+  it('shows the error when the matrix cannot be loaded', async () => {
+    const api = mockGitopsPromotionApi({
+      getMatrix: jest.fn(async () => {
+        throw await responseError(503, 'The GitOps repository is unreachable');
+      }),
+    });
+    await render(api);
+    expect(
+      await screen.findByText(/Could not load the matrix/),
+    ).toBeInTheDocument();
+  });
+
+  it('promotes selected services together after a combined preview, listing refusals', async () => {
+    const api = mockGitopsPromotionApi({
+      previewBulkPromotion: jest.fn(async request => ({
+        source: request.source,
+        target: request.target,
+        services: [
+          {
+            entityRef: 'component:default/checkout',
+            service: 'checkout',
+            preview: preview({ mode: 'pull-request' }),
+          },
+          {
+            entityRef: 'component:default/cart',
+            service: 'cart',
+            preview: preview({
+              edits: [],
+              diff: '',
+              allowed: false,
+              verdicts: [
+                {
+                  rule: 'upstream-gate',
+                  passed: false,
+                  message: 'Upstream gate: staging is Degraded.',
+                },
+              ],
+            }),
+          },
+        ],
+      })),
+      promoteBulk: jest.fn(async () => ({
+        bulkId: 'b1',
+        promotions: [
+          promotion({
+            pullRequest: { url: 'https://github.test/pr/12', number: 12 },
+          }),
+        ],
+        refused: [
+          {
+            entityRef: 'component:default/cart',
+            reason: 'Upstream gate: staging is Degraded.',
+          },
+        ],
+      })),
+    });
+    await render(api);
+    await screen.findByText('Showing 2 of 4 services');
+    const promoteTogether = screen.getByRole('button', {
+      name: 'Promote selected together',
+    });
+    expect(promoteTogether).toBeDisabled();
+
+    await userEvent.click(
+      within(table()).getByRole('checkbox', {
+        name: 'Select all services shown',
+      }),
+    );
+    expect(screen.getByText('2 selected')).toBeVisible();
+    await userEvent.click(promoteTogether);
+
+    const dialog = await screen.findByRole('dialog', {
+      name: 'Promote 2 services together',
+    });
+    // Both are behind in nothing but checkout is behind in prod-eu: that path first.
+    expect(within(dialog).getByText('Staging → Production EU')).toBeVisible();
+    await waitFor(() =>
+      expect(api.previewBulkPromotion).toHaveBeenCalledWith({
+        entityRefs: ['component:default/checkout', 'component:default/cart'],
+        source: 'staging',
+        target: 'prod-eu',
+      }),
+    );
+    const combined = await within(dialog).findByRole('region', {
+      name: 'Combined preview',
+    });
+    expect(
+      within(combined).getByText(
+        /1 of 2 can be promoted; they land in one pull request/,
+      ),
+    ).toBeVisible();
+    expect(
+      within(combined).getByText('Will promote 2.5.0 → 2.6.1'),
+    ).toBeVisible();
+    expect(
+      within(combined).getByText(
+        'Refused: Upstream gate: staging is Degraded.',
+      ),
+    ).toBeVisible();
+
+    // All or nothing: one refusal blocks the train.
+    await userEvent.click(within(dialog).getByLabelText('All or nothing'));
+    const confirm = within(dialog).getByRole('button', {
+      name: 'Promote 1 to Production EU',
+    });
+    expect(confirm).toBeDisabled();
+    await userEvent.click(within(dialog).getByLabelText('All or nothing'));
+    await userEvent.click(confirm);
+
+    expect(api.promoteBulk).toHaveBeenCalledWith(
+      {
+        entityRefs: ['component:default/checkout', 'component:default/cart'],
+        source: 'staging',
+        target: 'prod-eu',
+        allOrNothing: false,
+      },
+      { idempotencyKey: expect.any(String) },
+    );
+    expect(
+      await within(dialog).findByText(
+        /Promoted 1 service together in pull request #12: checkout/,
+      ),
+    ).toBeVisible();
+    expect(
+      within(dialog).getByText(
+        'Left out: cart (Upstream gate: staging is Degraded.)',
+      ),
+    ).toBeVisible();
+    // The matrix reloads to show where the services are now.
+    await waitFor(() => expect(api.getMatrix).toHaveBeenCalledTimes(2));
+  }, 30_000);
+
+  it('keeps only the rows in view in the page for 2,000 services', async () => {
+    const m = matrix();
+    const services = Array.from({ length: 2000 }, (_, i) => ({
+      ...m.services[i % 4],
+      entityRef: `component:default/svc-${String(i).padStart(4, '0')}`,
+      service: `svc-${String(i).padStart(4, '0')}`,
+      title: `svc-${String(i).padStart(4, '0')}`,
+    }));
+    await render(
+      mockGitopsPromotionApi({
+        getMatrix: jest.fn(async () => ({ ...m, services })),
+      }),
+      '/gitops-promotion?owner=all',
+    );
+    expect(
+      await screen.findByText('Showing 2000 of 2000 services'),
+    ).toBeVisible();
+    const rendered = shownServices();
+    expect(rendered[0]).toBe('svc-0000');
+    expect(rendered.length).toBeGreaterThan(5);
+    expect(rendered.length).toBeLessThan(40);
+    expect(table()).toHaveAttribute('aria-rowcount', '2001');
+  });
+
+  it('exports the rows shown as CSV', async () => {
+    const created: Blob[] = [];
+    const createObjectURL = jest.fn((blob: Blob) => {
+      created.push(blob);
+      return 'blob:matrix';
+    });
+    Object.assign(URL, { createObjectURL, revokeObjectURL: jest.fn() });
+    const click = jest
+      .spyOn(HTMLAnchorElement.prototype, 'click')
+      .mockImplementation(() => {});
+    await render(mockGitopsPromotionApi());
+    await screen.findByText('Showing 2 of 4 services');
+    await userEvent.click(screen.getByRole('button', { name: 'Export CSV' }));
+    expect(click).toHaveBeenCalled();
+    const text = await created[0].text();
+    expect(text.split('\r\n').map(l => l.split(',')[0])).toEqual([
+      'service',
+      'cart',
+      'checkout',
+      '',
+    ]);
+    click.mockRestore();
+  });
+
+  it('shows delivery figures of my groups as small charts', async () => {
+    const api = mockGitopsPromotionApi({
+      getDeliveryFigures: jest.fn(async ({ days }) => ({
+        since: '2026-10-23T00:00:00.000Z',
+        until: '2026-11-22T00:00:00.000Z',
+        services: [
+          {
+            service: 'checkout',
+            environments: [
+              {
+                environment: 'prod-eu',
+                deployments: 3,
+                perWeek: 0.7,
+                weekly: [1, 0, 1, 0, 1],
+              },
+            ],
+            leadTime: { samples: 3, medianHours: 30, p90Hours: 72 },
+          },
+        ],
+        total: {
+          environments: [
+            {
+              environment: 'prod-eu',
+              deployments: days === 90 ? 9 : 3,
+              perWeek: 0.7,
+              weekly: [1, 0, 1, 0, 1],
+            },
+          ],
+          leadTime: { samples: 3, medianHours: 30, p90Hours: 72 },
+        },
+      })),
+    });
+    await render(api);
+    await screen.findByText('Showing 2 of 4 services');
+    await userEvent.click(screen.getByRole('tab', { name: 'Delivery' }));
+    expect(await screen.findByText('3 deployments')).toBeVisible();
+    expect(api.getDeliveryFigures).toHaveBeenCalledWith({
+      owner: ['user:default/guest', 'group:default/team-checkout'],
+      days: 30,
+    });
+    expect(
+      screen.getAllByRole('img', {
+        name: 'Deployments to Production EU: 1, 0, 1, 0, 1 per week, oldest first',
+      }),
+    ).toHaveLength(1);
+    expect(
+      screen.getByRole('img', {
+        name: 'Lead time median 30 h, 90th percentile 3 d',
+      }),
+    ).toBeInTheDocument();
+    const perService = screen.getByRole('table', {
+      name: 'Delivery figures per service',
+    });
+    expect(within(perService).getByText('checkout')).toBeVisible();
+
+    await userEvent.click(screen.getByLabelText('Period'));
+    await userEvent.click(
+      await screen.findByRole('option', { name: 'Last 90 days' }),
+    );
+    expect(await screen.findByText('9 deployments')).toBeVisible();
+  });
+});

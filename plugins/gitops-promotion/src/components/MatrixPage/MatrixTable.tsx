@@ -1,0 +1,254 @@
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
+import {
+  Checkbox,
+  makeStyles,
+  Theme,
+  Tooltip,
+  Typography,
+} from '@material-ui/core';
+import AcUnitIcon from '@material-ui/icons/AcUnit';
+import LockIcon from '@material-ui/icons/Lock';
+import {
+  MatrixEnvironment,
+  MatrixService,
+} from '@internal/backstage-plugin-gitops-promotion-common';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useMemo, useRef } from 'react';
+import { MatrixCellView } from './MatrixCellView';
+import { columnSummary } from './matrixModel';
+
+const ROW_HEIGHT = 84;
+
+const useStyles = makeStyles((theme: Theme) => ({
+  scroll: {
+    overflow: 'auto',
+    // The page scrolls the table, not the window: its header stays in view.
+    height: 'calc(100vh - 340px)',
+    minHeight: 360,
+    border: `1px solid ${theme.palette.divider}`,
+    borderRadius: theme.shape.borderRadius,
+  },
+  table: {
+    borderCollapse: 'separate',
+    borderSpacing: 0,
+    width: '100%',
+    tableLayout: 'fixed',
+  },
+  head: {
+    position: 'sticky',
+    top: 0,
+    zIndex: 1,
+    background: theme.palette.background.paper,
+    textAlign: 'left',
+    verticalAlign: 'top',
+    padding: theme.spacing(1, 1.5),
+    borderBottom: `2px solid ${theme.palette.divider}`,
+  },
+  select: { width: 48 },
+  serviceColumn: { width: '22%' },
+  cell: {
+    padding: theme.spacing(1, 1.5),
+    verticalAlign: 'top',
+    borderBottom: `1px solid ${theme.palette.divider}`,
+    height: ROW_HEIGHT,
+    boxSizing: 'border-box',
+    overflow: 'hidden',
+  },
+  rowHeader: {
+    fontWeight: 'normal',
+    textAlign: 'left',
+  },
+  selected: {
+    background: theme.palette.action.selected,
+  },
+  owner: {
+    color: theme.palette.text.secondary,
+    display: 'block',
+  },
+  summary: {
+    display: 'block',
+    fontWeight: 'normal',
+    color: theme.palette.text.secondary,
+  },
+  badges: {
+    display: 'inline-flex',
+    gap: theme.spacing(0.5),
+    marginLeft: theme.spacing(0.5),
+    verticalAlign: 'middle',
+    '& svg': { fontSize: 16 },
+  },
+  frozen: { color: theme.palette.info.main },
+}));
+
+function ColumnHeader(props: {
+  environment: MatrixEnvironment;
+  services: MatrixService[];
+  column: number;
+}) {
+  const { environment, services, column } = props;
+  const classes = useStyles();
+  const summary = useMemo(
+    () => columnSummary(services, column),
+    [services, column],
+  );
+  return (
+    <th scope="col" className={classes.head}>
+      {environment.title}
+      <span className={classes.badges}>
+        {environment.protected && (
+          <Tooltip title="Protected: only listed promoters">
+            <LockIcon aria-label="protected" />
+          </Tooltip>
+        )}
+        {environment.frozen.length > 0 && (
+          <Tooltip title={`Frozen: ${environment.frozen.join(', ')}`}>
+            <AcUnitIcon
+              className={classes.frozen}
+              aria-label={`frozen (${environment.frozen.join(', ')})`}
+            />
+          </Tooltip>
+        )}
+      </span>
+      <Typography variant="caption" className={classes.summary}>
+        {summary.upToDate} up to date · {summary.behind} behind ·{' '}
+        {summary.failing} failing
+      </Typography>
+    </th>
+  );
+}
+
+/**
+ * The services × environments table. Only the rows in view (plus a few) are
+ * in the DOM, so thousands of services scroll smoothly.
+ */
+export function MatrixTable(props: {
+  environments: MatrixEnvironment[];
+  services: MatrixService[];
+  loading: boolean;
+  selected: ReadonlySet<string>;
+  onToggle: (entityRef: string) => void;
+  onToggleAll: (select: boolean) => void;
+}) {
+  const { environments, services, loading, selected } = props;
+  const classes = useStyles();
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count: services.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 8,
+    initialRect: { width: 1200, height: 900 },
+  });
+  const items = virtualizer.getVirtualItems();
+  const paddingTop = items[0]?.start ?? 0;
+  const paddingBottom =
+    items.length > 0
+      ? virtualizer.getTotalSize() - items[items.length - 1].end
+      : 0;
+  const selectedShown = services.filter(s => selected.has(s.entityRef)).length;
+  const columns = environments.length + 2;
+
+  return (
+    <div
+      ref={scrollRef}
+      className={classes.scroll}
+      data-testid="matrix-scroll"
+      // Scrollable region: keyboard users focus it to scroll.
+      // eslint-disable-next-line jsx-a11y/no-noninteractive-tabindex
+      tabIndex={0}
+      role="region"
+      aria-label="Environment matrix, scrollable"
+    >
+      <table
+        className={classes.table}
+        aria-label="Environment matrix"
+        aria-busy={loading}
+        aria-rowcount={services.length + 1}
+      >
+        <thead>
+          <tr aria-rowindex={1}>
+            <th scope="col" className={`${classes.head} ${classes.select}`}>
+              <Checkbox
+                size="small"
+                inputProps={{ 'aria-label': 'Select all services shown' }}
+                checked={
+                  services.length > 0 && selectedShown === services.length
+                }
+                indeterminate={
+                  selectedShown > 0 && selectedShown < services.length
+                }
+                onChange={e => props.onToggleAll(e.target.checked)}
+              />
+            </th>
+            <th
+              scope="col"
+              className={`${classes.head} ${classes.serviceColumn}`}
+            >
+              Service
+            </th>
+            {environments.map((environment, column) => (
+              <ColumnHeader
+                key={environment.name}
+                environment={environment}
+                services={services}
+                column={column}
+              />
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {paddingTop > 0 && (
+            <tr aria-hidden="true">
+              <td colSpan={columns} style={{ height: paddingTop }} />
+            </tr>
+          )}
+          {items.map(item => {
+            const service = services[item.index];
+            const isSelected = selected.has(service.entityRef);
+            return (
+              <tr
+                key={service.entityRef}
+                aria-rowindex={item.index + 2}
+                aria-selected={isSelected}
+                className={isSelected ? classes.selected : undefined}
+              >
+                <td className={classes.cell}>
+                  <Checkbox
+                    size="small"
+                    checked={isSelected}
+                    onChange={() => props.onToggle(service.entityRef)}
+                    inputProps={{ 'aria-label': `Select ${service.title}` }}
+                  />
+                </td>
+                <th
+                  scope="row"
+                  className={`${classes.cell} ${classes.rowHeader}`}
+                >
+                  <EntityRefLink
+                    entityRef={service.entityRef}
+                    title={service.title}
+                  />
+                  <Typography variant="caption" className={classes.owner}>
+                    {[service.owner, service.system]
+                      .filter(Boolean)
+                      .join(' · ')}
+                  </Typography>
+                </th>
+                {service.cells.map(cell => (
+                  <td key={cell.environment} className={classes.cell}>
+                    <MatrixCellView cell={cell} environments={environments} />
+                  </td>
+                ))}
+              </tr>
+            );
+          })}
+          {paddingBottom > 0 && (
+            <tr aria-hidden="true">
+              <td colSpan={columns} style={{ height: paddingBottom }} />
+            </tr>
+          )}
+        </tbody>
+      </table>
+    </div>
+  );
+}

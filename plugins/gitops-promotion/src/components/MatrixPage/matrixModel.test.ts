@@ -1,0 +1,150 @@
+import { matrix, MATRIX_NOW } from '../../__testUtils__/fixtures';
+import {
+  bestPathIndex,
+  columnSummary,
+  filterServices,
+  highlightsOf,
+  promotionPaths,
+  sortServices,
+  toCsv,
+} from './matrixModel';
+
+const { environments, services } = matrix();
+const names = (list: { service: string }[]) => list.map(s => s.service);
+const checkoutGroup = ['user:default/guest', 'group:default/team-checkout'];
+
+describe('filterServices', () => {
+  it.each([
+    [{ owner: 'mine', text: '' }, ['checkout', 'cart']],
+    [{ owner: 'all', text: '' }, ['checkout', 'cart', 'inventory', 'search']],
+    [{ owner: 'group:default/team-fulfilment', text: '' }, ['inventory']],
+    [{ owner: 'all', text: 'CART' }, ['cart']],
+    [{ owner: 'all', text: 'team-search' }, ['search']],
+    [{ owner: 'all', text: '', lifecycle: 'experimental' }, ['search']],
+    [
+      { owner: 'all', text: '', system: 'system:default/shop' },
+      ['checkout', 'cart', 'inventory', 'search'],
+    ],
+    [{ owner: 'all', text: '', system: 'system:default/other' }, []],
+    [{ owner: 'mine', text: 'inventory' }, []],
+  ])('%j shows %j', (filter, expected) => {
+    expect(names(filterServices(services, filter, checkoutGroup))).toEqual(
+      expected,
+    );
+  });
+});
+
+describe('sortServices', () => {
+  it.each([
+    ['name', ['cart', 'checkout', 'inventory', 'search']],
+    // checkout is 2 versions behind; inventory 1; the others are not behind
+    ['lag', ['checkout', 'inventory', 'cart', 'search']],
+    // cart was deployed last (Nov 21), then checkout (Nov 1); the others never
+    ['last-change', ['cart', 'checkout', 'inventory', 'search']],
+  ] as const)('by %s', (sort, expected) => {
+    expect(names(sortServices(services, sort))).toEqual(expected);
+  });
+});
+
+describe('highlightsOf', () => {
+  const kinds = (service: number, column: number) =>
+    highlightsOf(services[service].cells[column], environments, MATRIX_NOW).map(
+      h => [h.kind, h.label, h.description],
+    );
+
+  it('says how many versions and how long a cell is behind its upstream', () => {
+    expect(kinds(0, 2)).toEqual([
+      [
+        'behind',
+        '2 behind · 27d',
+        '2 versions behind Staging (2.6.1) for 27 days',
+      ],
+    ]);
+  });
+
+  it('flags an unhealthy application first', () => {
+    expect(kinds(1, 2)).toEqual([
+      ['unhealthy', 'Degraded', 'Argo CD reports Degraded: CrashLoopBackOff'],
+    ]);
+  });
+
+  it('shows drift, out of sync, open pull requests', () => {
+    expect(kinds(2, 1)).toEqual([
+      [
+        'drift',
+        'drift',
+        'Git says 4.3.0; running ghcr.io/acme/inventory:4.2.0',
+      ],
+      [
+        'out-of-sync',
+        'out of sync',
+        'Argo CD has not applied the latest commit yet',
+      ],
+    ]);
+    expect(kinds(2, 2)).toEqual([
+      [
+        'behind',
+        '1 behind · 2d',
+        '1 version behind Staging (4.3.0) for 2 days',
+      ],
+      ['pull-request', 'PR #9', 'Promotion pull request #9 is open'],
+    ]);
+  });
+
+  it('keeps the git version and explains an unknown status', () => {
+    expect(kinds(3, 0)).toEqual([
+      ['unknown', 'status unknown', 'Argo CD instance local did not answer'],
+    ]);
+  });
+
+  it('has nothing to say about a healthy cell that is up to date', () => {
+    expect(kinds(0, 1)).toEqual([]);
+  });
+});
+
+describe('columnSummary', () => {
+  it('counts up to date, behind and failing services per environment', () => {
+    expect(environments.map((_, i) => columnSummary(services, i))).toEqual([
+      { upToDate: 4, behind: 0, failing: 0 },
+      { upToDate: 4, behind: 0, failing: 0 },
+      { upToDate: 1, behind: 2, failing: 1 },
+    ]);
+  });
+});
+
+describe('release train paths', () => {
+  it('lists every environment with its upstream, in pipeline order', () => {
+    expect(promotionPaths(environments)).toEqual([
+      { source: 'dev', target: 'staging' },
+      { source: 'staging', target: 'prod-eu' },
+    ]);
+  });
+
+  it('starts on the path the selected services are behind on', () => {
+    expect(bestPathIndex(environments, services.slice(0, 1))).toBe(1);
+    expect(bestPathIndex(environments, services.slice(3))).toBe(0);
+  });
+});
+
+describe('toCsv', () => {
+  it('writes one line per service with version, sync, health and lag per environment', () => {
+    const lines = toCsv(environments, services.slice(0, 1)).split('\r\n');
+    expect(lines[0]).toBe(
+      'service,entityRef,owner,system,lifecycle,dev version,dev sync,dev health,dev versions behind,staging version,staging sync,staging health,staging versions behind,prod-eu version,prod-eu sync,prod-eu health,prod-eu versions behind',
+    );
+    expect(lines[1]).toBe(
+      'checkout,component:default/checkout,team-checkout,shop,production,2.6.1,Synced,Healthy,0,2.6.1,Synced,Healthy,0,2.5.0,Synced,Healthy,2',
+    );
+    expect(lines[2]).toBe('');
+  });
+
+  it('quotes separators and defuses spreadsheet formulas', () => {
+    const [service] = services;
+    const csv = toCsv(environments, [
+      { ...service, owner: 'team, "checkout"', service: '=HYPERLINK("x")' },
+    ]);
+    expect(csv.split('\r\n')[1]).toMatch(
+      /^"'=HYPERLINK\(""x""\)",component:default\/checkout,"team, ""checkout""",/,
+    );
+  });
+});
