@@ -123,7 +123,10 @@ test('a developer promotes staging to production and watches it deploy', async (
   ).toBeVisible();
 
   await page.goto(`/catalog/default/component/${service}`);
-  await page.getByRole('link', { name: 'Environments', exact: true }).click();
+  await page
+    .getByRole('navigation', { name: 'Content navigation' })
+    .getByRole('link', { name: 'Environments', exact: true })
+    .click();
   await expect(page).toHaveURL(
     new RegExp(`/catalog/default/component/${service}/environments$`),
   );

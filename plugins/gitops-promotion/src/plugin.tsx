@@ -1,5 +1,6 @@
 import {
   ApiBlueprint,
+  createRouteRef,
   PageBlueprint,
   createFrontendPlugin,
   discoveryApiRef,
@@ -35,10 +36,14 @@ export const environmentsEntityContent = EntityContentBlueprint.make({
   },
 });
 
+/** The team view's route; the sidebar links to it. */
+export const rootRouteRef = createRouteRef();
+
 /** The team view at /gitops-promotion, in the sidebar. */
 export const matrixPage = PageBlueprint.make({
   params: {
     path: '/gitops-promotion',
+    routeRef: rootRouteRef,
     title: 'Environments',
     icon: <ViewModuleIcon fontSize="inherit" />,
     loader: () => import('./components/MatrixPage').then(m => <m.MatrixPage />),
@@ -53,5 +58,6 @@ export const matrixPage = PageBlueprint.make({
  */
 export const gitopsPromotionPlugin = createFrontendPlugin({
   pluginId: 'gitops-promotion',
+  routes: { root: rootRouteRef },
   extensions: [gitopsPromotionApi, environmentsEntityContent, matrixPage],
 });

@@ -231,6 +231,7 @@ export function MatrixTable(props: {
                   <Typography variant="caption" className={classes.owner}>
                     {[service.owner, service.system]
                       .filter(Boolean)
+                      .map(ref => ref!.replace(/^[^:/]+:(default\/)?/, ''))
                       .join(' · ')}
                   </Typography>
                 </th>
