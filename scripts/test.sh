@@ -45,4 +45,5 @@ else
   echo "could not install chromium" >"$results/e2e-setup.log"
 fi
 
+node scripts/print-reliability-report.js "$results"
 node scripts/summarize-tests.js "$results"

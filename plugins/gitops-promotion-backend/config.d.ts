@@ -51,6 +51,18 @@ export interface Config {
          * `{service}` and `{env}` are substituted.
          */
         keys: string[];
+        /**
+         * The content of this file for a new service, written by `POST /services` (the scaffolder
+         * action `gitops-promotion:register-service`). Placeholders: `${{ service }}`, `${{ env }}`,
+         * `${{ imageRepository }}` and `${{ version }}`. Rendered, the file must be valid YAML
+         * holding every key of `keys`; a key filled from `${{ version }}` must be exactly that
+         * (quote it, `tag: "${{ version }}"`, so `1.10` stays a string), and at least one key of
+         * the layout must be. Keys with a literal value (e.g. the platform chart's version of an
+         * umbrella chart) keep it. A layout registers services only when every file has a
+         * template, and only files of one service (`{service}` in the path) may have one:
+         * shared files such as a Kustomize overlay are refused. Checked at startup.
+         */
+        template?: string;
       }>;
     }>;
 

@@ -270,6 +270,48 @@ describe('createArgoCdDevServer', () => {
     ]);
   });
 
+  it('discovers a service registered after it started and rolls it out from Missing to Synced', async () => {
+    expect((await call('/api/v1/applications/billing-dev')).status).toBe(404);
+    const sha = await repository.add('Register billing', {
+      'envs/dev/billing/values.yaml':
+        'image:\n  repository: ghcr.io/acme/billing\n  tag: "0.1.0"\n',
+      'charts/invoices/values-dev.yaml': 'image:\n  tag: "1.2.0"\n',
+    });
+
+    const missing = await getApp('billing-dev', '?refresh=normal');
+    expect(missing.metadata.labels).toEqual({
+      'acme.io/service': 'billing',
+      'acme.io/env': 'dev',
+    });
+    expect(missing.status.sync.status).toBe('OutOfSync');
+    expect(missing.status.health.status).toBe('Missing');
+    expect(missing.status.history ?? []).toEqual([]);
+
+    const synced = await waitFor(
+      () => getApp('billing-dev'),
+      app => app.status.sync.status === 'Synced',
+    );
+    expect(synced.status).toMatchObject({
+      sync: { status: 'Synced', revision: sha },
+      health: { status: 'Healthy' },
+      summary: { images: ['ghcr.io/acme/billing:0.1.0'] },
+    });
+    expect(synced.status.history).toEqual([
+      expect.objectContaining({ id: 0, revision: sha }),
+    ]);
+    // a layout without the repository in the file uses imageRepositoryTemplate
+    const invoices = await waitFor(
+      () => getApp('invoices-dev'),
+      app => app.status.sync.status === 'Synced',
+    );
+    expect(invoices.status.summary.images).toEqual([
+      'ghcr.io/acme/invoices:1.2.0',
+    ]);
+    expect((await call('/api/v1/applications/billing-staging')).status).toBe(
+      404,
+    );
+  });
+
   it('degrades and recovers an application through the /_dev endpoints', async () => {
     const degraded = await call('/_dev/applications/payments-dev/degrade', {
       method: 'POST',

@@ -19,6 +19,12 @@ backend.add(import('@backstage/plugin-scaffolder-backend-module-github'));
 backend.add(
   import('@backstage/plugin-scaffolder-backend-module-notifications'),
 );
+// GitOps Promotion: gitops-promotion:register-service (+ register-local-entity in development)
+backend.add(
+  import(
+    '@internal/backstage-plugin-scaffolder-backend-module-gitops-promotion'
+  ),
+);
 
 // techdocs plugin
 backend.add(import('@backstage/plugin-techdocs-backend'));

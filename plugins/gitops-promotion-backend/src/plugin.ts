@@ -17,9 +17,11 @@ import {
 import { createRepositories } from './repository/createRepositories';
 import { createRouter } from './router';
 import { EnvironmentsService } from './services/EnvironmentsService';
+import { LagReader } from './services/LagReader';
 import { PromotionPlanner } from './services/PromotionPlanner';
 import { PromotionService } from './services/PromotionService';
 import { PromotionTracker } from './services/PromotionTracker';
+import { ServiceRegistrar } from './services/ServiceRegistrar';
 import { VersionReader } from './services/VersionReader';
 
 /**
@@ -91,7 +93,7 @@ export const gitopsPromotionPlugin = createBackendPlugin({
           config,
           catalog,
           reader,
-          repositories,
+          lags: new LagReader({ config, repositories }),
           permissions: deps.permissions,
           store,
           argocd,
@@ -117,6 +119,7 @@ export const gitopsPromotionPlugin = createBackendPlugin({
 
         deps.httpRouter.use(
           await createRouter({
+            logger,
             httpAuth: deps.httpAuth,
             auditor: deps.auditor,
             config,
@@ -125,6 +128,12 @@ export const gitopsPromotionPlugin = createBackendPlugin({
             promotions,
             repositories,
             store,
+            registrar: new ServiceRegistrar({
+              config,
+              repositories,
+              permissions: deps.permissions,
+              catalogService: deps.catalogService,
+            }),
           }),
         );
       },

@@ -46,6 +46,7 @@ describe('GitOps Promotion REST API', () => {
       ['post', '/promotions/preview'],
       ['post', '/promotions'],
       ['post', '/promotions/bulk'],
+      ['post', '/promotions/bulk/preview'],
       ['post', '/ci/versions'],
     ])('%s %s without credentials is 401', async (method, path) => {
       const res = await (request(backend.server) as any)
@@ -160,6 +161,20 @@ describe('GitOps Promotion REST API', () => {
         ['prod-eu', '4.1.0', true],
         ['prod-us', '4.1.0', true],
       ]);
+      expect(inventory.owners).toEqual(['group:default/team-fulfilment']);
+      const prodEu = inventory.cells[2];
+      expect(prodEu.lag).toEqual({
+        upstream: 'staging',
+        upstreamVersion: '4.3.0',
+        versionsBehind: 2,
+        behindSince: expect.any(String),
+      });
+      // staging went past 4.1.0 with the 4.2.0 promotion, 27 days ago at 12:46
+      const daysBehind =
+        (Date.now() - Date.parse(prodEu.lag.behindSince)) / 86_400_000;
+      expect(daysBehind).toBeGreaterThan(26);
+      expect(daysBehind).toBeLessThan(28);
+      expect(prodEu).toMatchObject({ openPullRequests: [], inFlight: [] });
     });
   });
 
@@ -369,6 +384,33 @@ describe('GitOps Promotion REST API', () => {
       ).toBe('4.4.0');
       const stat = await git('show', '--stat', '--format=', 'main');
       expect(stat).toContain('apps/ledger/staging/Chart.yaml');
+    });
+
+    it("previews a release train: each service's change and verdicts, refusals listed, nothing written", async () => {
+      const head = await git('rev-parse', 'main');
+      const res = await post('/promotions/bulk/preview', {
+        entityRefs: [
+          'component:default/payments',
+          'component:default/cart',
+          'component:default/no-such-service',
+        ],
+        source: 'staging',
+        target: 'prod-us',
+      });
+      expect(res.status).toBe(200);
+      const [payments, cart, missing] = res.body.services;
+      expect(payments).toMatchObject({
+        entityRef: 'component:default/payments',
+        service: 'payments',
+        preview: { environment: 'prod-us', allowed: true },
+      });
+      expect(payments.preview.diff).toMatch(/^\+.*tag/m);
+      expect(cart.preview).toMatchObject({ allowed: false, edits: [] });
+      expect(missing).toEqual({
+        entityRef: 'component:default/no-such-service',
+        refusal: 'No catalog entity component:default/no-such-service',
+      });
+      expect(await git('rev-parse', 'main')).toBe(head);
     });
 
     it('lists refused services of a release train without blocking the others', async () => {

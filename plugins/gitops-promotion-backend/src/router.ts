@@ -1,15 +1,24 @@
-import { AuditorService, HttpAuthService } from '@backstage/backend-plugin-api';
-import { InputError } from '@backstage/errors';
+import {
+  AuditorService,
+  HttpAuthService,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import {
+  CustomErrorBase,
+  InputError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
 import { JsonObject } from '@backstage/types';
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { GitopsPromotionConfig } from './config/types';
-import { PromotionStore } from './ledger';
+import { isDatabaseUnavailable, PromotionStore } from './ledger';
 import { pipelineEnds } from './policy';
-import { ServiceCatalog } from './catalog/ServiceCatalog';
+import { normalizeEntityRef, ServiceCatalog } from './catalog/ServiceCatalog';
 import { EnvironmentsService } from './services/EnvironmentsService';
 import { PromotionService } from './services/PromotionService';
+import { ServiceRegistrar } from './services/ServiceRegistrar';
 import { readHistory } from './services/readHistory';
 import { resolveServiceLocation } from './locations/resolveServiceLocation';
 import { GitopsRepository } from './repository/GitopsRepository';
@@ -19,8 +28,27 @@ const name = z
   .min(1)
   .max(63)
   .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be an environment name');
-const entityRef = z.string().min(1).max(512);
+/** An entity ref the catalog could hold: malformed ones are bad requests on every route. */
+const entityRef = z
+  .string()
+  .min(1)
+  .max(512)
+  .superRefine((ref, ctx) => {
+    try {
+      normalizeEntityRef(ref);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    }
+  });
 const version = z.string().min(1).max(256);
+/** A whole number from the query string: digits only, no `0x10`, ` 5` or `1e3`. */
+const wholeNumber = (min: number, max: number, fallback: number) =>
+  z
+    .string()
+    .regex(/^[0-9]{1,9}$/, 'must be a whole number')
+    .default(String(fallback))
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
 const list = (value: z.ZodString) =>
   z
     .union([value, z.array(value).max(500)])
@@ -31,7 +59,7 @@ const schemas = {
   history: z.object({
     entityRef,
     environment: name,
-    limit: z.coerce.number().int().min(1).max(100).default(20),
+    limit: wholeNumber(1, 100, 20),
   }),
   matrix: z.object({
     owner: list(entityRef).optional(),
@@ -53,7 +81,7 @@ const schemas = {
       source: name.optional(),
       target: name,
       versions: z.array(version).min(1).max(20).optional(),
-      baseCommit: z.string().max(64).optional(),
+      baseCommit: z.string().min(1).max(64).optional(),
       kind: z.enum(['promote', 'rollback']).default('promote'),
     })
     .strict()
@@ -73,6 +101,13 @@ const schemas = {
       allOrNothing: z.boolean().default(false),
     })
     .strict(),
+  bulkPreview: z
+    .object({
+      entityRefs: z.array(entityRef).min(1).max(200),
+      source: name,
+      target: name,
+    })
+    .strict(),
   ci: z
     .object({
       entityRef,
@@ -83,13 +118,13 @@ const schemas = {
   listPromotions: z.object({
     entityRef: entityRef.optional(),
     environment: name.optional(),
-    limit: z.coerce.number().int().min(1).max(500).default(50),
-    before: z.string().max(64).optional(),
+    limit: wholeNumber(1, 500, 50),
+    before: z.string().uuid().optional(),
   }),
   delivery: z.object({
     entityRef: list(entityRef).optional(),
     owner: list(entityRef).optional(),
-    days: z.coerce.number().int().min(1).max(365).default(30),
+    days: wholeNumber(1, 365, 30),
   }),
   idempotencyKey: z.string().min(1).max(255).optional(),
 };
@@ -106,11 +141,21 @@ function parse<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
   return result.data;
 }
 
+/** Control, line-separator and bidirectional-override characters, as `\uXXXX`. */
+function escapeControlCharacters(message: string): string {
+  return message.replace(
+    // eslint-disable-next-line no-control-regex
+    /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
+    c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
 function idempotencyKey(req: Request) {
   return parse(schemas.idempotencyKey, req.header('idempotency-key'));
 }
 
 export interface RouterOptions {
+  logger: LoggerService;
   httpAuth: HttpAuthService;
   auditor: AuditorService;
   config: GitopsPromotionConfig;
@@ -119,6 +164,7 @@ export interface RouterOptions {
   promotions: PromotionService;
   repositories: (id: string) => GitopsRepository;
   store: PromotionStore;
+  registrar: ServiceRegistrar;
 }
 
 /** The REST API under /api/gitops-promotion; see the plugin README. */
@@ -185,7 +231,20 @@ export async function createRouter(
 
   router.post('/promotions/preview', async (req, res) => {
     const body = parse(schemas.preview, req.body);
-    res.json(await promotions.preview(body, await userOrService(req)));
+    const credentials = await userOrService(req);
+    // A preview shows the environments' files: only to those who may read them.
+    await environments.assertReadable(
+      [...body.targets, ...(body.source ? [body.source] : [])],
+      credentials,
+    );
+    res.json(await promotions.preview(body, credentials));
+  });
+
+  router.post('/promotions/bulk/preview', async (req, res) => {
+    const body = parse(schemas.bulkPreview, req.body);
+    const credentials = await userOrService(req);
+    await environments.assertReadable([body.source, body.target], credentials);
+    res.json(await promotions.previewBulk(body, credentials));
   });
 
   /** Runs a write inside an auditor event: success with `meta` of the result, or the failure. */
@@ -194,9 +253,10 @@ export async function createRouter(
     meta: JsonObject,
     write: () => Promise<T>,
     resultMeta: (result: T) => JsonObject,
+    eventId = 'promotion',
   ): Promise<T> {
     const event = await auditor.createEvent({
-      eventId: 'promotion',
+      eventId,
       severityLevel: 'medium',
       request: req,
       meta,
@@ -315,6 +375,44 @@ export async function createRouter(
     });
   });
 
+  // Onboarding: a new service's files in every (or the chosen) environment,
+  // one commit or pull request; idempotent; `dryRun` writes nothing.
+  const registration = z
+    .object({
+      service: z.string().min(1).max(63),
+      layout: name.optional(),
+      environments: z.array(name).min(1).max(50).optional(),
+      imageRepository: z.string().min(1).max(255),
+      version,
+      dryRun: z.boolean().default(false),
+    })
+    .strict();
+  router.post('/services', async (req, res) => {
+    const body = parse(registration, req.body);
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const register = () => options.registrar.register(body, credentials);
+    const result = body.dryRun
+      ? await register()
+      : await audited(
+          req,
+          {
+            action: 'register-service',
+            service: body.service,
+            layout: body.layout ?? null,
+            environments: body.environments ?? null,
+            version: body.version,
+          },
+          register,
+          r => ({
+            created: r.created,
+            commitSha: r.commit?.sha ?? null,
+            pullRequest: r.pullRequest?.url ?? null,
+          }),
+          'service-registration',
+        );
+    res.status(result.created ? 201 : 200).json(result);
+  });
+
   router.get('/delivery', async (req, res) => {
     const query = parse(schemas.delivery, req.query);
     const credentials = await userOrService(req);
@@ -331,6 +429,34 @@ export async function createRouter(
       }),
     );
   });
+
+  // A database that went away mid-request (a restart, a failover) is a 503
+  // the client may retry; the driver's message, SQL included, is only logged.
+  // No message carries control characters from the input into a response.
+  router.use(
+    (
+      error: unknown,
+      _req: Request,
+      _res: express.Response,
+      next: express.NextFunction,
+    ) => {
+      if (!(error instanceof CustomErrorBase) && isDatabaseUnavailable(error)) {
+        options.logger.warn(
+          `The promotion ledger's database is unavailable: ${error}`,
+        );
+        next(
+          new ServiceUnavailableError(
+            'The promotion ledger is unavailable (its database cannot be reached); try again shortly',
+          ),
+        );
+        return;
+      }
+      if (error instanceof Error) {
+        error.message = escapeControlCharacters(error.message);
+      }
+      next(error);
+    },
+  );
 
   return router;
 }

@@ -41,6 +41,8 @@ export interface ExampleRepository {
     message: string,
     edits: Array<{ file: string; key: string; value: string }>,
   ): Promise<string>;
+  /** Adds (or replaces) whole files in one commit pushed to `main`; resolves with its SHA. */
+  add(message: string, files: Record<string, string>): Promise<string>;
   remove(): Promise<void>;
 }
 
@@ -70,6 +72,19 @@ export async function createExampleRepository(): Promise<ExampleRepository> {
         );
       }
       await git(work, 'commit', '--quiet', '--all', '-m', message);
+      await git(work, 'push', '--quiet', 'origin', 'main');
+      return (await git(work, 'rev-parse', 'HEAD')).trim();
+    },
+    async add(message, files) {
+      await git(work, 'pull', '--quiet', '--ff-only', 'origin', 'main');
+      for (const [file, content] of Object.entries(files)) {
+        await fs.mkdir(path.dirname(path.join(work, file)), {
+          recursive: true,
+        });
+        await fs.writeFile(path.join(work, file), content);
+      }
+      await git(work, 'add', '--all');
+      await git(work, 'commit', '--quiet', '-m', message);
       await git(work, 'push', '--quiet', 'origin', 'main');
       return (await git(work, 'rev-parse', 'HEAD')).trim();
     },

@@ -1,4 +1,5 @@
 import {
+  BackendFeature,
   coreServices,
   createServiceFactory,
   SchedulerServiceTaskFunction,
@@ -17,8 +18,10 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   createArgoCdDevServer,
   ArgoCdDevServer,
+  ArgoCdDevServerOptions,
   RunningArgoCdDevServer,
 } from '@internal/argocd-dev-server';
+import { JsonObject } from '@backstage/types';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
@@ -89,6 +92,14 @@ export async function startPromotionBackend(
     deny?: PermissionRules;
     mutateConfig?: (section: any) => void;
     demo?: DemoRepository;
+    /** The catalog's entities; default: {@link exampleEntities}. */
+    entities?: Entity[];
+    /** Root configuration next to `gitopsPromotion`, e.g. `integrations`. */
+    rootConfig?: JsonObject;
+    /** More features, e.g. a database or root logger factory. */
+    features?: BackendFeature[];
+    /** Options of the Argo CD stand-in over the defaults below. */
+    argocd?: Partial<ArgoCdDevServerOptions>;
   } = {},
 ) {
   const demo = options.demo ?? (await createDemoRepository());
@@ -101,6 +112,7 @@ export async function startPromotionBackend(
     token: 'test-argocd-token',
     syncDelayMs: 200,
     pollIntervalMs: 100,
+    ...options.argocd,
   });
   const argocd: RunningArgoCdDevServer = await standIn.start();
   const tasks = new Map<string, SchedulerServiceTaskFunction>();
@@ -117,8 +129,12 @@ export async function startPromotionBackend(
   const backend = await startTestBackend({
     features: [
       gitopsPromotionPlugin,
-      mockServices.rootConfig.factory({ data: config }),
-      catalogServiceMock.factory({ entities: exampleEntities() }),
+      mockServices.rootConfig.factory({
+        data: { ...options.rootConfig, ...config },
+      }),
+      catalogServiceMock.factory({
+        entities: options.entities ?? exampleEntities(),
+      }),
       mockServices.httpAuth.factory({
         defaultCredentials: mockCredentials.none(),
       }),
@@ -154,6 +170,7 @@ export async function startPromotionBackend(
           cancelTask: async () => {},
         }),
       }),
+      ...(options.features ?? []),
     ],
   });
   return {

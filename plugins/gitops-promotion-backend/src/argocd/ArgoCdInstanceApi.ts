@@ -44,6 +44,12 @@ function describeNetworkError(error: unknown): string {
   return [code, message].filter(Boolean).join(' ') || String(error);
 }
 
+/** The connection was reset or closed under the request. */
+function isConnectionReset(error: unknown): boolean {
+  const { code } = (error ?? {}) as { code?: string };
+  return code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET';
+}
+
 /**
  * The REST API of one Argo CD instance: the application list, one
  * application, and the session login. Translates every failure into an
@@ -157,22 +163,32 @@ export class ArgoCdInstanceApi {
     headers: Record<string, string>,
     body?: string,
   ): Promise<RawResponse> {
-    try {
-      const response = await request(`${this.instance.url}${pathAndQuery}`, {
-        method,
-        headers: { accept: 'application/json', ...headers },
-        body,
-        dispatcher: this.dispatcher,
-        signal: AbortSignal.timeout(this.instance.timeoutMs),
-      });
-      return { status: response.statusCode, text: await response.body.text() };
-    } catch (error) {
-      throw new ArgoCdRequestError(
-        'unreachable',
-        `Argo CD instance '${
-          this.instance.name
-        }' is unreachable: ${describeNetworkError(error)}`,
-      );
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const response = await request(`${this.instance.url}${pathAndQuery}`, {
+          method,
+          headers: { accept: 'application/json', ...headers },
+          body,
+          dispatcher: this.dispatcher,
+          signal: AbortSignal.timeout(this.instance.timeoutMs),
+        });
+        return {
+          status: response.statusCode,
+          text: await response.body.text(),
+        };
+      } catch (error) {
+        // A kept-alive connection the server closed meanwhile fails the next
+        // request on it: a GET is safe to send once more on a new one.
+        if (method === 'GET' && attempt === 1 && isConnectionReset(error)) {
+          continue;
+        }
+        throw new ArgoCdRequestError(
+          'unreachable',
+          `Argo CD instance '${
+            this.instance.name
+          }' is unreachable: ${describeNetworkError(error)}`,
+        );
+      }
     }
   }
 

@@ -1,6 +1,7 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import {
   Entity,
+  makeValidator,
   parseEntityRef,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
@@ -25,6 +26,7 @@ export interface ServiceEntity {
 }
 
 const ENTITY_REF_MAX = 512;
+const validator = makeValidator();
 
 /** Looks services up in the catalog with the caller's own credentials. */
 export class ServiceCatalog {
@@ -52,6 +54,9 @@ export class ServiceCatalog {
     },
     credentials: BackstageCredentials,
   ): Promise<ServiceEntity[]> {
+    // Every filter is validated, also those the entity refs make moot.
+    const owners = filter.owner?.map(o => normalizeEntityRef(o, 'group'));
+    const systems = filter.system?.map(s => normalizeEntityRef(s, 'system'));
     if (filter.entityRefs?.length) {
       const { items } = await this.catalog.getEntitiesByRefs(
         { entityRefs: filter.entityRefs.map(ref => normalizeEntityRef(ref)) },
@@ -63,14 +68,8 @@ export class ServiceCatalog {
       [`metadata.annotations.${GITOPS_PROMOTION_SERVICE_ANNOTATION}`]:
         CATALOG_FILTER_EXISTS,
     };
-    if (filter.owner?.length)
-      conditions['relations.ownedBy'] = filter.owner.map(o =>
-        normalizeEntityRef(o, 'group'),
-      );
-    if (filter.system?.length)
-      conditions['relations.partOf'] = filter.system.map(s =>
-        normalizeEntityRef(s, 'system'),
-      );
+    if (owners?.length) conditions['relations.ownedBy'] = owners;
+    if (systems?.length) conditions['relations.partOf'] = systems;
     if (filter.lifecycle?.length)
       conditions['spec.lifecycle'] = filter.lifecycle;
     const { items } = await this.catalog.getEntities(
@@ -104,7 +103,12 @@ function toServiceEntity(entity: Entity): ServiceEntity {
   };
 }
 
-/** A canonical entity ref, or an InputError naming what is wrong with it. */
+/**
+ * A canonical entity ref, or an InputError naming what is wrong with it. Kind,
+ * namespace and name must follow the catalog's naming rules (ASCII letters,
+ * digits and `-_.`), so that path tricks, control characters and look-alike
+ * letters are refused before anything is looked up.
+ */
 export function normalizeEntityRef(
   ref: string,
   defaultKind = 'component',
@@ -114,13 +118,28 @@ export function normalizeEntityRef(
       `Entity ref is longer than ${ENTITY_REF_MAX} characters`,
     );
   }
-  try {
-    return stringifyEntityRef(
-      parseEntityRef(ref, { defaultKind, defaultNamespace: 'default' }),
+  const invalid = (reason: string) =>
+    new InputError(
+      `Invalid entity ref ${JSON.stringify(ref.slice(0, 80))}: ${reason}`,
     );
+  let parsed: ReturnType<typeof parseEntityRef>;
+  try {
+    parsed = parseEntityRef(ref, { defaultKind, defaultNamespace: 'default' });
   } catch (error) {
-    throw new InputError(
-      `Invalid entity ref '${ref.slice(0, 80)}': ${(error as Error).message}`,
+    throw invalid((error as Error).message);
+  }
+  if (!validator.isValidKind(parsed.kind)) {
+    throw invalid('the kind must be letters and digits');
+  }
+  if (!validator.isValidNamespace(parsed.namespace)) {
+    throw invalid(
+      "the namespace must be 1-63 lowercase letters, digits and '-'",
     );
   }
+  if (!validator.isValidEntityName(parsed.name)) {
+    throw invalid(
+      "the name must be 1-63 letters, digits and '-', '_' or '.' between them",
+    );
+  }
+  return stringifyEntityRef(parsed);
 }

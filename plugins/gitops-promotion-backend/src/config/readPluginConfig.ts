@@ -3,6 +3,12 @@ import { parseKeyPath } from '@internal/backstage-plugin-gitops-promotion-common
 import { GitopsPromotionConfigError } from './GitopsPromotionConfigError';
 import { readPolicyConfig } from '../policy/readPolicyConfig';
 import {
+  inspectRenderedFiles,
+  PROBE_VERSION,
+  renderFileTemplate,
+  unknownPlaceholders,
+} from './fileTemplates';
+import {
   EnvironmentConfig,
   GitopsPromotionConfig,
   LayoutConfig,
@@ -142,12 +148,77 @@ function readLayout(c: Config, key: string): LayoutConfig {
         'neither the path nor every key contains {service}, so all services would share one value',
       );
     }
-    return { path, keys };
+    const template = f.getOptionalString('template');
+    return template === undefined ? { path, keys } : { path, keys, template };
   });
   if (files.length === 0) {
     throw new GitopsPromotionConfigError(`${key}.files`, 'names no file');
   }
+  assertFileTemplates(files, key);
   return { id, title: c.getOptionalString('title') ?? id, files };
+}
+
+/**
+ * Templates of a new service's files (see `POST /services`): on every file of
+ * the layout or on none, only on files of one service, and rendered with
+ * example values each one must hold its keys, one of them `${{ version }}`.
+ */
+function assertFileTemplates(files: LayoutConfig['files'], key: string) {
+  const templated = files.filter(f => f.template !== undefined).length;
+  if (templated === 0) return;
+  files.forEach((file, i) => {
+    const fileKey = `${key}.files[${i}]`;
+    if (file.template === undefined) {
+      throw new GitopsPromotionConfigError(
+        `${fileKey}.template`,
+        'is missing: a layout registers new services only when every file has a template',
+      );
+    }
+    if (!file.path.includes('{service}')) {
+      throw new GitopsPromotionConfigError(
+        `${fileKey}.template`,
+        `'${file.path}' is shared by services (no {service} in the path); a template would overwrite the other services' values`,
+      );
+    }
+    const unknown = unknownPlaceholders(file.template);
+    if (unknown.length) {
+      throw new GitopsPromotionConfigError(
+        `${fileKey}.template`,
+        `unknown placeholder \${{ ${unknown[0]} }}; use \${{ service }}, \${{ env }}, \${{ imageRepository }} or \${{ version }}`,
+      );
+    }
+  });
+  const example = {
+    service: 'example-service',
+    env: 'example-env',
+    imageRepository: 'registry.example.com/example-service',
+    version: PROBE_VERSION,
+  };
+  const fill = (template: string) =>
+    template
+      .replace(/\{service\}/g, example.service)
+      .replace(/\{env\}/g, example.env);
+  const inspection = inspectRenderedFiles(
+    files.map(f => ({
+      path: fill(f.path),
+      keys: f.keys.map(fill),
+      content: renderFileTemplate(f.template!, example),
+    })),
+    PROBE_VERSION,
+  );
+  const [problem] = inspection.problems;
+  if (problem) {
+    throw new GitopsPromotionConfigError(
+      `${key}.files[${problem.file}].template`,
+      problem.message,
+    );
+  }
+  if (inspection.versionKeys.length === 0) {
+    throw new GitopsPromotionConfigError(
+      `${key}.files`,
+      `no template sets a key of the layout to \${{ version }}, so a new service would have no version`,
+    );
+  }
 }
 
 function readEnvironment(

@@ -12,6 +12,11 @@ export interface LayoutFileConfig {
   path: string;
   /** Key templates, e.g. `image.tag` or `images[name=ghcr.io/acme/{service}].newTag`. */
   keys: string[];
+  /**
+   * The file of a new service (`POST /services`), with `${{ service }}`,
+   * `${{ env }}`, `${{ imageRepository }}` and `${{ version }}` placeholders.
+   */
+  template?: string;
 }
 
 export interface LayoutConfig {

@@ -7,6 +7,8 @@ export interface GitCommandOptions {
   env?: Record<string, string>;
   /** Written to the command's standard input. */
   input?: string;
+  /** Kills the command after this long (default: no limit). */
+  timeoutMs?: number;
 }
 
 /**
@@ -16,7 +18,7 @@ export interface GitCommandOptions {
  */
 export function runGit(
   args: string[],
-  { cwd, env, input }: GitCommandOptions,
+  { cwd, env, input, timeoutMs }: GitCommandOptions,
 ): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = execFile(
@@ -25,6 +27,8 @@ export function runGit(
       {
         cwd,
         maxBuffer: 64 * 1024 * 1024,
+        timeout: timeoutMs,
+        killSignal: 'SIGKILL',
         env: {
           PATH: process.env.PATH ?? '/usr/bin:/bin',
           HOME: cwd,
@@ -36,7 +40,13 @@ export function runGit(
         },
       },
       (error, stdout, stderr) => {
-        if (error) {
+        if (error?.killed && timeoutMs) {
+          reject(
+            new Error(
+              `git ${args[0]} timed out after ${Math.round(timeoutMs / 1000)}s`,
+            ),
+          );
+        } else if (error) {
           reject(
             new Error(
               `git ${args[0]} failed: ${

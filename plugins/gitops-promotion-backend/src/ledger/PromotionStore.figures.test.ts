@@ -119,24 +119,28 @@ describe.each(databases.ids.map(id => [id]))(
           deployments: 2,
           perWeek: 1,
           lastDeployedAt: '2026-10-14T01:15:00.000Z',
+          weekly: [2, 0],
         },
         {
           environment: 'prod-eu',
           deployments: 4,
           perWeek: 2,
           lastDeployedAt: '2026-10-15T00:15:00.000Z',
+          weekly: [3, 1],
         },
         {
           environment: 'prod-us',
           deployments: 2,
           perWeek: 1,
           lastDeployedAt: '2026-10-15T00:15:00.000Z',
+          weekly: [1, 1],
         },
         {
           environment: 'staging',
           deployments: 2,
           perWeek: 1,
           lastDeployedAt: '2026-10-12T06:15:00.000Z',
+          weekly: [2, 0],
         },
       ]);
       // Lead times: 240.25, 24.25, 27, 12.5 hours.
@@ -153,12 +157,14 @@ describe.each(databases.ids.map(id => [id]))(
             deployments: 1,
             perWeek: 0.5,
             lastDeployedAt: '2026-10-16T00:15:00.000Z',
+            weekly: [0, 1],
           },
           {
             environment: 'prod-eu',
             deployments: 1,
             perWeek: 0.5,
             lastDeployedAt: '2026-10-16T04:00:00.000Z',
+            weekly: [0, 1],
           },
         ],
         leadTime: { samples: 1, medianHours: 4, p90Hours: 4 },
@@ -173,6 +179,7 @@ describe.each(databases.ids.map(id => [id]))(
       ).toMatchObject({
         deployments: 5,
         perWeek: 2.5,
+        weekly: [3, 2],
       });
       expect(figures.total.leadTime).toEqual({
         samples: 5,

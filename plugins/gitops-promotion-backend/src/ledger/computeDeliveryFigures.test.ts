@@ -88,6 +88,9 @@ describe('computeDeliveryFigures', () => {
       productionEnvironments: ['prod'],
       records: [record({ deployedAt: '2026-10-01T00:30:00.000Z' })],
     });
-    expect(figures.services[0].environments[0].perWeek).toBe(7);
+    expect(figures.services[0].environments[0]).toMatchObject({
+      perWeek: 7,
+      weekly: [1],
+    });
   });
 });

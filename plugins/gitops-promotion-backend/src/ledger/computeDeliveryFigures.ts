@@ -37,8 +37,6 @@ export function computeDeliveryFigures(
 ): DeliveryFigures {
   const { since, until } = input;
   const production = new Set(input.productionEnvironments);
-  const weeks =
-    Math.max(until.getTime() - since.getTime(), HOUR_MS * 24) / WEEK_MS;
   const inPeriod = (iso?: string) => {
     const t = iso ? Date.parse(iso) : NaN;
     return t >= since.getTime() && t <= until.getTime();
@@ -69,7 +67,7 @@ export function computeDeliveryFigures(
     allLeadTimes.push(...leadTimes);
     return {
       service,
-      environments: countByEnvironment(deployed, weeks),
+      environments: countByEnvironment(deployed, since, until),
       leadTime: summarize(leadTimes),
     };
   });
@@ -79,7 +77,7 @@ export function computeDeliveryFigures(
     until: until.toISOString(),
     services,
     total: {
-      environments: countByEnvironment(allDeployments, weeks),
+      environments: countByEnvironment(allDeployments, since, until),
       leadTime: summarize(allLeadTimes),
     },
   };
@@ -116,8 +114,12 @@ function firstCommit(
 
 function countByEnvironment(
   deployed: PromotionRecord[],
-  weeks: number,
+  since: Date,
+  until: Date,
 ): EnvironmentDeployments[] {
+  const period = until.getTime() - since.getTime();
+  const weeks = Math.max(period, HOUR_MS * 24) / WEEK_MS;
+  const buckets = Math.max(1, Math.ceil(period / WEEK_MS));
   const byEnv = new Map<string, PromotionRecord[]>();
   for (const r of deployed) {
     byEnv.set(r.targetEnv, [...(byEnv.get(r.targetEnv) ?? []), r]);
@@ -131,8 +133,25 @@ function countByEnvironment(
         .map(r => r.deployedAt!)
         .sort()
         .at(-1),
+      weekly: weeklyCounts(rows, since, buckets),
     }))
     .sort((a, b) => a.environment.localeCompare(b.environment));
+}
+
+/** Deployments per 7 days from `since` on, oldest first (the last bucket may be shorter). */
+function weeklyCounts(
+  rows: PromotionRecord[],
+  since: Date,
+  buckets: number,
+): number[] {
+  const counts = new Array<number>(buckets).fill(0);
+  for (const r of rows) {
+    const bucket = Math.floor(
+      (Date.parse(r.deployedAt!) - since.getTime()) / WEEK_MS,
+    );
+    counts[Math.min(Math.max(bucket, 0), buckets - 1)]++;
+  }
+  return counts;
 }
 
 /** Median and 90th percentile (nearest rank) of hours. */

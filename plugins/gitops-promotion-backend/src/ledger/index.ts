@@ -5,6 +5,7 @@
 export { PromotionStore } from './PromotionStore';
 export type { InsertResult, PromotionStoreOptions } from './PromotionStore';
 export { computeDeliveryFigures, summarize } from './computeDeliveryFigures';
+export { isDatabaseUnavailable } from './isDatabaseUnavailable';
 export type { DeliveryFiguresInput } from './computeDeliveryFigures';
 export { FINAL_PROMOTION_STATES, IN_FLIGHT_PROMOTION_STATES } from './types';
 export type {

@@ -93,6 +93,8 @@ export interface EnvironmentDeployments {
   perWeek: number;
   /** The most recent deployment (ISO 8601). */
   lastDeployedAt?: string;
+  /** Deployments per 7 days of the period, oldest first. */
+  weekly: number[];
 }
 
 /** Lead time from the first commit of some versions to their production deployment. */

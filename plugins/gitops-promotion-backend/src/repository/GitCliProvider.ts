@@ -23,7 +23,19 @@ export interface GitCliProviderOptions {
   cacheDir: string;
   /** Who commits: the service account; the requester is the author. */
   committer: GitIdentity;
+  /**
+   * How long the remote may stay silent before an exchange with it is
+   * abandoned as unavailable (default 60 s). ls-remote and push, which move
+   * little data, are also killed once they take longer than that.
+   */
+  timeoutMs?: number;
 }
+
+/** git commands that talk to the remote. */
+const REMOTE_COMMANDS = new Set(['ls-remote', 'fetch', 'push']);
+/** Remote commands that are always short: a fetch of a large repository is not. */
+const SHORT_REMOTE_COMMANDS = new Set(['ls-remote', 'push']);
+const DEFAULT_TIMEOUT_MS = 60_000;
 
 /**
  * A GitOps repository behind any git remote (or a local path), through the git
@@ -33,6 +45,7 @@ export interface GitCliProviderOptions {
  */
 export class GitCliProvider implements RepositoryProvider {
   private ready?: Promise<void>;
+  private fetches: Promise<unknown> = Promise.resolve();
   private pendingBlobs: Array<{
     sha: string;
     resolve: (text: string) => void;
@@ -180,11 +193,16 @@ export class GitCliProvider implements RepositoryProvider {
         `${commitSha}:${ref}`,
       ]);
     } catch (error) {
-      // A refused push is a race when the branch no longer is where we based
-      // the commit (the server's message varies by transport and version).
+      // The push may have landed although git reports a failure (the answer
+      // was lost): then the branch points at our commit. A refused push is a
+      // race when the branch no longer is where we based the commit (the
+      // server's message varies by transport and version).
       const now = await this.remoteBranchSha(request.branch);
       const expected = request.createBranch ? undefined : request.parentSha;
-      if (now !== expected && now !== commitSha) {
+      if (now === commitSha) {
+        return { status: 'committed', commitSha };
+      }
+      if (now !== expected) {
         return { status: 'raced' };
       }
       throw this.unavailable('push to', error);
@@ -248,15 +266,11 @@ export class GitCliProvider implements RepositoryProvider {
 
   /** Fetches the branch when the cache does not have its head yet. */
   private async ensureObject(sha: string, branch: string) {
-    if (!(await this.hasCommit(sha))) {
-      await this.git([
-        'fetch',
-        '--quiet',
-        '--no-tags',
-        'origin',
-        `+refs/heads/${branch}:refs/remotes/origin/${branch}`,
-      ]);
-    }
+    if (await this.hasCommit(sha)) return;
+    await this.fetch(
+      `+refs/heads/${branch}:refs/remotes/origin/${branch}`,
+      () => this.hasCommit(sha),
+    );
   }
 
   /**
@@ -265,13 +279,9 @@ export class GitCliProvider implements RepositoryProvider {
    */
   private async ensureCommit(sha: string) {
     if (await this.hasCommit(sha)) return;
-    await this.git([
-      'fetch',
-      '--quiet',
-      '--no-tags',
-      'origin',
-      '+refs/heads/*:refs/remotes/origin/*',
-    ]);
+    await this.fetch('+refs/heads/*:refs/remotes/origin/*', () =>
+      this.hasCommit(sha),
+    );
     if (!(await this.hasCommit(sha))) {
       throw new NotFoundError(
         `Commit ${sha.slice(
@@ -280,6 +290,20 @@ export class GitCliProvider implements RepositoryProvider {
         )} is not on any branch of the GitOps repository`,
       );
     }
+  }
+
+  /**
+   * Fetches one at a time: concurrent fetches into one cache fail on the lock
+   * of the remote-tracking ref they both update. A fetch whose wait made it
+   * unnecessary (`done` says so) is skipped.
+   */
+  private fetch(refspec: string, done: () => Promise<boolean>) {
+    const run = this.fetches.then(async () => {
+      if (await done()) return;
+      await this.git(['fetch', '--quiet', '--no-tags', 'origin', refspec]);
+    });
+    this.fetches = run.catch(() => undefined);
+    return run;
   }
 
   private hasCommit(sha: string) {
@@ -313,11 +337,27 @@ export class GitCliProvider implements RepositoryProvider {
   }
 
   private git(args: string[], env?: Record<string, string>, input?: string) {
-    return runGit(args, { cwd: this.options.cacheDir, env, input }).catch(
-      error => {
-        throw this.unavailable(`run git ${args[0]} against`, error);
-      },
-    );
+    const remote = REMOTE_COMMANDS.has(args[0]);
+    const timeoutMs = this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const seconds = String(Math.max(1, Math.round(timeoutMs / 1000)));
+    return runGit(args, {
+      cwd: this.options.cacheDir,
+      // Over HTTP(S), curl gives up by itself on a remote that stalls; the
+      // kill covers other transports for the short commands.
+      env: remote
+        ? {
+            GIT_HTTP_LOW_SPEED_LIMIT: '1',
+            GIT_HTTP_LOW_SPEED_TIME: seconds,
+            ...env,
+          }
+        : env,
+      input,
+      timeoutMs: SHORT_REMOTE_COMMANDS.has(args[0])
+        ? timeoutMs + 5_000
+        : undefined,
+    }).catch(error => {
+      throw this.unavailable(`run git ${args[0]} against`, error);
+    });
   }
 
   private unavailable(action: string, error: unknown) {

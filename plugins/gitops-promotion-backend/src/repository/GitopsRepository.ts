@@ -33,17 +33,29 @@ export interface CommitChangesResult {
   rebases: number;
 }
 
-const MAX_ATTEMPTS = 10;
+/**
+ * How long a commit keeps being rebased while the branch moves. Each lost race
+ * is another writer's commit landing, so retrying never livelocks; but
+ * replicas only meet at the remote, and a writer that lost a race pays a
+ * fetch the winner's next writer does not: under a steady stream of another
+ * replica's pushes it may lose dozens of races in a row (seen with two
+ * replicas and 500 concurrent promotions). It gives up only when the branch
+ * kept moving for this long (a minute: what proxies in front of Backstage
+ * usually wait for an answer).
+ */
+const COMMIT_BUDGET_MS = 60_000;
 const TREE_CACHE_SIZE = 32;
 /** Above this many uncached blobs, a prefetch reads the whole tree at once. */
 const DEFAULT_BULK_READ_THRESHOLD = 100;
 /** After a failed bulk read, prefetches read blob by blob for this long. */
 const BULK_READ_PAUSE_MS = 5 * 60_000;
-/** Jittered backoff between attempts, so racing writers spread out. */
-const backoff = (attempt: number) =>
-  new Promise(resolve =>
-    setTimeout(resolve, Math.random() * 50 * 2 ** Math.min(attempt, 5)),
-  );
+/**
+ * A short jittered pause between attempts, so racing writers fall out of
+ * step. It does not grow: a writer that waits longer after each lost race only
+ * loses more of them.
+ */
+const backoff = () =>
+  new Promise(resolve => setTimeout(resolve, Math.random() * 100));
 
 /**
  * One configured GitOps repository: snapshots of branches, file reads through
@@ -234,7 +246,8 @@ export class GitopsRepository {
     const base = await this.snapshotAt(request.branch, request.baseCommit);
     let parentSha = request.baseCommit;
     let rebases = 0;
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const deadline = Date.now() + COMMIT_BUDGET_MS;
+    for (let attempt = 1; ; attempt++) {
       const head = await this.provider.getBranchHead(request.branch);
       if (head !== parentSha) {
         await this.assertChangedFilesUnmoved(request, base, head);
@@ -251,11 +264,17 @@ export class GitopsRepository {
       if (result.status === 'committed') {
         return { commitSha: result.commitSha, parentSha, rebases };
       }
-      await backoff(attempt);
+      if (Date.now() > deadline) {
+        throw new ConflictError(
+          `Branch '${
+            request.branch
+          }' kept moving during ${attempt} attempts over ${
+            COMMIT_BUDGET_MS / 1000
+          } s to commit; try again`,
+        );
+      }
+      await backoff();
     }
-    throw new ConflictError(
-      `Branch '${request.branch}' kept moving during ${MAX_ATTEMPTS} attempts to commit; try again`,
-    );
   }
 
   /**
@@ -348,15 +367,22 @@ export class GitopsRepository {
   ) {
     const head = await this.snapshotAt(request.branch, headSha);
     for (const { path } of request.changes) {
-      if (base.files.get(path) !== head.files.get(path)) {
+      const before = base.files.get(path);
+      const after = head.files.get(path);
+      if (before !== after) {
         const [last] = await this.provider.fileHistory(headSha, path, 1);
         const by = last
           ? ` by ${last.author.name} in ${last.commitSha.slice(0, 12)} ("${
               last.message
             }", ${last.date})`
           : '';
+        // A change set may create files: one that appeared meanwhile is
+        // someone else's, never overwritten.
+        let what = 'changed';
+        if (before === undefined) what = 'was created';
+        else if (after === undefined) what = 'was deleted';
         throw new ConflictError(
-          `${path} changed since ${request.baseCommit.slice(
+          `${path} ${what} since ${request.baseCommit.slice(
             0,
             12,
           )}${by}; review the new state and try again`,

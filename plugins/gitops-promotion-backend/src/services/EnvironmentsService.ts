@@ -13,8 +13,7 @@ import { DateTime } from 'luxon';
 import { ArgoCdClient, ArgoCdStatus } from '../argocd';
 import { ServiceCatalog, ServiceEntity } from '../catalog/ServiceCatalog';
 import { EnvironmentConfig, GitopsPromotionConfig } from '../config/types';
-import { PromotionRecord, PromotionStore } from '../ledger';
-import { resolveServiceLocation } from '../locations/resolveServiceLocation';
+import { PromotionRecord, PromotionState, PromotionStore } from '../ledger';
 import {
   activeFreezeWindows,
   downstreamsOf,
@@ -22,8 +21,7 @@ import {
   isDigest,
   versionKindOfKey,
 } from '../policy';
-import { GitopsRepository } from '../repository/GitopsRepository';
-import { readHistory } from './readHistory';
+import { Lag, LagReader } from './LagReader';
 import { CellVersion, KeyValue, VersionReader } from './VersionReader';
 
 /** Drift: git says one version, Argo CD runs images without it. */
@@ -32,15 +30,12 @@ export interface Drift {
   live: string[];
 }
 
-/** How far an environment is behind its (first) upstream. */
-export interface Lag {
-  upstream: string;
-  upstreamVersion?: string;
-  /** Versions the upstream went through since this environment's version; undefined when unknown. */
-  versionsBehind?: number;
-  /** When the upstream first moved past this environment's version (ISO 8601). */
-  behindSince?: string;
-}
+const IN_FLIGHT_STATES: PromotionState[] = [
+  'pending',
+  'committed',
+  'pr-open',
+  'syncing',
+];
 
 /** What the caller may do from this environment. */
 export interface PromoteOption {
@@ -74,8 +69,6 @@ export interface EnvironmentView {
   promote: PromoteOption[];
 }
 
-const HISTORY_FOR_LAG = 30;
-
 /**
  * Every environment of a service (or of many services for the matrix): git
  * versions, Argo CD status, drift, lag, pull requests and what the caller may
@@ -87,7 +80,7 @@ export class EnvironmentsService {
       config: GitopsPromotionConfig;
       catalog: ServiceCatalog;
       reader: VersionReader;
-      repositories: (id: string) => GitopsRepository;
+      lags: LagReader;
       permissions: PermissionsService;
       store: PromotionStore;
       argocd?: ArgoCdClient;
@@ -109,50 +102,49 @@ export class EnvironmentsService {
       this.statuses([service], readable),
       this.deps.store.list({
         entityRef: service.entityRef,
-        states: ['pending', 'committed', 'pr-open', 'syncing'],
+        states: IN_FLIGHT_STATES,
         limit: 100,
       }),
     ]);
-    const permissions = await this.promotePermissions(readable, credentials);
+    const [permissions, lags] = await Promise.all([
+      this.promotePermissions(readable, credentials),
+      this.lags([service], readable, cells),
+    ]);
     const now = this.deps.now?.() ?? DateTime.now();
-    const environments = await Promise.all(
-      readable.map(async (env, i) => {
-        const cell = cells[i];
-        const status = statuses.get(`${service.service}\0${env.name}`)!;
-        return {
-          ...this.baseView(env, cell, status, now),
-          lag: await this.lag(service, env, cells, readable),
-          openPullRequests: inFlight
-            .filter(
-              p =>
-                p.targetEnv === env.name &&
-                p.state === 'pr-open' &&
-                p.pullRequest,
-            )
-            .map(p => ({ id: p.id, ...p.pullRequest! })),
-          inFlight: inFlight
-            .filter(p => p.targetEnv === env.name)
-            .map(
-              ({ id, state, sourceEnv, versions, commitSha, createdAt }) => ({
-                id,
-                state,
-                sourceEnv,
-                versions,
-                commitSha,
-                createdAt,
-              }),
-            ),
-          promote: this.promoteOptions(
-            env,
-            cell,
-            status,
-            readable,
-            permissions,
-            now,
-          ),
-        } satisfies EnvironmentView;
-      }),
-    );
+    const environments = readable.map((env, i) => {
+      const cell = cells[i];
+      const status = statuses.get(`${service.service}\0${env.name}`)!;
+      return {
+        ...this.baseView(env, cell, status, now),
+        lag: lags[i],
+        openPullRequests: inFlight
+          .filter(
+            p =>
+              p.targetEnv === env.name &&
+              p.state === 'pr-open' &&
+              p.pullRequest,
+          )
+          .map(p => ({ id: p.id, ...p.pullRequest! })),
+        inFlight: inFlight
+          .filter(p => p.targetEnv === env.name)
+          .map(({ id, state, sourceEnv, versions, commitSha, createdAt }) => ({
+            id,
+            state,
+            sourceEnv,
+            versions,
+            commitSha,
+            createdAt,
+          })),
+        promote: this.promoteOptions(
+          env,
+          cell,
+          status,
+          readable,
+          permissions,
+          now,
+        ),
+      } satisfies EnvironmentView;
+    });
     return {
       entityRef: service.entityRef,
       service: service.service,
@@ -160,7 +152,12 @@ export class EnvironmentsService {
     };
   }
 
-  /** Many services at once: versions, status, drift and whether each cell is behind. */
+  /**
+   * Many services at once: versions, status, drift, lag and promotions in
+   * flight per cell. Reads one snapshot per repository branch, one Argo CD
+   * list per instance, one ledger query, and the history of upstream files
+   * that changed since the last call.
+   */
   async matrix(
     filter: {
       owner?: string[];
@@ -179,16 +176,20 @@ export class EnvironmentsService {
         environment: e.name,
       })),
     );
-    const [cells, statuses] = await Promise.all([
+    const [cells, statuses, inFlight] = await Promise.all([
       this.deps.reader.readVersions(requests),
       this.statuses(services, readable),
+      this.deps.store.list({ states: IN_FLIGHT_STATES, limit: 500 }),
     ]);
+    const lags = await this.lags(services, readable, cells);
     const now = this.deps.now?.() ?? DateTime.now();
     return {
       environments: readable.map(e => ({
         name: e.name,
         title: e.title,
         promotesFrom: e.promotesFrom,
+        mode: e.policy.mode,
+        protected: e.policy.protected,
         frozen: activeFreezeWindows(e.policy.freezeWindows, now).map(
           f => f.window.name,
         ),
@@ -198,17 +199,18 @@ export class EnvironmentsService {
         service: s.service,
         title: s.entity.metadata.title ?? s.entity.metadata.name,
         owner: s.entity.spec?.owner,
+        owners: relationTargets(s, 'ownedBy'),
         system: s.entity.spec?.system,
+        systems: relationTargets(s, 'partOf'),
         lifecycle: s.entity.spec?.lifecycle,
         cells: readable.map((env, ei) => {
-          const cell = cells[si * readable.length + ei];
+          const index = si * readable.length + ei;
+          const cell = cells[index];
           const status = statuses.get(`${s.service}\0${env.name}`)!;
-          const upstream = env.promotesFrom[0];
-          const upstreamIndex = readable.findIndex(e => e.name === upstream);
-          const upstreamVersion =
-            upstreamIndex >= 0
-              ? cells[si * readable.length + upstreamIndex].version
-              : undefined;
+          const lag = lags[index];
+          const promotions = inFlight.filter(
+            p => p.service === s.service && p.targetEnv === env.name,
+          );
           return {
             environment: env.name,
             version: cell.version,
@@ -216,10 +218,21 @@ export class EnvironmentsService {
             status,
             drift: driftOf(cell, status),
             behind:
-              upstreamVersion !== undefined && cell.version !== undefined
-                ? upstreamVersion !== cell.version
+              lag?.upstreamVersion !== undefined && cell.version !== undefined
+                ? lag.upstreamVersion !== cell.version
                 : undefined,
-            upstreamVersion,
+            upstreamVersion: lag?.upstreamVersion,
+            lag,
+            openPullRequests: promotions.flatMap(p =>
+              p.state === 'pr-open' && p.pullRequest
+                ? [{ id: p.id, ...p.pullRequest }]
+                : [],
+            ),
+            inFlight: promotions.map(p => ({
+              id: p.id,
+              state: p.state,
+              sourceEnv: p.sourceEnv,
+            })),
           };
         }),
       })),
@@ -249,11 +262,22 @@ export class EnvironmentsService {
     };
   }
 
-  /** Throws NotAllowedError unless the caller may read the environment. */
-  async assertReadable(environment: string, credentials: BackstageCredentials) {
+  /** Throws NotAllowedError unless the caller may read every configured environment named. */
+  async assertReadable(
+    environments: string | string[],
+    credentials: BackstageCredentials,
+  ) {
     const readable = await this.readableEnvironments(credentials);
-    if (!readable.some(e => e.name === environment)) {
-      throw new NotAllowedError(`You may not read ${environment}`);
+    const configured = this.deps.config.environments.map(e => e.name);
+    // An unknown environment is not a permission matter: the caller reports it.
+    const refused = [environments]
+      .flat()
+      .filter(
+        name =>
+          configured.includes(name) && !readable.some(e => e.name === name),
+      );
+    if (refused.length) {
+      throw new NotAllowedError(`You may not read ${refused.join(', ')}`);
     }
   }
 
@@ -370,52 +394,42 @@ export class EnvironmentsService {
       });
   }
 
-  /** Versions the first upstream went through since this environment's version. */
-  private async lag(
-    service: ServiceEntity,
-    env: EnvironmentConfig,
-    cells: CellVersion[],
+  /**
+   * The lag of every cell (services × environments, row by row) behind its
+   * environment's first upstream, when the caller may read that upstream.
+   */
+  private lags(
+    services: ServiceEntity[],
     readable: EnvironmentConfig[],
-  ): Promise<Lag | undefined> {
-    const upstream = readable.find(e => e.name === env.promotesFrom[0]);
-    if (!upstream) return undefined;
-    const mine = cells[readable.indexOf(env)].version;
-    const theirs = cells[readable.indexOf(upstream)].version;
-    if (mine === undefined || theirs === undefined) {
-      return { upstream: upstream.name, upstreamVersion: theirs };
-    }
-    if (mine === theirs) {
-      return {
-        upstream: upstream.name,
-        upstreamVersion: theirs,
-        versionsBehind: 0,
-      };
-    }
-    const location = resolveServiceLocation(this.deps.config, {
-      service: service.service,
-      layout: service.layout,
-      environment: upstream.name,
-    });
-    const repository = this.deps.repositories(location.repository.id);
-    const snapshot = await repository.snapshot(location.branch);
-    const history = await readHistory(
-      repository,
-      snapshot,
-      location,
-      HISTORY_FOR_LAG,
+    cells: CellVersion[],
+  ): Promise<Array<Lag | undefined>> {
+    const upstreams = readable.map(env =>
+      readable.findIndex(e => e.name === env.promotesFrom[0]),
     );
-    const index = history.findIndex(h => h.to === mine);
-    if (index < 0) {
-      return { upstream: upstream.name, upstreamVersion: theirs };
-    }
-    const newer = history.slice(0, index).filter(h => h.to !== h.from);
-    return {
-      upstream: upstream.name,
-      upstreamVersion: theirs,
-      versionsBehind: new Set(newer.map(h => h.to)).size,
-      behindSince: newer[newer.length - 1]?.date,
-    };
+    const requests = services.flatMap((service, si) =>
+      readable.map((_, ei) => {
+        const upstream = upstreams[ei];
+        if (upstream < 0) return undefined;
+        return {
+          service: service.service,
+          layout: service.layout,
+          upstream: readable[upstream].name,
+          upstreamVersion: cells[si * readable.length + upstream].version,
+          version: cells[si * readable.length + ei].version,
+        };
+      }),
+    );
+    return this.deps.lags
+      .lags(requests.filter(r => r !== undefined))
+      .then(found => requests.map(r => (r ? found.shift() : undefined)));
   }
+}
+
+/** The targets of the entity's relations of one type, e.g. its owners. */
+function relationTargets(service: ServiceEntity, type: string): string[] {
+  return (service.entity.relations ?? [])
+    .filter(r => r.type === type)
+    .map(r => r.targetRef);
 }
 
 /** Git's image tag is not among the live images Argo CD reports. */

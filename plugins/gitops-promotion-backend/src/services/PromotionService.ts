@@ -2,12 +2,23 @@ import {
   BackstageCredentials,
   LoggerService,
 } from '@backstage/backend-plugin-api';
-import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import {
+  ConflictError,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+  isError,
+} from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { randomUUID } from 'node:crypto';
 import { ArgoCdClient } from '../argocd';
-import { ServiceCatalog } from '../catalog/ServiceCatalog';
-import { PromotionKind, PromotionRecord, PromotionStore } from '../ledger';
+import { normalizeEntityRef, ServiceCatalog } from '../catalog/ServiceCatalog';
+import {
+  isDatabaseUnavailable,
+  PromotionKind,
+  PromotionRecord,
+  PromotionStore,
+} from '../ledger';
 import { toPolicyError } from '../policy';
 import { formatCommitMessage } from '../repository/commitMessage';
 import { GitopsRepository } from '../repository/GitopsRepository';
@@ -97,22 +108,34 @@ export class PromotionService {
       credentials,
       this.deps.catalogService,
     );
+    let failed: PromotionRecord | undefined;
     if (intent.idempotencyKey) {
       // A retry after the first request landed: the target already runs the
       // versions, so answer with the recorded promotion before planning again.
+      // Only a promotion whose write failed before anything reached git is
+      // tried again.
       const existing = await this.deps.store.findByIdempotencyKey(
         intent.idempotencyKey,
         requester.entityRef,
       );
-      if (existing) return { promotion: existing, created: false };
+      if (existing && !isRetryable(existing)) {
+        return { promotion: existing, created: false };
+      }
+      failed = existing;
     }
     const plan = await this.deps.planner.plan(intent, credentials);
     const refusal = toPolicyError(plan.evaluation);
     if (refusal) throw refusal;
     PromotionPlanner.assertChanges(plan);
-    const { record, created } = await this.deps.store.insert(
-      this.newRecord(plan, intent.kind, requester, intent.idempotencyKey),
-    );
+    // The id is chosen once: an insert retried after its answer was lost
+    // finds its own row (not "someone else's promotion with this key").
+    const recordToInsert = {
+      ...this.newRecord(plan, intent.kind, requester, intent.idempotencyKey),
+      id: randomUUID(),
+    };
+    const { record, created } = failed
+      ? await this.reopen(failed, plan)
+      : await persistently(() => this.deps.store.insert(recordToInsert));
     if (!created) return { promotion: record, created };
     const written = await this.write(
       [{ plan, record }],
@@ -120,6 +143,64 @@ export class PromotionService {
       subjectFor(plan, intent.kind),
     );
     return { promotion: written[0], created: true };
+  }
+
+  /**
+   * Takes a failed promotion up again for a retry with its idempotency key;
+   * of concurrent retries only one does (compare-and-set on the state), the
+   * others answer with the promotion as it is.
+   */
+  private async reopen(failed: PromotionRecord, plan: PromotionPlan) {
+    const before = failed.versions.map(v => v.to).join(', ');
+    const now = plan.changeSet.edits.map(e => e.to).join(', ');
+    if (before !== now) {
+      throw new ConflictError(
+        `Idempotency key '${failed.idempotencyKey}' belongs to promotion ${failed.id} of ${before}, which failed; the versions to promote are now ${now}: send a new key`,
+      );
+    }
+    const reopened = await this.deps.store.update(
+      failed.id,
+      {
+        state: 'pending',
+        stateReason: null,
+        baseCommit: plan.changeSet.baseCommit,
+        versions: plan.changeSet.edits,
+      },
+      { expectedState: 'failed' },
+    );
+    if (!reopened) {
+      const current = (await this.deps.store.get(failed.id)) ?? failed;
+      return { record: current, created: false };
+    }
+    return { record: reopened, created: true };
+  }
+
+  /**
+   * What a release train would do: each service's preview, or why it cannot
+   * be planned at all (unknown entity, no annotation, version unreadable).
+   */
+  async previewBulk(
+    request: { entityRefs: string[]; source: string; target: string },
+    credentials: BackstageCredentials,
+  ) {
+    const services = [];
+    for (const entityRef of [...new Set(request.entityRefs)]) {
+      try {
+        const plan = await this.deps.planner.plan(
+          { entityRef, source: request.source, target: request.target },
+          credentials,
+        );
+        services.push({
+          entityRef: plan.service.entityRef,
+          service: plan.service.service,
+          preview: toPreview(plan),
+        });
+      } catch (error) {
+        if (!isRefusal(error)) throw error;
+        services.push({ entityRef, refusal: error.message });
+      }
+    }
+    return { source: request.source, target: request.target, services };
   }
 
   /** Several services into one environment as one commit or pull request. */
@@ -150,6 +231,7 @@ export class PromotionService {
     }
     const accepted: PromotionPlan[] = [];
     const refused: Array<{ entityRef: string; reason: string }> = [];
+    let allForbidden = true;
     for (const entityRef of [...new Set(request.entityRefs)]) {
       try {
         const plan = await this.deps.planner.plan(
@@ -162,11 +244,14 @@ export class PromotionService {
         accepted.push(plan);
       } catch (error) {
         if (request.allOrNothing) throw error;
+        allForbidden &&= error instanceof NotAllowedError;
         refused.push({ entityRef, reason: (error as Error).message });
       }
     }
     if (accepted.length === 0) {
-      throw new ConflictError(
+      // Refused for want of permission alone, the train is a 403 like a single promotion.
+      const Refusal = allForbidden ? NotAllowedError : ConflictError;
+      throw new Refusal(
         `No service of the release train can be promoted: ${refused
           .map(r => `${r.entityRef}: ${r.reason}`)
           .join(' ')}`,
@@ -216,7 +301,12 @@ export class PromotionService {
     limit: number;
     before?: string;
   }) {
-    return this.deps.store.list(query);
+    // The ledger records canonical refs: `checkout` finds component:default/checkout.
+    const entityRef =
+      query.entityRef === undefined
+        ? undefined
+        : normalizeEntityRef(query.entityRef);
+    return this.deps.store.list({ ...query, entityRef });
   }
 
   /** One commit (or PR) for every entry; entries share one repository branch. */
@@ -241,6 +331,7 @@ export class PromotionService {
       requester,
       promotionId: entries.length === 1 ? entries[0].record.id : undefined,
     });
+    let outcome: Parameters<PromotionStore['update']>[1];
     try {
       if (location.environment.policy.mode === 'pull-request') {
         const { pullRequest } = await repository.proposeChanges({
@@ -255,32 +346,44 @@ export class PromotionService {
             .map(e => e.plan.changeSet.diff)
             .join('')}\`\`\`\n`,
         });
-        return this.updateAll(entries, {
+        outcome = {
           state: 'pr-open',
           pullRequest: { url: pullRequest.url, number: pullRequest.number },
+        };
+      } else {
+        const result = await repository.commitChanges({
+          branch: location.branch,
+          baseCommit: changeSet.baseCommit,
+          changes,
+          message,
+          author: requester,
         });
+        outcome = { state: 'committed', commitSha: result.commitSha };
       }
-      const result = await repository.commitChanges({
-        branch: location.branch,
-        baseCommit: changeSet.baseCommit,
-        changes,
-        message,
-        author: requester,
-      });
-      const updated = await this.updateAll(entries, {
-        state: 'committed',
-        commitSha: result.commitSha,
-      });
-      await this.requestRefresh(entries);
-      return updated;
     } catch (error) {
       const state = error instanceof ConflictError ? 'rejected' : 'failed';
-      await this.updateAll(entries, {
-        state,
-        stateReason: (error as Error).message,
-      });
+      await persistently(() =>
+        this.updateAll(entries, {
+          state,
+          stateReason: (error as Error).message,
+        }),
+      ).catch(ledgerError =>
+        this.deps.logger.error(
+          `Could not record that promotion ${entries
+            .map(e => e.record.id)
+            .join(', ')} ${
+            state === 'rejected' ? 'was rejected' : 'failed'
+          }: ${ledgerError}`,
+        ),
+      );
       throw error;
     }
+    // The change is in git: the ledger must say so, across a database restart too.
+    const updated = await persistently(() => this.updateAll(entries, outcome));
+    if (outcome.state === 'committed') {
+      await this.requestRefresh(entries);
+    }
+    return updated;
   }
 
   private async updateAll(
@@ -333,6 +436,43 @@ export class PromotionService {
       idempotencyKey,
     };
   }
+}
+
+/** A promotion whose write failed before anything reached git: a retry may try again. */
+function isRetryable(record: PromotionRecord): boolean {
+  return record.state === 'failed' && !record.commitSha && !record.pullRequest;
+}
+
+const LEDGER_RETRY_DELAYS_MS = [250, 500, 1000, 2000, 4000];
+
+/** Runs a ledger write, trying again for a few seconds while the database is unavailable. */
+async function persistently<T>(write: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await write();
+    } catch (error) {
+      if (
+        attempt >= LEDGER_RETRY_DELAYS_MS.length ||
+        !isDatabaseUnavailable(error)
+      ) {
+        throw error;
+      }
+      await new Promise(resolve =>
+        setTimeout(resolve, LEDGER_RETRY_DELAYS_MS[attempt]),
+      );
+    }
+  }
+}
+
+const REFUSALS = [
+  'InputError',
+  'NotFoundError',
+  'NotAllowedError',
+  'ConflictError',
+];
+
+function isRefusal(error: unknown): error is Error {
+  return isError(error) && REFUSALS.includes(error.name);
 }
 
 export function toPreview(plan: PromotionPlan): PromotionPreview {

@@ -215,38 +215,34 @@ export class GithubProvider implements RepositoryProvider {
         });
       }
     } catch (error) {
-      if (isRace(error)) {
-        return (await this.createdByUs(request, commitSha))
-          ? { status: 'committed', commitSha }
-          : { status: 'raced' };
+      const race = isRace(error);
+      // A retried write whose first attempt succeeded but whose answer was
+      // lost (a 5xx, a dropped connection) fails, or for a new branch is
+      // refused as "Reference already exists", although the branch points at
+      // our commit: then the attempt did succeed.
+      const mayHaveLanded = !race || request.createBranch;
+      if (!mayHaveLanded || !(await this.pointsAt(branch, commitSha))) {
+        if (race) return { status: 'raced' };
+        throw mapGithubError(error, {
+          repository: this.fullName,
+          action: `${
+            request.createBranch ? 'create' : 'move'
+          } branch '${branch}'`,
+          notFound: `Branch '${branch}' does not exist in ${this.fullName}`,
+        });
       }
-      throw mapGithubError(error, {
-        repository: this.fullName,
-        action: `${
-          request.createBranch ? 'create' : 'move'
-        } branch '${branch}'`,
-        notFound: `Branch '${branch}' does not exist in ${this.fullName}`,
-      });
     }
 
     this.rememberCommit(commitSha, tree.data.sha, parent, changes);
     return { status: 'committed', commitSha };
   }
 
-  /**
-   * A retried branch creation whose first attempt succeeded but whose answer
-   * was lost (a 5xx) is refused as "Reference already exists"; that branch
-   * then points at our commit and the attempt did succeed.
-   */
-  private async createdByUs(
-    request: { branch: string; createBranch?: boolean },
-    commitSha: string,
-  ): Promise<boolean> {
-    if (!request.createBranch) return false;
-    const head = await this.getBranchHead(request.branch).catch(
-      () => undefined,
+  /** Whether the branch points at the commit now (false when that cannot be read). */
+  private pointsAt(branch: string, commitSha: string): Promise<boolean> {
+    return this.getBranchHead(branch).then(
+      head => head === commitSha,
+      () => false,
     );
-    return head === commitSha;
   }
 
   /** The files of a commit, listed once per commit (concurrent callers share the request). */

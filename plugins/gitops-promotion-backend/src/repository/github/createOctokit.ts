@@ -22,6 +22,12 @@ export interface GithubRequestPolicy {
    * does that process-wide. `false` turns it off (default true).
    */
   spaceWrites?: boolean;
+  /**
+   * How long GitHub may take to start answering a request before it is
+   * abandoned and retried like a network failure (default 30000 ms). A body
+   * that stalls once started is left to undici's own body timeout.
+   */
+  timeoutMs?: number;
 }
 
 /** The Octokit the GitHub provider talks through: REST methods plus retry and throttling. */
@@ -89,9 +95,11 @@ export function createOctokit(options: CreateOctokitOptions): GithubClient {
         >)
       : {};
 
+  const timeoutMs = policy.timeoutMs ?? 30_000;
   const octokit = new GithubOctokit({
     baseUrl,
     userAgent: 'backstage-plugin-gitops-promotion',
+    request: { fetch: fetchWithTimeout(timeoutMs) },
     log: {
       debug: () => {},
       info: () => {},
@@ -123,4 +131,31 @@ export function createOctokit(options: CreateOctokitOptions): GithubClient {
     }
   });
   return octokit;
+}
+
+/**
+ * `fetch` that gives up when no answer has started after `timeoutMs`: a
+ * stalled GitHub must not hold a promotion for minutes.
+ */
+function fetchWithTimeout(timeoutMs: number) {
+  return async (url: string, init: RequestInit = {}) => {
+    const controller = new AbortController();
+    const timer = setTimeout(
+      () =>
+        controller.abort(
+          new Error(`GitHub did not answer within ${timeoutMs} ms`),
+        ),
+      timeoutMs,
+    );
+    try {
+      return await fetch(url, {
+        ...init,
+        signal: init.signal
+          ? AbortSignal.any([init.signal, controller.signal])
+          : controller.signal,
+      });
+    } finally {
+      clearTimeout(timer);
+    }
+  };
 }

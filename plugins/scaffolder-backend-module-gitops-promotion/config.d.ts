@@ -1,0 +1,24 @@
+export interface Config {
+  gitopsPromotion?: {
+    development?: {
+      /**
+       * Development only (ignored when NODE_ENV is `production`): enables the scaffolder action
+       * `gitops-promotion:register-local-entity`, which registers a template's entity in the
+       * local catalog without a Git host: it writes the entity file to
+       * `<directory>/<name>/catalog-info.yaml`, lists it in the index `<directory>/catalog-info.yaml`
+       * (a Location entity, created at startup), asks the catalog to read the index again and
+       * waits until the entity is there.
+       */
+      localCatalog?: {
+        /**
+         * Where the entity files go; relative paths resolve against the backend's working
+         * directory. `catalog.locations` must read its index:
+         * `{ type: file, target: <directory>/catalog-info.yaml }` (checked at startup).
+         */
+        directory: string;
+        /** How long the action waits for the entity to appear in the catalog. Defaults to 60. */
+        waitSeconds?: number;
+      };
+    };
+  };
+}

@@ -1,0 +1,664 @@
+/* eslint-disable no-console */
+import { spawn, ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { chromium, Page, Request } from 'playwright-core';
+import { prepareGitCacheWithCommitGraph } from '../../plugins/gitops-promotion-backend/src/__testUtils__/benchmark/matrixBenchData';
+
+/**
+ * The page half of `yarn bench:matrix`, run by scripts/bench/runMatrixBenchmark.ts
+ * under `flock /tmp/e2e.lock`: starts the portal (`yarn start`) on the
+ * generated data set (.data/bench: the GitOps repository, 2,000 catalog
+ * components; the Argo CD stand-in started by the backend serves their
+ * 10,000 applications), waits until the catalog has ingested them, measures
+ * GET /matrix on the real backend, then loads the Environment matrix page
+ * in Debian's Chromium (playwright-core, no downloaded browser) a few times.
+ *
+ *   node --require @backstage/cli-node/config/nodeTransform.cjs scripts/bench/matrixPage.ts \
+ *     <data dir> <services> <result.json>
+ *
+ * Every process it starts runs in one process group, killed at the end.
+ */
+
+const root = process.cwd();
+const FRONTEND = 'http://localhost:3000';
+const BACKEND = 'http://localhost:7007';
+const PAGE_URL = `${FRONTEND}/gitops-promotion?owner=all`;
+const ITERATIONS = Number(process.env.MATRIX_BENCH_PAGE_RUNS ?? 5);
+const API_WARM_RUNS = 5;
+/** The number of the service at 61.7 % of the list: `1234` of `svc-1234` for 2,000 (one match). */
+function filterQuery(services: number) {
+  const width = Math.max(3, String(services - 1).length);
+  return String(Math.floor(services * 0.617)).padStart(width, '0');
+}
+
+export interface PageIteration {
+  /** ms from navigation start (the page's performance.timeOrigin) */
+  firstRow: number;
+  finished: number;
+  /** The page's GET /matrix: start and end (ms from navigation start) and size. */
+  matrixRequest?: { start: number; end: number };
+  /** The same request as the browser saw it: waiting for the first byte, downloading, body size. */
+  matrixNetwork?: {
+    waitingMs: number;
+    downloadMs: number;
+    bytes: number;
+    encoding: string;
+  };
+  /** Main-thread long tasks (> 50 ms) until finished: count and total ms. */
+  longTasks: { count: number; ms: number };
+  /** Table rows in the DOM when finished (virtualized: far fewer than services). */
+  rowsInDom: number;
+  domNodes: number;
+  heapMb?: number;
+  filter: number;
+  filterShows: string;
+  clearFilter: number;
+  scrollToBottom: number;
+}
+
+export interface PageResults {
+  chromium: string;
+  services: number;
+  startup: { backendReadyMs: number; frontendReadyMs: number };
+  catalogIngestMs: number;
+  api: { cold: number; warm: number[]; bytes: number; cache: string };
+  signIn: string;
+  lastRowTitle: string;
+  iterations: PageIteration[];
+  error?: string;
+}
+
+/** Records, in the page, when the matrix reaches each state (checked once per frame after DOM changes). */
+const initScript = (services: number) => `(() => {
+  const SERVICES = '${services}';
+  const bench = (window.__bench = { longTasks: [], status: [] });
+  try {
+    new PerformanceObserver(list => {
+      for (const e of list.getEntries()) bench.longTasks.push({ start: e.startTime, ms: e.duration });
+    }).observe({ type: 'longtask', buffered: true });
+  } catch {}
+  document.addEventListener('input', () => { bench.lastInput = performance.now(); }, true);
+  let scheduled = false;
+  let lastStatus;
+  const check = () => {
+    scheduled = false;
+    const now = performance.now();
+    const table = document.querySelector('table[aria-label="Environment matrix"]');
+    if (table && bench.firstRow === undefined) {
+      const th = table.querySelector('tbody th[scope=row]');
+      const r = th && th.getBoundingClientRect();
+      if (r && r.height > 0 && r.bottom > 0 && r.top < innerHeight) bench.firstRow = now;
+    }
+    const status = [...document.querySelectorAll('[role=status]')]
+      .map(e => e.textContent.trim()).find(t => /^Showing \\d+ of \\d+ services/.test(t));
+    if (status !== undefined && status !== lastStatus) {
+      lastStatus = status;
+      bench.status.push({ t: now, text: status, busy: table && table.getAttribute('aria-busy') });
+    }
+    const m = status && /^Showing (\\d+) of (\\d+) services/.exec(status);
+    if (bench.finished === undefined && m && m[1] === SERVICES && m[2] === SERVICES && table && table.getAttribute('aria-busy') === 'false') {
+      bench.finished = now;
+    }
+  };
+  const schedule = () => { if (!scheduled) { scheduled = true; requestAnimationFrame(check); } };
+  new MutationObserver(schedule).observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
+})();`;
+
+function log(message: string) {
+  console.log(`  [page] ${message}`);
+}
+
+function portInUse(port: number): Promise<boolean> {
+  return new Promise(resolve => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** A request without client-side timeouts (a cold matrix may take minutes). */
+function httpRequest(
+  method: string,
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method, headers }, res => {
+      const chunks: Buffer[] = [];
+      res.on('data', c => chunks.push(c));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          text: Buffer.concat(chunks).toString('utf8'),
+        }),
+      );
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs: number,
+  isAlive: () => boolean,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    if (!isAlive()) {
+      throw new Error(
+        `yarn start exited or the backend failed to start while waiting for ${what}`,
+      );
+    }
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    await sleep(1000);
+  }
+  throw new Error(`Timed out waiting for ${what}${last ? `: ${last}` : ''}`);
+}
+
+function writeBenchConfig(dataDir: string): string {
+  const file = path.join(dataDir, 'app-config.bench.yaml');
+  const environments = [
+    ['dev', 'Development'],
+    ['qa', 'QA', 'dev'],
+    ['staging', 'Staging', 'qa'],
+    ['prod-eu', 'Production EU', 'staging'],
+    ['prod-us', 'Production US', 'staging'],
+  ];
+  // Arrays replace app-config.yaml's; objects merge into it.
+  fs.writeFileSync(
+    file,
+    `# Generated by yarn bench:matrix: the portal on the generated data set.
+catalog:
+  locations:
+    - type: file
+      target: ${path.join(root, 'examples/org.yaml')}
+      rules:
+        - allow: [User, Group]
+    - type: file
+      target: ${path.join(dataDir, 'catalog.yaml')}
+      rules:
+        - allow: [Component, System]
+    # app-config.yaml's: the scaffolder module checks that the catalog reads it
+    - type: file
+      target: ../../.data/scaffolded/catalog-info.yaml
+gitopsPromotion:
+  # A cache of its own, so the demo's cache is untouched and the first read is cold
+  workingDirectory: ${path.join(dataDir, 'cache')}
+  repositories:
+    - id: acme-gitops
+      provider: git
+      url: ${path.join(dataDir, 'gitops.git')}
+      defaultBranch: main
+  environments:
+${environments
+  .map(
+    ([name, title, upstream]) => `    - name: ${name}
+      title: ${title}
+      repository: acme-gitops
+      argocd: { instance: local }${
+        upstream ? `\n      promotesFrom: [${upstream}]` : ''
+      }${name.startsWith('prod-') ? '\n      protected: true' : ''}`,
+  )
+  .join('\n')}
+argocdDevServer:
+  degraded: []
+`,
+  );
+  return file;
+}
+
+/** Starts `yarn start` in its own process group; output goes to a log file. */
+function startPortal(dataDir: string, configFile: string) {
+  const logFile = path.join(dataDir, 'yarn-start.log');
+  const out = fs.openSync(logFile, 'w');
+  const child = spawn(
+    'yarn',
+    [
+      'start',
+      '--config',
+      path.join(root, 'app-config.yaml'),
+      '--config',
+      configFile,
+    ],
+    {
+      cwd: root,
+      detached: true,
+      stdio: ['ignore', out, out],
+      env: { ...process.env, BROWSER: 'none' },
+    },
+  );
+  let alive = true;
+  child.once('exit', () => {
+    alive = false;
+  });
+  // The backend stays up (and the frontend serves) after its startup failed.
+  const failed = () =>
+    fs.readFileSync(logFile, 'utf8').includes('Backend startup failed');
+  return { child, logFile, isAlive: () => alive && !failed() };
+}
+
+async function stopPortal(child: ChildProcess) {
+  if (child.exitCode !== null || child.pid === undefined) return;
+  const exited = new Promise(resolve => child.once('exit', resolve));
+  try {
+    process.kill(-child.pid, 'SIGTERM');
+  } catch {
+    return;
+  }
+  const done = await Promise.race([exited.then(() => true), sleep(20_000)]);
+  if (!done) {
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // gone meanwhile
+    }
+    await exited;
+  }
+}
+
+async function signInIfAsked(page: Page): Promise<boolean> {
+  const enter = page.getByRole('button', { name: 'Enter' });
+  const matrix = page.locator('table[aria-label="Environment matrix"]');
+  await enter.or(matrix).first().waitFor({ timeout: 300_000 });
+  if (await enter.isVisible()) {
+    await enter.click();
+    // Signed in (and remembered for the next loads) once the app shows.
+    await matrix.waitFor({ timeout: 300_000 });
+    return true;
+  }
+  return false;
+}
+
+/** Waits in the page until `key` of the recorder is set; returns it. */
+async function recorded(page: Page, key: string, timeout: number) {
+  const handle = await page.waitForFunction(
+    k => (window as any).__bench?.[k],
+    key,
+    { timeout, polling: 100 },
+  );
+  return (await handle.jsonValue()) as number;
+}
+
+async function statusAfter(
+  page: Page,
+  since: number,
+  test: (text: string) => boolean,
+  timeout = 60_000,
+): Promise<{ t: number; text: string }> {
+  const deadline = Date.now() + timeout;
+  while (Date.now() < deadline) {
+    const entries: Array<{ t: number; text: string }> = await page.evaluate(
+      () => (window as any).__bench.status,
+    );
+    const hit = entries.find(e => e.t >= since && test(e.text));
+    if (hit) return hit;
+    await sleep(20);
+  }
+  throw new Error('Timed out waiting for the status line');
+}
+
+async function measureIteration(
+  page: Page,
+  services: number,
+  lastRowTitle: string | undefined,
+): Promise<{ iteration: PageIteration; lastRowTitle: string }> {
+  // Cross-origin (3000 → 7007) resource timing hides sizes and phases; the browser's own view has them.
+  let network: PageIteration['matrixNetwork'];
+  const onFinished = async (request: Request) => {
+    if (!/\/api\/gitops-promotion\/matrix/.test(request.url())) return;
+    const [sizes, response] = await Promise.all([
+      request.sizes(),
+      request.response(),
+    ]);
+    const timing = request.timing();
+    const headers = (await response?.allHeaders()) ?? {};
+    network = {
+      waitingMs: timing.responseStart - timing.requestStart,
+      downloadMs: timing.responseEnd - timing.responseStart,
+      bytes: sizes.responseBodySize || Number(headers['content-length'] ?? 0),
+      encoding: headers['content-encoding'] ?? 'none',
+    };
+  };
+  page.on('requestfinished', onFinished);
+  await page.goto(PAGE_URL, { waitUntil: 'commit' });
+  // The backend is warm by now (GET /matrix was called before).
+  const firstRow = await recorded(page, 'firstRow', 180_000);
+  const finished = await recorded(page, 'finished', 180_000);
+  const facts = await page.evaluate(() => {
+    const bench = (window as any).__bench;
+    const matrix = performance
+      .getEntriesByType('resource')
+      .find(e => /\/api\/gitops-promotion\/matrix/.test(e.name)) as
+      | PerformanceResourceTiming
+      | undefined;
+    const tasks = bench.longTasks.filter(
+      (t: { start: number }) => t.start <= bench.finished,
+    );
+    return {
+      matrixRequest: matrix && {
+        start: matrix.startTime,
+        end: matrix.responseEnd,
+      },
+      longTasks: {
+        count: tasks.length,
+        ms: tasks.reduce((s: number, t: { ms: number }) => s + t.ms, 0),
+      },
+      rowsInDom: document.querySelectorAll(
+        'table[aria-label="Environment matrix"] tbody tr',
+      ).length,
+      domNodes: document.getElementsByTagName('*').length,
+      heapMb: (performance as any).memory
+        ? (performance as any).memory.usedJSHeapSize / 1024 / 1024
+        : undefined,
+    };
+  });
+
+  // Filter: one input event (fill), until the status shows the filtered count.
+  const search = page.getByRole('searchbox', { name: 'Filter services' });
+  await search.fill(filterQuery(services));
+  const typedAt = await page.evaluate(() => (window as any).__bench.lastInput);
+  const filtered = await statusAfter(
+    page,
+    typedAt,
+    t => !t.startsWith(`Showing ${services} of`),
+  );
+  await search.fill('');
+  const clearedAt = await page.evaluate(
+    () => (window as any).__bench.lastInput,
+  );
+  const cleared = await statusAfter(page, clearedAt, t =>
+    t.startsWith(`Showing ${services} of ${services}`),
+  );
+
+  // Scroll the table's container to the bottom, until the last row is visible.
+  let title = lastRowTitle;
+  if (!title) {
+    // First time: find out which row is last (whatever the page sorts by).
+    await page.evaluate(() => {
+      const el = document.querySelector('[data-testid="matrix-scroll"]')!;
+      el.scrollTop = el.scrollHeight;
+    });
+    await sleep(2000);
+    title = await page.evaluate(() => {
+      const ths = document.querySelectorAll(
+        'table[aria-label="Environment matrix"] tbody th[scope=row]',
+      );
+      const last = ths[ths.length - 1];
+      return (last?.querySelector('a') ?? last)?.textContent?.trim() ?? '';
+    });
+    await page.evaluate(() => {
+      document.querySelector('[data-testid="matrix-scroll"]')!.scrollTop = 0;
+    });
+    await sleep(1000);
+  }
+  const scrollStart = await page.evaluate(() => {
+    const el = document.querySelector('[data-testid="matrix-scroll"]')!;
+    const t = performance.now();
+    el.scrollTop = el.scrollHeight;
+    return t;
+  });
+  const scrolledAt = await (
+    await page.waitForFunction(
+      expected => {
+        const el = document.querySelector('[data-testid="matrix-scroll"]')!;
+        const box = el.getBoundingClientRect();
+        const row = [
+          ...document.querySelectorAll(
+            'table[aria-label="Environment matrix"] tbody th[scope=row]',
+          ),
+        ].find(
+          th => (th.querySelector('a') ?? th).textContent?.trim() === expected,
+        );
+        if (!row) return undefined;
+        const r = row.getBoundingClientRect();
+        return r.height > 0 && r.top < box.bottom && r.bottom > box.top
+          ? performance.now()
+          : undefined;
+      },
+      title,
+      { polling: 'raf', timeout: 60_000 },
+    )
+  ).jsonValue();
+
+  page.off('requestfinished', onFinished);
+  return {
+    lastRowTitle: title!,
+    iteration: {
+      firstRow,
+      finished,
+      ...facts,
+      matrixNetwork: network,
+      filter: filtered.t - typedAt,
+      filterShows: filtered.text,
+      clearFilter: cleared.t - clearedAt,
+      scrollToBottom: (scrolledAt as number) - scrollStart,
+    },
+  };
+}
+
+async function main() {
+  const [dataDir, servicesArg, resultFile] = process.argv.slice(2);
+  const services = Number(servicesArg);
+  const results: PageResults = {
+    chromium: '',
+    services,
+    startup: { backendReadyMs: 0, frontendReadyMs: 0 },
+    catalogIngestMs: 0,
+    api: { cold: 0, warm: [], bytes: 0, cache: '' },
+    signIn: '',
+    lastRowTitle: '',
+    iterations: [],
+  };
+  for (const port of [3000, 7007, 7009]) {
+    if (await portInUse(port)) {
+      throw new Error(
+        `Port ${port} is in use: another portal is running outside the e2e lock; stop it first`,
+      );
+    }
+  }
+  const configFile = writeBenchConfig(dataDir);
+  // The plugin's first read of 1,900 upstream file histories takes many
+  // minutes on this history (see the backend figures); with the cache
+  // fetched and a commit-graph written ahead, the portal is ready in a few,
+  // so the e2e lock is not held for long. MATRIX_BENCH_PAGE_COLD_CACHE=1: empty cache.
+  const cacheDir = path.join(dataDir, 'cache');
+  fs.rmSync(cacheDir, { recursive: true, force: true });
+  if (process.env.MATRIX_BENCH_PAGE_COLD_CACHE) {
+    results.api.cache = 'empty git cache';
+  } else {
+    await prepareGitCacheWithCommitGraph(
+      path.join(cacheDir, 'acme-gitops.git'),
+      path.join(dataDir, 'gitops.git'),
+    );
+    results.api.cache =
+      'git cache fetched ahead, with a commit-graph (changed-path Bloom filters)';
+  }
+  const started = Date.now();
+  const portal = startPortal(dataDir, configFile);
+  log(`yarn start (log: ${path.relative(root, portal.logFile)})`);
+  let browser: Awaited<ReturnType<typeof chromium.launch>> | undefined;
+  const cleanup = async () => {
+    await browser?.close().catch(() => {});
+    await stopPortal(portal.child);
+  };
+  const onSignal = () => {
+    void cleanup().then(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    await waitFor(
+      'the backend',
+      async () =>
+        (
+          await httpRequest('GET', `${BACKEND}/.backstage/health/v1/readiness`)
+        ).status === 200 || undefined,
+      900_000,
+      portal.isAlive,
+    );
+    results.startup.backendReadyMs = Date.now() - started;
+    log(
+      `backend ready after ${Math.round(
+        results.startup.backendReadyMs / 1000,
+      )} s`,
+    );
+    const token = JSON.parse(
+      (
+        await httpRequest('POST', `${BACKEND}/api/auth/guest/refresh`, {
+          'X-Requested-With': 'XMLHttpRequest',
+        })
+      ).text,
+    ).backstageIdentity.token as string;
+    const auth = { authorization: `Bearer ${token}` };
+    const ingestStart = Date.now();
+    await waitFor(
+      `${services} components in the catalog`,
+      async () => {
+        const response = await httpRequest(
+          'GET',
+          `${BACKEND}/api/catalog/entities/by-query?filter=kind=component,spec.type=service&limit=1`,
+          auth,
+        );
+        return JSON.parse(response.text).totalItems >= services || undefined;
+      },
+      1_200_000,
+      portal.isAlive,
+    );
+    results.catalogIngestMs = Date.now() - ingestStart;
+    log(
+      `catalog has the ${services} components after ${Math.round(
+        results.catalogIngestMs / 1000,
+      )} s more`,
+    );
+
+    // The real backend (real catalog, SQLite): first call after start, then warm.
+    const timedMatrix = async () => {
+      const t = Date.now();
+      const response = await httpRequest(
+        'GET',
+        `${BACKEND}/api/gitops-promotion/matrix`,
+        auth,
+      );
+      if (response.status !== 200) {
+        throw new Error(
+          `GET /matrix ${response.status}: ${response.text.slice(0, 300)}`,
+        );
+      }
+      results.api.bytes = Buffer.byteLength(response.text);
+      return Date.now() - t;
+    };
+    results.api.cold = await timedMatrix();
+    log(`GET /matrix, first after start: ${results.api.cold} ms`);
+    for (let i = 0; i < API_WARM_RUNS; i++) {
+      results.api.warm.push(await timedMatrix());
+    }
+    log(`GET /matrix, warm: ${results.api.warm.join(', ')} ms`);
+
+    await waitFor(
+      'the frontend',
+      async () =>
+        (await httpRequest('GET', FRONTEND)).status === 200 || undefined,
+      900_000,
+      portal.isAlive,
+    );
+    results.startup.frontendReadyMs = Date.now() - started;
+
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--enable-precise-memory-info',
+      ],
+    });
+    results.chromium = browser.version();
+    const context = await browser.newContext({
+      viewport: { width: 1440, height: 900 },
+    });
+    await context.addInitScript(initScript(services));
+    const page = await context.newPage();
+    await page.goto(PAGE_URL);
+    results.signIn = (await signInIfAsked(page))
+      ? 'guest (Enter), remembered afterwards'
+      : 'already signed in';
+    // Warm-up: the dev server's bundles in the browser cache, the row that is last.
+    log('warm-up load');
+    const warmUp = await measureIteration(page, services, undefined);
+    results.lastRowTitle = warmUp.lastRowTitle;
+    log(
+      `warm-up: first rows ${Math.round(
+        warmUp.iteration.firstRow,
+      )} ms, finished ${Math.round(warmUp.iteration.finished)} ms; last row "${
+        warmUp.lastRowTitle
+      }"`,
+    );
+    for (let i = 1; i <= ITERATIONS; i++) {
+      const { iteration } = await measureIteration(
+        page,
+        services,
+        results.lastRowTitle,
+      );
+      results.iterations.push(iteration);
+      log(
+        `load ${i}/${ITERATIONS}: first rows ${Math.round(
+          iteration.firstRow,
+        )} ms, finished ${Math.round(
+          iteration.finished,
+        )} ms, filter ${Math.round(iteration.filter)} ms, scroll ${Math.round(
+          iteration.scrollToBottom,
+        )} ms`,
+      );
+    }
+    await page.screenshot({ path: path.join(dataDir, 'matrix-page.png') });
+  } catch (error) {
+    results.error = String((error as Error).stack ?? error);
+    const page = browser?.contexts()[0]?.pages()[0];
+    if (page) {
+      const shot = path.join(dataDir, 'matrix-page-error.png');
+      await page.screenshot({ path: shot }).catch(() => {});
+      const state = await page
+        .evaluate(() => ({
+          url: location.href,
+          bench: (window as any).__bench,
+          text: document.body.innerText.slice(0, 1500),
+        }))
+        .catch(e => String(e));
+      console.error(
+        `  [page] at failure (screenshot ${shot}):`,
+        JSON.stringify(state, null, 1).slice(0, 3000),
+      );
+    }
+    console.error(`  [page] ${results.error}`);
+    console.error(`  [page] see ${portal.logFile}`);
+  } finally {
+    await cleanup();
+    fs.writeFileSync(resultFile, JSON.stringify(results, null, 2));
+  }
+  process.exit(results.error ? 1 : 0);
+}
+
+main().catch(error => {
+  console.error(error);
+  process.exit(1);
+});
