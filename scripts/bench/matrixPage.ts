@@ -5,7 +5,7 @@ import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { chromium, Page, Request } from 'playwright-core';
+import { chromium, Page } from 'playwright-core';
 import { prepareGitCacheWithCommitGraph } from '../../plugins/gitops-promotion-backend/src/__testUtils__/benchmark/matrixBenchData';
 
 /**
@@ -45,7 +45,9 @@ export interface PageIteration {
   matrixNetwork?: {
     waitingMs: number;
     downloadMs: number;
+    /** Over the wire (with headers) and decoded. */
     bytes: number;
+    decodedBytes: number;
     encoding: string;
   };
   /** Main-thread long tasks (> 50 ms) until finished: count and total ms. */
@@ -318,24 +320,43 @@ async function measureIteration(
   services: number,
   lastRowTitle: string | undefined,
 ): Promise<{ iteration: PageIteration; lastRowTitle: string }> {
-  // Cross-origin (3000 → 7007) resource timing hides sizes and phases; the browser's own view has them.
+  // Cross-origin (3000 → 7007) resource timing hides sizes and phases; the
+  // browser's network events (DevTools protocol) have them.
   let network: PageIteration['matrixNetwork'];
-  const onFinished = async (request: Request) => {
-    if (!/\/api\/gitops-promotion\/matrix/.test(request.url())) return;
-    const [sizes, response] = await Promise.all([
-      request.sizes(),
-      request.response(),
-    ]);
-    const timing = request.timing();
-    const headers = (await response?.allHeaders()) ?? {};
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  const seen = new Map<
+    string,
+    { encoding: string; waitingMs: number; at: number; decoded: number }
+  >();
+  cdp.on('Network.responseReceived', e => {
+    if (!/\/api\/gitops-promotion\/matrix/.test(e.response.url)) return;
+    const header = Object.entries(e.response.headers).find(
+      ([name]) => name.toLowerCase() === 'content-encoding',
+    );
+    const t = e.response.timing;
+    seen.set(e.requestId, {
+      encoding: header ? String(header[1]) : 'none',
+      waitingMs: t ? t.receiveHeadersStart - t.sendEnd : NaN,
+      at: e.timestamp,
+      decoded: 0,
+    });
+  });
+  cdp.on('Network.dataReceived', e => {
+    const r = seen.get(e.requestId);
+    if (r) r.decoded += e.dataLength;
+  });
+  cdp.on('Network.loadingFinished', e => {
+    const r = seen.get(e.requestId);
+    if (!r) return;
     network = {
-      waitingMs: timing.responseStart - timing.requestStart,
-      downloadMs: timing.responseEnd - timing.responseStart,
-      bytes: sizes.responseBodySize || Number(headers['content-length'] ?? 0),
-      encoding: headers['content-encoding'] ?? 'none',
+      waitingMs: r.waitingMs,
+      downloadMs: (e.timestamp - r.at) * 1000,
+      bytes: e.encodedDataLength,
+      decodedBytes: r.decoded,
+      encoding: r.encoding,
     };
-  };
-  page.on('requestfinished', onFinished);
+  });
   await page.goto(PAGE_URL, { waitUntil: 'commit' });
   // The backend is warm by now (GET /matrix was called before).
   const firstRow = await recorded(page, 'firstRow', 180_000);
@@ -436,7 +457,7 @@ async function measureIteration(
     )
   ).jsonValue();
 
-  page.off('requestfinished', onFinished);
+  await cdp.detach();
   return {
     lastRowTitle: title!,
     iteration: {

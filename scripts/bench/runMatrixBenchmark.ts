@@ -134,9 +134,11 @@ function formatPage(r: PageResults): string {
                       network.map(n => n.downloadMs),
                       0.5,
                     ),
-                  )}; ${(network[0].bytes / 1024 / 1024).toFixed(
+                  )}; ${(network[0].decodedBytes / 1024 / 1024).toFixed(
                     1,
-                  )} MB body, content-encoding ${network[0].encoding})`
+                  )} MB of JSON, ${(network[0].bytes / 1024 / 1024).toFixed(
+                    1,
+                  )} MB over the wire, content-encoding ${network[0].encoding})`
                 : ''
             }`
           : '(not seen)'

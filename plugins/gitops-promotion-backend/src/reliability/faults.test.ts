@@ -22,7 +22,6 @@ import {
   judge,
   promoteAtOnce,
   promotionFigures,
-  racingRollbacks,
   RepositoryView,
   verdictSummary,
 } from './__testUtils__/promotionRuns';
@@ -612,26 +611,27 @@ describe('the database restarts (PostgreSQL behind a TCP proxy)', () => {
     const api = apiClient(backend.server);
     const view = gitView(demo.bare);
     const base = await view.head();
-    const planned = racingRollbacks(
-      { name: 'payments', entityRef: 'component:default/payments' },
-      'staging',
-      LOAD,
-      '9.0',
-    ).map((p, i) => ({
-      ...p,
-      // one service per promotion would need LOAD services; rollbacks of
-      // several services spread the load over files
-      body: {
-        ...p.body,
-        entityRef: `component:default/${
-          ['payments', 'checkout', 'cart'][i % 3]
-        }`,
-      },
-      path: `envs/staging/${
-        ['payments', 'checkout', 'cart'][i % 3]
-      }/values.yaml`,
-      headers: { 'Idempotency-Key': `db-load-${i}` },
-    }));
+    // Rollbacks spread over nine files (three services in three environments):
+    // some land on the same file and are refused, most do not.
+    const services = ['payments', 'checkout', 'cart'];
+    const environments = ['dev', 'staging', 'prod-eu'];
+    const planned = Array.from({ length: LOAD }, (_, i) => {
+      const service = services[i % 3];
+      const target = environments[Math.floor(i / 3) % 3];
+      const version = `9.0.${i}`;
+      return {
+        body: {
+          entityRef: `component:default/${service}`,
+          target,
+          kind: 'rollback',
+          versions: [version],
+        },
+        path: `envs/${target}/${service}/values.yaml`,
+        key: 'image.tag',
+        version,
+        headers: { 'Idempotency-Key': `db-load-${i}` },
+      };
+    });
     const restarts = scaled(2, 6);
     const restartsBefore = db.restarts;
     const [first] = await Promise.all([

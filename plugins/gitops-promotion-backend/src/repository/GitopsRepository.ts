@@ -44,6 +44,8 @@ export interface CommitChangesResult {
  * usually wait for an answer).
  */
 const COMMIT_BUDGET_MS = 60_000;
+/** However slow the attempts (a busy host), this many are made before giving up. */
+const MIN_ATTEMPTS = 10;
 const TREE_CACHE_SIZE = 32;
 /** Above this many uncached blobs, a prefetch reads the whole tree at once. */
 const DEFAULT_BULK_READ_THRESHOLD = 100;
@@ -246,7 +248,7 @@ export class GitopsRepository {
     const base = await this.snapshotAt(request.branch, request.baseCommit);
     let parentSha = request.baseCommit;
     let rebases = 0;
-    const deadline = Date.now() + COMMIT_BUDGET_MS;
+    const started = Date.now();
     for (let attempt = 1; ; attempt++) {
       const head = await this.provider.getBranchHead(request.branch);
       if (head !== parentSha) {
@@ -264,13 +266,14 @@ export class GitopsRepository {
       if (result.status === 'committed') {
         return { commitSha: result.commitSha, parentSha, rebases };
       }
-      if (Date.now() > deadline) {
+      const elapsed = Date.now() - started;
+      if (attempt >= MIN_ATTEMPTS && elapsed > COMMIT_BUDGET_MS) {
         throw new ConflictError(
           `Branch '${
             request.branch
-          }' kept moving during ${attempt} attempts over ${
-            COMMIT_BUDGET_MS / 1000
-          } s to commit; try again`,
+          }' kept moving during ${attempt} attempts in ${Math.round(
+            elapsed / 1000,
+          )} s to commit; try again`,
         );
       }
       await backoff();
