@@ -52,6 +52,8 @@ export interface PageIteration {
   };
   /** Main-thread long tasks (> 50 ms) until finished: count and total ms. */
   longTasks: { count: number; ms: number };
+  /** GET /matrix requests during the load, the filtering and the scrolling (1: filters do not refetch). */
+  matrixRequests: number;
   /** Table rows in the DOM when finished (virtualized: far fewer than services). */
   rowsInDom: number;
   domNodes: number;
@@ -465,6 +467,7 @@ async function measureIteration(
       finished,
       ...facts,
       matrixNetwork: network,
+      matrixRequests: seen.size,
       filter: filtered.t - typedAt,
       filterShows: filtered.text,
       clearFilter: cleared.t - clearedAt,

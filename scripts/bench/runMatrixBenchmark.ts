@@ -142,7 +142,9 @@ function formatPage(r: PageResults): string {
                 : ''
             }`
           : '(not seen)'
-      }; rendered ${fmtMs(
+      }; ${median(
+        i => i.matrixRequests,
+      )} GET /matrix per load including filtering and scrolling; rendered ${fmtMs(
         median(i => i.finished - (i.matrixRequest?.end ?? NaN)),
       )} after the response ended; main-thread long tasks until finished: ${median(
         i => i.longTasks.count,
