@@ -52,8 +52,8 @@ export interface PageIteration {
   };
   /** Main-thread long tasks (> 50 ms) until finished: count and total ms. */
   longTasks: { count: number; ms: number };
-  /** GET /matrix requests during the load, the filtering and the scrolling (1: filters do not refetch). */
-  matrixRequests: number;
+  /** GET /matrix requests until the page finished, and afterwards (filtering, scrolling: 0 when filters do not refetch). */
+  matrixRequests: { untilFinished: number; afterwards: number };
   /** Table rows in the DOM when finished (virtualized: far fewer than services). */
   rowsInDom: number;
   domNodes: number;
@@ -80,6 +80,7 @@ export interface PageResults {
 const initScript = (services: number) => `(() => {
   const SERVICES = '${services}';
   const bench = (window.__bench = { longTasks: [], status: [] });
+  performance.setResourceTimingBufferSize(100000);
   try {
     new PerformanceObserver(list => {
       for (const e of list.getEntries()) bench.longTasks.push({ start: e.startTime, ms: e.duration });
@@ -467,7 +468,17 @@ async function measureIteration(
       finished,
       ...facts,
       matrixNetwork: network,
-      matrixRequests: seen.size,
+      matrixRequests: await page.evaluate(() => {
+        const bench = (window as any).__bench;
+        const starts = performance
+          .getEntriesByType('resource')
+          .filter(e => /\/api\/gitops-promotion\/matrix/.test(e.name))
+          .map(e => e.startTime);
+        return {
+          untilFinished: starts.filter(t => t <= bench.finished).length,
+          afterwards: starts.filter(t => t > bench.finished).length,
+        };
+      }),
       filter: filtered.t - typedAt,
       filterShows: filtered.text,
       clearFilter: cleared.t - clearedAt,

@@ -136,15 +136,21 @@ function formatPage(r: PageResults): string {
                     ),
                   )}; ${(network[0].decodedBytes / 1024 / 1024).toFixed(
                     1,
-                  )} MB of JSON, ${(network[0].bytes / 1024 / 1024).toFixed(
-                    1,
-                  )} MB over the wire, content-encoding ${network[0].encoding})`
+                  )} MB of JSON, ${Math.round(
+                    Math.max(...network.map(n => n.bytes)) / 1024,
+                  )} KB over the wire with content-encoding ${
+                    network[0].encoding
+                  }; ${network.filter(n => n.bytes < 10_000).length} of ${
+                    network.length
+                  } loads answered 304 Not Modified)`
                 : ''
             }`
           : '(not seen)'
-      }; ${median(
-        i => i.matrixRequests,
-      )} GET /matrix per load including filtering and scrolling; rendered ${fmtMs(
+      }; GET /matrix requests: ${median(
+        i => i.matrixRequests.untilFinished,
+      )} until finished, ${median(
+        i => i.matrixRequests.afterwards,
+      )} while filtering and scrolling; rendered ${fmtMs(
         median(i => i.finished - (i.matrixRequest?.end ?? NaN)),
       )} after the response ended; main-thread long tasks until finished: ${median(
         i => i.longTasks.count,
