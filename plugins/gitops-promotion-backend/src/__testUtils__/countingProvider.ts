@@ -7,6 +7,7 @@ export function countingProvider(provider: RepositoryProvider) {
     listFiles: 0,
     readBlob: 0,
     fileHistory: 0,
+    fileHistories: 0,
     tryCommit: 0,
   };
   const counted: RepositoryProvider = {
@@ -26,6 +27,12 @@ export function countingProvider(provider: RepositoryProvider) {
       counts.fileHistory++;
       return provider.fileHistory(ref, path, limit);
     },
+    ...(provider.fileHistories && {
+      fileHistories: (ref: string, paths: string[], limit: number) => {
+        counts.fileHistories++;
+        return provider.fileHistories!(ref, paths, limit);
+      },
+    }),
     tryCommit: request => {
       counts.tryCommit++;
       return provider.tryCommit(request);

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { neutralGitEnv } from './runGit';
 
 /**
  * Reads many objects with one `git cat-file --batch` process: the cost of a
@@ -12,18 +13,15 @@ export function catFileBatch(
   return new Promise((resolve, reject) => {
     const child = spawn('git', ['cat-file', '--batch'], {
       cwd,
-      env: {
-        PATH: process.env.PATH ?? '/usr/bin:/bin',
-        HOME: cwd,
-        GIT_CONFIG_NOSYSTEM: '1',
-        GIT_CONFIG_GLOBAL: '/dev/null',
-      },
+      env: neutralGitEnv(cwd),
     });
     const chunks: Buffer[] = [];
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
     child.stderr.on('data', chunk => (stderr += String(chunk)));
     child.on('error', reject);
+    // A git that exits before reading all of stdin (EPIPE) is reported by 'close'.
+    child.stdin.on('error', () => {});
     child.on('close', code => {
       if (code !== 0) {
         reject(new Error(`git cat-file --batch failed: ${stderr.trim()}`));

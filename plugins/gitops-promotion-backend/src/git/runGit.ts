@@ -12,6 +12,25 @@ export interface GitCommandOptions {
 }
 
 /**
+ * An environment for git that does not depend on the machine: no user or
+ * system git config, no prompts, a fixed locale.
+ */
+export function neutralGitEnv(
+  cwd: string,
+  extra?: Record<string, string>,
+): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: cwd,
+    LANG: 'C',
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_CONFIG_GLOBAL: '/dev/null',
+    GIT_TERMINAL_PROMPT: '0',
+    ...extra,
+  };
+}
+
+/**
  * Runs the git CLI and resolves with its standard output. The environment is
  * neutral: no user or system git config, no prompts, a fixed locale, so the
  * result does not depend on the machine.
@@ -29,15 +48,7 @@ export function runGit(
         maxBuffer: 64 * 1024 * 1024,
         timeout: timeoutMs,
         killSignal: 'SIGKILL',
-        env: {
-          PATH: process.env.PATH ?? '/usr/bin:/bin',
-          HOME: cwd,
-          LANG: 'C',
-          GIT_CONFIG_NOSYSTEM: '1',
-          GIT_CONFIG_GLOBAL: '/dev/null',
-          GIT_TERMINAL_PROMPT: '0',
-          ...env,
-        },
+        env: neutralGitEnv(cwd, env),
       },
       (error, stdout, stderr) => {
         if (error?.killed && timeoutMs) {

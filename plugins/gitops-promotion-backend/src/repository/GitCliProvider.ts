@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { catFileBatch } from '../git/catFileBatch';
 import { runGit } from '../git/runGit';
+import { streamGitRecords } from '../git/streamGitRecords';
 import {
   CommitAttempt,
   FileHistoryEntry,
@@ -137,41 +138,62 @@ export class GitCliProvider implements RepositoryProvider {
     filePath: string,
     limit: number,
   ): Promise<FileHistoryEntry[]> {
+    return (await this.fileHistories(ref, [filePath], limit)).get(filePath)!;
+  }
+
+  /**
+   * One `git log` for all the paths, however many: one walk of the history,
+   * stopped as soon as every path has `limit` entries.
+   */
+  async fileHistories(
+    ref: string,
+    paths: string[],
+    limit: number,
+  ): Promise<Map<string, FileHistoryEntry[]>> {
+    const histories = new Map<string, FileHistoryEntry[]>(
+      paths.map(p => [p, []]),
+    );
+    if (paths.length === 0 || limit <= 0) return histories;
     await this.init();
-    const out = await this.git([
-      'log',
-      `--max-count=${limit}`,
-      `--format=${RECORD}%H${FIELD}%an${FIELD}%ae${FIELD}%aI${FIELD}%s`,
-      '--raw',
-      '--no-abbrev',
-      '--no-renames',
-      ref,
-      '--',
-      filePath,
-    ]);
-    return out
-      .split(RECORD)
-      .filter(Boolean)
-      .map(record => {
-        const [header, ...raw] = record.split('\n');
-        const [commitSha, name, email, date, message] = header.split(FIELD);
+    let unfilled = paths.length;
+    const take = (record: string) => {
+      const [header, ...raw] = record.split('\n');
+      const [commitSha, name, email, date, message] = header.split(FIELD);
+      for (const line of raw) {
         // :<old mode> <new mode> <old sha> <new sha> <status>\t<path>
-        const change = raw
-          .find(l => l.startsWith(':'))
-          ?.split('\t')[0]
-          .split(' ');
-        const before = change?.[2];
-        const after = change?.[3];
-        return {
+        if (!line.startsWith(':')) continue;
+        const [change, filePath] = line.split('\t');
+        const history = histories.get(filePath);
+        if (!history || history.length >= limit) continue;
+        const [, , before, after] = change.split(' ');
+        history.push({
           commitSha,
           author: { name, email },
           date,
           message,
-          blobSha: after && !ZERO_SHA.test(after) ? after : undefined,
-          previousBlobSha:
-            before && !ZERO_SHA.test(before) ? before : undefined,
-        };
-      });
+          blobSha: ZERO_SHA.test(after) ? undefined : after,
+          previousBlobSha: ZERO_SHA.test(before) ? undefined : before,
+        });
+        if (history.length === limit) unfilled -= 1;
+      }
+      return unfilled > 0;
+    };
+    await streamGitRecords(
+      [
+        '-c',
+        'core.quotePath=false',
+        'log',
+        `--format=${RECORD}%H${FIELD}%an${FIELD}%ae${FIELD}%aI${FIELD}%s`,
+        '--raw',
+        '--no-abbrev',
+        '--no-renames',
+        ref,
+        '--',
+        ...paths,
+      ],
+      { cwd: this.options.cacheDir, separator: RECORD, take },
+    );
+    return histories;
   }
 
   async tryCommit(request: TryCommitRequest): Promise<CommitAttempt> {

@@ -133,6 +133,35 @@ describe.each(['local path', 'git http-backend'] as const)(
       expect(history[2].previousBlobSha).toBeUndefined();
     });
 
+    it('reads the histories of many files in one walk, each as read alone', async () => {
+      const repo = newRepository();
+      const snapshot = await repo.snapshot('main');
+      const paths = [
+        'envs/prod-eu/checkout/values.yaml',
+        'envs/prod-us/checkout/values.yaml',
+        'overlays/dev/kustomization.yaml',
+        'envs/qa/checkout/values.yaml',
+      ];
+      for (const limit of [1, 2, 10]) {
+        const together = await repo.fileHistories(
+          snapshot.commitSha,
+          paths,
+          limit,
+        );
+        for (const file of paths) {
+          expect(together.get(file)).toEqual(
+            await repo.fileHistory(snapshot.commitSha, file, limit),
+          );
+        }
+        expect(together.get(paths[0])).toHaveLength(Math.min(limit, 3));
+      }
+      expect(
+        (await repo.fileHistories(snapshot.commitSha, paths, 10)).get(
+          'envs/qa/checkout/values.yaml',
+        ),
+      ).toEqual([]);
+    });
+
     it('lands a change set as one commit: requester as author, service account as committer', async () => {
       const repo = newRepository();
       const snapshot = await repo.snapshot('main');

@@ -3,6 +3,7 @@ import { BlobCache } from './BlobCache';
 import { ConcurrencyLimit, concurrencyLimit } from './concurrencyLimit';
 import {
   FileChange,
+  FileHistoryEntry,
   GitIdentity,
   PullRequestRef,
   RepositoryProvider,
@@ -47,6 +48,8 @@ const COMMIT_BUDGET_MS = 60_000;
 /** However slow the attempts (a busy host), this many are made before giving up. */
 const MIN_ATTEMPTS = 10;
 const TREE_CACHE_SIZE = 32;
+/** Path-by-path history reads (GitHub: one request each) at once. */
+const MAX_CONCURRENT_HISTORY_READS = 8;
 /** Above this many uncached blobs, a prefetch reads the whole tree at once. */
 const DEFAULT_BULK_READ_THRESHOLD = 100;
 /** After a failed bulk read, prefetches read blob by blob for this long. */
@@ -69,6 +72,9 @@ export class GitopsRepository {
   private readonly trees = new Map<string, Promise<Map<string, string>>>();
 
   private readonly blobs = new BlobCache();
+  private readonly historyReadSlots = concurrencyLimit(
+    MAX_CONCURRENT_HISTORY_READS,
+  );
   private readonly blobReadSlots: ConcurrencyLimit;
   private readonly bulkReadThreshold: number;
   /** In-flight bulk reads by commit, shared by concurrent prefetches. */
@@ -212,6 +218,28 @@ export class GitopsRepository {
 
   fileHistory(ref: string, path: string, limit: number) {
     return this.provider.fileHistory(ref, path, limit);
+  }
+
+  /**
+   * The histories of many paths of `ref`: one read when the provider can,
+   * otherwise path by path, a few at a time.
+   */
+  async fileHistories(
+    ref: string,
+    paths: string[],
+    limit: number,
+  ): Promise<Map<string, FileHistoryEntry[]>> {
+    if (this.provider.fileHistories) {
+      return this.provider.fileHistories(ref, paths, limit);
+    }
+    const histories = await Promise.all(
+      paths.map(path =>
+        this.historyReadSlots(() =>
+          this.provider.fileHistory(ref, path, limit),
+        ),
+      ),
+    );
+    return new Map(paths.map((path, i) => [path, histories[i]]));
   }
 
   get cacheStats() {

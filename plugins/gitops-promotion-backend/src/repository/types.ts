@@ -75,6 +75,15 @@ export interface RepositoryProvider {
     limit: number,
   ): Promise<FileHistoryEntry[]>;
   /**
+   * {@link RepositoryProvider.fileHistory} of many paths at once, in one read
+   * of the history, when the provider can (the git CLI can; GitHub cannot).
+   */
+  fileHistories?(
+    ref: string,
+    paths: string[],
+    limit: number,
+  ): Promise<Map<string, FileHistoryEntry[]>>;
+  /**
    * Creates a commit with `changes` on top of `parentSha` and moves `branch` to
    * it, only if the branch still points at `parentSha` (never forced).
    * With `createBranch`, the branch is created at the new commit instead.

@@ -182,6 +182,11 @@ export class EnvironmentsService {
       this.deps.store.list({ states: IN_FLIGHT_STATES, limit: 500 }),
     ]);
     const lags = await this.lags(services, readable, cells);
+    const inFlightByCell = new Map<string, PromotionRecord[]>();
+    for (const p of inFlight) {
+      const key = `${p.service}\0${p.targetEnv}`;
+      inFlightByCell.set(key, [...(inFlightByCell.get(key) ?? []), p]);
+    }
     const now = this.deps.now?.() ?? DateTime.now();
     return {
       environments: readable.map(e => ({
@@ -208,9 +213,8 @@ export class EnvironmentsService {
           const cell = cells[index];
           const status = statuses.get(`${s.service}\0${env.name}`)!;
           const lag = lags[index];
-          const promotions = inFlight.filter(
-            p => p.service === s.service && p.targetEnv === env.name,
-          );
+          const promotions =
+            inFlightByCell.get(`${s.service}\0${env.name}`) ?? [];
           return {
             environment: env.name,
             version: cell.version,
@@ -415,6 +419,7 @@ export class EnvironmentsService {
           layout: service.layout,
           upstream: readable[upstream].name,
           upstreamVersion: cells[si * readable.length + upstream].version,
+          upstreamCommitSha: cells[si * readable.length + upstream].commitSha,
           version: cells[si * readable.length + ei].version,
         };
       }),

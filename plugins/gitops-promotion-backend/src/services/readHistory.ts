@@ -4,7 +4,7 @@ import {
 } from '@internal/backstage-plugin-gitops-promotion-common';
 import { ServiceLocation } from '../locations/resolveServiceLocation';
 import { GitopsRepository, Snapshot } from '../repository/GitopsRepository';
-import { GitIdentity } from '../repository/types';
+import { FileHistoryEntry, GitIdentity } from '../repository/types';
 
 /** A commit that touched the file holding a service's version in an environment. */
 export interface VersionChange {
@@ -28,12 +28,20 @@ export async function readHistory(
   limit: number,
 ): Promise<VersionChange[]> {
   const [file] = location.files;
-  const [key] = file.keys;
   const entries = await repository.fileHistory(
     snapshot.commitSha,
     file.path,
     limit,
   );
+  return toVersionChanges(repository, entries, file.keys[0]);
+}
+
+/** Each commit of a file's history with the version at `key` before and after it. */
+export function toVersionChanges(
+  repository: GitopsRepository,
+  entries: FileHistoryEntry[],
+  key: string,
+): Promise<VersionChange[]> {
   const versionIn = async (blobSha?: string) =>
     blobSha === undefined
       ? undefined

@@ -61,7 +61,7 @@ const ARGOCD_TTL_MS = 10_000;
 export interface Sample {
   ms: number;
   bytes: number;
-  /** GitCliProvider calls: getBranchHead, listFiles, readBlob, fileHistory */
+  /** GitCliProvider calls: getBranchHead, listFiles, readBlob, fileHistory, fileHistories */
   provider: Record<string, number>;
   /** git processes the plugin started, by subcommand */
   gitProcesses: Record<string, number>;
@@ -134,6 +134,7 @@ class Meter {
       'listFiles',
       'readBlob',
       'fileHistory',
+      'fileHistories',
     ]) {
       const original = proto[name];
       proto[name] = function counted(this: unknown, ...args: unknown[]) {
@@ -475,7 +476,13 @@ export function medianP95(samples: number[]): string {
 function describeCalls(samples: Sample[]): string {
   const typical = (pick: (s: Sample) => number) =>
     percentile(samples.map(pick), 0.5);
-  const provider = ['getBranchHead', 'listFiles', 'readBlob', 'fileHistory']
+  const provider = [
+    'getBranchHead',
+    'listFiles',
+    'readBlob',
+    'fileHistory',
+    'fileHistories',
+  ]
     .map(m => `${typical(s => s.provider[m] ?? 0)} ${m}`)
     .join(', ');
   const names = new Set(samples.flatMap(s => Object.keys(s.gitProcesses)));
