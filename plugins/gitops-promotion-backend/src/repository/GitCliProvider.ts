@@ -143,7 +143,9 @@ export class GitCliProvider implements RepositoryProvider {
 
   /**
    * One `git log` for all the paths, however many: one walk of the history,
-   * stopped as soon as every path has `limit` entries.
+   * stopped as soon as every path has `limit` entries. git matches each
+   * commit against every pathspec (thousands of paths take minutes), so many
+   * paths are narrowed to their common directory and picked out here.
    */
   async fileHistories(
     ref: string,
@@ -189,7 +191,7 @@ export class GitCliProvider implements RepositoryProvider {
         '--no-renames',
         ref,
         '--',
-        ...paths,
+        ...pathspecsFor(paths),
       ],
       { cwd: this.options.cacheDir, separator: RECORD, take },
     );
@@ -393,4 +395,19 @@ export class GitCliProvider implements RepositoryProvider {
 /** Removes credentials embedded in URLs from a message. */
 export function redact(message: string): string {
   return message.replace(/(\w+:\/\/)[^/@\s]+@/g, '$1***@');
+}
+
+/** Beyond this many paths, git log is given their common directory instead. */
+const MAX_PATHSPECS = 16;
+
+function pathspecsFor(paths: string[]): string[] {
+  if (paths.length <= MAX_PATHSPECS) return paths;
+  let common = paths[0].split('/').slice(0, -1);
+  for (const p of paths) {
+    const dirs = p.split('/');
+    let same = 0;
+    while (same < common.length && common[same] === dirs[same]) same += 1;
+    common = common.slice(0, same);
+  }
+  return common.length > 0 ? [common.join('/')] : [];
 }

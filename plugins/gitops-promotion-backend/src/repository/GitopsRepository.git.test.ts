@@ -162,6 +162,18 @@ describe.each(['local path', 'git http-backend'] as const)(
       ).toEqual([]);
     });
 
+    it('reads the histories of every file of the repository in one walk', async () => {
+      const repo = newRepository();
+      const snapshot = await repo.snapshot('main');
+      const paths = [...snapshot.files.keys()];
+      const together = await repo.fileHistories(snapshot.commitSha, paths, 2);
+      for (const file of paths) {
+        expect(together.get(file)).toEqual(
+          await repo.fileHistory(snapshot.commitSha, file, 2),
+        );
+      }
+    });
+
     it('lands a change set as one commit: requester as author, service account as committer', async () => {
       const repo = newRepository();
       const snapshot = await repo.snapshot('main');
