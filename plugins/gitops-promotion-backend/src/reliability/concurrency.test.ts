@@ -7,6 +7,7 @@ import { startPromotionBackend } from '../__testUtils__/promotionBackend';
 import { GithubFake } from '../repository/github/__testUtils__/githubFake';
 import { exampleFiles } from '../repository/github/__testUtils__/startGithubFake';
 import { apiClient, ApiClient, eventually } from './__testUtils__/api';
+import { githubIntegration, githubRepository } from './__testUtils__/github';
 import { createFigures, scaled } from './__testUtils__/figures';
 import {
   addFleet,
@@ -27,22 +28,9 @@ import {
   verdictSummary,
 } from './__testUtils__/promotionRuns';
 
-// GitHub's one-second spacing of writes would make the GitHub runs take
-// minutes; everything else about the client (retries included) is kept.
-jest.mock('../repository/github/createOctokit', () => {
-  const actual = jest.requireActual('../repository/github/createOctokit');
-  const { FAST_POLICY } = jest.requireActual(
-    '../repository/github/__testUtils__/startGithubFake',
-  );
-  return {
-    ...actual,
-    createOctokit: (options: { policy?: object }) =>
-      actual.createOctokit({
-        ...options,
-        policy: options.policy ?? FAST_POLICY,
-      }),
-  };
-});
+jest.mock('../repository/github/createOctokit', () =>
+  jest.requireActual('./__testUtils__/github').fastOctokitModule(),
+);
 
 const DIFFERENT = scaled(50, 500);
 const SAME = scaled(20, 100);
@@ -209,20 +197,9 @@ describe('concurrent promotions against the GitHub fake, with sha races', () => 
     );
     backend = await startPromotionBackend({
       entities: catalogWith(services),
-      rootConfig: {
-        integrations: {
-          github: [{ host: fake.host, apiBaseUrl: fake.url, token }],
-        },
-      },
+      rootConfig: githubIntegration(fake, token),
       mutateConfig: section => {
-        section.repositories[0] = {
-          id: 'acme-gitops',
-          provider: 'github',
-          // GitHub repositories are https URLs; the integration's apiBaseUrl
-          // points the client at the fake.
-          url: `https://${fake.host}/${fake.owner}/${fake.repo}`,
-          defaultBranch: 'main',
-        };
+        section.repositories[0] = githubRepository(fake, 'acme-gitops');
         // The Argo CD stand-in reconciles the local demo repository, not the
         // fake: the gate checks git versions only.
         for (const env of section.environments) {

@@ -8,6 +8,7 @@ import { startPromotionBackend } from '../__testUtils__/promotionBackend';
 import { GithubFake } from '../repository/github/__testUtils__/githubFake';
 import { exampleFiles } from '../repository/github/__testUtils__/startGithubFake';
 import { apiClient, ApiClient, errorMessage } from './__testUtils__/api';
+import { githubIntegration, githubRepository } from './__testUtils__/github';
 import {
   HttpFault,
   HttpFaultProxy,
@@ -42,23 +43,11 @@ jest.mock('../repository/GitCliProvider', () => {
 });
 
 // Fast retries, no write spacing and a short timeout; the same client otherwise.
-jest.mock('../repository/github/createOctokit', () => {
-  const actual = jest.requireActual('../repository/github/createOctokit');
-  const { FAST_POLICY } = jest.requireActual(
-    '../repository/github/__testUtils__/startGithubFake',
-  );
-  return {
-    ...actual,
-    createOctokit: (options: { policy?: object }) =>
-      actual.createOctokit({
-        ...options,
-        policy: options.policy ?? {
-          ...FAST_POLICY,
-          timeoutMs: GITHUB_TIMEOUT_MS,
-        },
-      }),
-  };
-});
+jest.mock('../repository/github/createOctokit', () =>
+  jest
+    .requireActual('./__testUtils__/github')
+    .fastOctokitModule(() => ({ timeoutMs: GITHUB_TIMEOUT_MS })),
+);
 
 /** How many times each fault is injected. */
 const ROUNDS = scaled(1, 5);
@@ -314,18 +303,9 @@ describe('faults of GitHub (the fake, behind a fault proxy)', () => {
     fake.push('main', exampleFiles(), { message: 'Seed' });
     proxy = await HttpFaultProxy.start(fake.url);
     backend = await startPromotionBackend({
-      rootConfig: {
-        integrations: {
-          github: [{ host: fake.host, apiBaseUrl: proxy.url, token }],
-        },
-      },
+      rootConfig: githubIntegration(fake, token, proxy.url),
       mutateConfig: section => {
-        section.repositories[0] = {
-          id: 'acme-gitops',
-          provider: 'github',
-          url: `https://${fake.host}/${fake.owner}/${fake.repo}`,
-          defaultBranch: 'main',
-        };
+        section.repositories[0] = githubRepository(fake, 'acme-gitops');
       },
     });
     api = apiClient(backend.server);

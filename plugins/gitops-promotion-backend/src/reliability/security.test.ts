@@ -20,26 +20,16 @@ import {
   errorMessage,
   eventually,
 } from './__testUtils__/api';
+import { githubIntegration, githubRepository } from './__testUtils__/github';
 import { HttpFaultProxy } from './__testUtils__/faultProxy';
 import { createFigures } from './__testUtils__/figures';
 import { catalogWith, serviceEntity } from './__testUtils__/fleet';
 import { recordingRootLogger } from './__testUtils__/recordingLogger';
 import { routeKey, routesOfRouter } from './__testUtils__/routes';
 
-jest.mock('../repository/github/createOctokit', () => {
-  const actual = jest.requireActual('../repository/github/createOctokit');
-  const { FAST_POLICY } = jest.requireActual(
-    '../repository/github/__testUtils__/startGithubFake',
-  );
-  return {
-    ...actual,
-    createOctokit: (options: { policy?: object }) =>
-      actual.createOctokit({
-        ...options,
-        policy: options.policy ?? FAST_POLICY,
-      }),
-  };
-});
+jest.mock('../repository/github/createOctokit', () =>
+  jest.requireActual('./__testUtils__/github').fastOctokitModule(),
+);
 
 jest.setTimeout(120_000);
 
@@ -155,26 +145,11 @@ describe('security', () => {
         token: SECRETS.argocdToken,
         users: { admin: SECRETS.argocdPassword },
       },
-      rootConfig: {
-        integrations: {
-          github: [
-            {
-              host: fake.host,
-              apiBaseUrl: fake.url,
-              token: SECRETS.githubToken,
-            },
-          ],
-        },
-      },
+      rootConfig: githubIntegration(fake, SECRETS.githubToken),
       mutateConfig: section => {
         const proxyUrl = new URL(gitProxy.url);
         section.repositories[0].url = `http://ci-bot:${SECRETS.gitPassword}@${proxyUrl.host}/gitops-repo.git`;
-        section.repositories.push({
-          id: 'github-gitops',
-          provider: 'github',
-          url: `https://${fake.host}/${fake.owner}/${fake.repo}`,
-          defaultBranch: 'main',
-        });
+        section.repositories.push(githubRepository(fake, 'github-gitops'));
         const [token] = section.argocd.instances;
         argoProxy.target = token.url;
         token.url = argoProxy.url;

@@ -118,7 +118,10 @@ class Meter {
       const original = cp[name];
       cp[name] = function counted(this: unknown, ...args: any[]) {
         const [file, argv, options] = args;
-        if (isCounted(file, argv, options)) count('gitProcesses', argv[0]);
+        if (isCounted(file, argv, options)) {
+          // `git -c <name>=<value> <subcommand>`: count the subcommand.
+          count('gitProcesses', argv[0] === '-c' ? argv[2] : argv[0]);
+        }
         return original.apply(this, args);
       };
       this.restore.push(() => {
