@@ -42,7 +42,8 @@ export function streamGitRecords(
       if (stopped) {
         resolve();
       } else if (code !== 0) {
-        reject(new Error(`git ${args[0]} failed: ${stderr.trim()}`));
+        const command = args[0] === '-c' ? args[2] : args[0];
+        reject(new Error(`git ${command} failed: ${stderr.trim()}`));
       } else {
         takeAll([pending + decoder.end()]);
         resolve();
