@@ -25,14 +25,18 @@ describe('LagReader', () => {
     );
     const repository = new GitopsRepository('acme-gitops', provider);
     const config = demoConfig();
-    const versions = await new VersionReader(config, () => repository)
-      .readVersions(
-        demoServices.flatMap(s =>
-          ['staging', 'prod-eu'].map(environment => ({ ...s, environment })),
-        ),
-      );
+    const versions = await new VersionReader(
+      config,
+      () => repository,
+    ).readVersions(
+      demoServices.flatMap(s =>
+        ['staging', 'prod-eu'].map(environment => ({ ...s, environment })),
+      ),
+    );
     const versionOf = (service: string, environment: string) =>
-      versions.find(v => v.service === service && v.environment === environment)!;
+      versions.find(
+        v => v.service === service && v.environment === environment,
+      )!;
     const requests = demoServices.map(s => ({
       ...s,
       upstream: 'staging',
@@ -54,7 +58,11 @@ describe('LagReader', () => {
       Object.fromEntries(
         lags.map((lag, i) => [
           requests[i].service,
-          [lag.upstreamVersion, lag.versionsBehind, lag.behindSince?.slice(0, 10)],
+          [
+            lag.upstreamVersion,
+            lag.versionsBehind,
+            lag.behindSince?.slice(0, 10),
+          ],
         ]),
       ),
     ).toEqual({
