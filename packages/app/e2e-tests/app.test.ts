@@ -1,4 +1,5 @@
 import { test, expect } from '@playwright/test';
+import { signInAsGuest } from './portal';
 
 // The example components of examples/entities.yaml: name → title
 const services = {
@@ -15,14 +16,7 @@ const services = {
 test('a guest signs in and sees the example services in the catalog', async ({
   page,
 }) => {
-  await page.goto('/');
-
-  await page.getByRole('button', { name: 'Enter' }).click();
-
-  const nav = page.getByRole('navigation', { name: 'sidebar nav' });
-  await expect(
-    nav.getByRole('link', { name: 'Catalog', exact: true }),
-  ).toBeVisible();
+  const nav = await signInAsGuest(page);
 
   // The catalog opens on the guest's own components (team-checkout); show all
   // nine: the eight example services and this portal. The owned filter is

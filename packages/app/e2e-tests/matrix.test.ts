@@ -1,6 +1,5 @@
 import { test, expect, APIRequestContext, Page } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
-import path from 'node:path';
+import { backend, git, guestToken, imageTagAt, signInAsGuest } from './portal';
 
 /**
  * A team lead opens the environment matrix, filters to their team, selects
@@ -16,31 +15,14 @@ const titles: Record<string, string> = {
   checkout: 'Checkout API',
   payments: 'Payments',
 };
-const root = path.resolve(__dirname, '../../..');
-const gitDir = path.join(root, '.data/gitops-repo.git');
-const backend = 'http://localhost:7007';
-
-function git(...args: string[]) {
-  return execFileSync('git', ['--git-dir', gitDir, ...args], {
-    encoding: 'utf8',
-  });
-}
 
 /** A service's image.tag in an environment, at the branch head. */
 function tagOf(service: string, env: string) {
-  const text = git('show', `main:envs/${env}/${service}/values.yaml`);
-  const match = /^\s+tag:\s*["']?([^"'\s#]+)/m.exec(text);
-  if (!match) throw new Error(`No image.tag for ${service} in ${env}`);
-  return match[1];
+  return imageTagAt(`envs/${env}/${service}/values.yaml`);
 }
 
 async function guestHeaders(request: APIRequestContext) {
-  const response = await request.post(`${backend}/api/auth/guest/refresh`, {
-    headers: { 'X-Requested-With': 'XMLHttpRequest' },
-  });
-  expect(response.ok()).toBeTruthy();
-  const token = (await response.json()).backstageIdentity.token as string;
-  return { Authorization: `Bearer ${token}` };
+  return { Authorization: `Bearer ${await guestToken(request)}` };
 }
 
 /** Rolls the service's prod-eu back to the version before the current one. */
@@ -95,12 +77,8 @@ test('a team lead promotes two services together from the matrix', async ({
   );
   const before = git('rev-parse', 'main').trim();
 
-  await page.goto('/');
-  await page.getByRole('button', { name: 'Enter' }).click();
-  await page
-    .getByRole('navigation', { name: 'sidebar nav' })
-    .getByRole('link', { name: 'Environments', exact: true })
-    .click();
+  const nav = await signInAsGuest(page);
+  await nav.getByRole('link', { name: 'Environments', exact: true }).click();
   await expect(page).toHaveURL(/\/gitops-promotion$/);
 
   const table = page.getByRole('table', { name: 'Environment matrix' });

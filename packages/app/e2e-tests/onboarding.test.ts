@@ -3,6 +3,14 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import {
+  backend,
+  git,
+  gitDir,
+  guestToken,
+  root,
+  signInAsGuest,
+} from './portal';
 
 /**
  * Onboarding: a developer runs the "Register a service for GitOps Promotion"
@@ -18,10 +26,7 @@ import path from 'node:path';
  * were.
  */
 
-const root = path.resolve(__dirname, '../../..');
-const gitDir = path.join(root, '.data/gitops-repo.git');
 const scaffolded = path.join(root, '.data/scaffolded');
-const backend = 'http://localhost:7007';
 const version = '0.1.0';
 const environments = {
   dev: 'Development',
@@ -29,20 +34,6 @@ const environments = {
   'prod-eu': 'Production EU',
   'prod-us': 'Production US',
 };
-
-function git(...args: string[]) {
-  return execFileSync('git', ['--git-dir', gitDir, ...args], {
-    encoding: 'utf8',
-  });
-}
-
-async function guestToken(request: APIRequestContext) {
-  const response = await request.post(`${backend}/api/auth/guest/refresh`, {
-    headers: { 'X-Requested-With': 'XMLHttpRequest' },
-  });
-  expect(response.ok()).toBeTruthy();
-  return (await response.json()).backstageIdentity.token as string;
-}
 
 /** Removes the service's files from the GitOps repository in one commit. */
 function removeFromRepository(service: string) {
@@ -122,13 +113,7 @@ test('a developer registers a new service from the Create page and sees it deplo
   const before = git('rev-parse', 'main').trim();
   registered = service;
 
-  await page.goto('/');
-  await page.getByRole('button', { name: 'Enter' }).click();
-  await expect(
-    page
-      .getByRole('navigation', { name: 'sidebar nav' })
-      .getByRole('link', { name: 'Catalog', exact: true }),
-  ).toBeVisible();
+  await signInAsGuest(page);
 
   // The Create page lists the template; choose it.
   await page.goto('/create');

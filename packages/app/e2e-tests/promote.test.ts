@@ -1,6 +1,5 @@
 import { test, expect, APIRequestContext } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
-import path from 'node:path';
+import { backend, git, guestToken, imageTagAt, signInAsGuest } from './portal';
 
 /**
  * A developer promotes staging to a production environment from the service's
@@ -16,29 +15,16 @@ import path from 'node:path';
 
 const service = 'checkout';
 
-const root = path.resolve(__dirname, '../../..');
-const gitDir = path.join(root, '.data/gitops-repo.git');
-const backend = 'http://localhost:7007';
-
 const titles: Record<string, string> = {
   'prod-eu': 'Production EU',
   'prod-us': 'Production US',
 };
 
-function git(...args: string[]) {
-  return execFileSync('git', ['--git-dir', gitDir, ...args], {
-    encoding: 'utf8',
-  });
-}
-
 const valuesPath = (env: string) => `envs/${env}/${service}/values.yaml`;
 
 /** checkout's image.tag in an environment, at the branch head. */
 function tagOf(env: string) {
-  const text = git('show', `main:${valuesPath(env)}`);
-  const match = /^\s+tag:\s*["']?([^"'\s#]+)/m.exec(text);
-  if (!match) throw new Error(`No image.tag in ${valuesPath(env)}`);
-  return match[1];
+  return imageTagAt(valuesPath(env));
 }
 
 /** The first production environment behind staging, with staging's version. */
@@ -46,14 +32,6 @@ function findBehind() {
   const version = tagOf('staging');
   const target = Object.keys(titles).find(env => tagOf(env) !== version);
   return target ? { target, version } : undefined;
-}
-
-async function guestToken(request: APIRequestContext) {
-  const response = await request.post(`${backend}/api/auth/guest/refresh`, {
-    headers: { 'X-Requested-With': 'XMLHttpRequest' },
-  });
-  expect(response.ok()).toBeTruthy();
-  return (await response.json()).backstageIdentity.token as string;
 }
 
 /** Every environment already runs staging's version: roll checkout prod-eu back one version and wait until it is deployed. */
@@ -114,13 +92,7 @@ test('a developer promotes staging to production and watches it deploy', async (
   const file = valuesPath(target);
   const before = git('rev-parse', 'main').trim();
 
-  await page.goto('/');
-  await page.getByRole('button', { name: 'Enter' }).click();
-  await expect(
-    page
-      .getByRole('navigation', { name: 'sidebar nav' })
-      .getByRole('link', { name: 'Catalog', exact: true }),
-  ).toBeVisible();
+  await signInAsGuest(page);
 
   await page.goto(`/catalog/default/component/${service}`);
   await page

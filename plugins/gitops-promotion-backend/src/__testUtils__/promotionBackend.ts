@@ -40,18 +40,21 @@ export function exampleEntities(): Entity[] {
     parseAllDocuments(fs.readFileSync(path.join(root, file), 'utf8'))
       .map(d => d.toJS() as Entity)
       .filter(Boolean)
-      .map(entity => {
-        const spec = (entity.spec ?? {}) as { owner?: string; system?: string };
-        const relations = [
-          spec.owner && { type: 'ownedBy', targetRef: spec.owner },
-          spec.system && {
-            type: 'partOf',
-            targetRef: `system:default/${spec.system}`,
-          },
-        ].filter(Boolean) as Entity['relations'];
-        return { ...entity, relations };
-      }),
+      .map(withRelations),
   );
+}
+
+/** The entity with the ownedBy and partOf relations the catalog's processing would add. */
+export function withRelations(entity: Entity): Entity {
+  const spec = (entity.spec ?? {}) as { owner?: string; system?: string };
+  const relations = [
+    spec.owner && { type: 'ownedBy', targetRef: spec.owner },
+    spec.system && {
+      type: 'partOf',
+      targetRef: `system:default/${spec.system}`,
+    },
+  ].filter(Boolean) as Entity['relations'];
+  return { ...entity, relations };
 }
 
 /**

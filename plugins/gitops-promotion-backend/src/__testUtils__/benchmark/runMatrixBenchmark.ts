@@ -4,7 +4,6 @@ import {
   createServiceFactory,
 } from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
@@ -25,7 +24,7 @@ import { PromotionStore } from '../../ledger';
 import { gitopsPromotionPlugin } from '../../plugin';
 import { GitCliProvider } from '../../repository/GitCliProvider';
 import { VersionReader } from '../../services/VersionReader';
-import { asUser, testConfig } from '../promotionBackend';
+import { asUser, testConfig, withRelations } from '../promotionBackend';
 import {
   commitOneFile,
   generateMatrixBenchData,
@@ -194,18 +193,6 @@ class Meter {
     this.restore.reverse().forEach(r => r());
     this.restore = [];
   }
-}
-
-function withRelations(entity: Entity): Entity {
-  const spec = (entity.spec ?? {}) as { owner?: string; system?: string };
-  const relations = [
-    spec.owner && { type: 'ownedBy', targetRef: spec.owner },
-    spec.system && {
-      type: 'partOf',
-      targetRef: `system:default/${spec.system}`,
-    },
-  ].filter(Boolean) as Entity['relations'];
-  return { ...entity, relations };
 }
 
 async function startBench(

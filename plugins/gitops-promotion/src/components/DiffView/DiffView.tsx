@@ -1,4 +1,5 @@
 import { makeStyles, Theme } from '@material-ui/core';
+import { visuallyHidden } from '../shared';
 
 const useStyles = makeStyles((theme: Theme) => {
   const dark = theme.palette.type === 'dark';
@@ -36,13 +37,7 @@ const useStyles = makeStyles((theme: Theme) => {
       fontWeight: 600,
       color: theme.palette.text.primary,
     },
-    hidden: {
-      position: 'absolute',
-      width: 1,
-      height: 1,
-      overflow: 'hidden',
-      clip: 'rect(0 0 0 0)',
-    },
+    hidden: visuallyHidden,
   };
 });
 

@@ -25,7 +25,7 @@ import {
 } from '@internal/backstage-plugin-gitops-promotion-common';
 import { ReactNode } from 'react';
 import { StatusChips } from '../StatusChips';
-import { RelativeTime } from '../shared';
+import { RelativeTime, visuallyHidden } from '../shared';
 
 const MONO =
   'ui-monospace, SFMono-Regular, "SF Mono", Menlo, Consolas, monospace';
@@ -90,14 +90,7 @@ const useStyles = makeStyles((theme: Theme) => ({
     lineHeight: 1.2,
     wordBreak: 'break-all',
   },
-  hidden: {
-    position: 'absolute',
-    width: 1,
-    height: 1,
-    overflow: 'hidden',
-    clip: 'rect(0 0 0 0)',
-    whiteSpace: 'nowrap',
-  },
+  hidden: visuallyHidden,
   values: {
     margin: 0,
     padding: 0,

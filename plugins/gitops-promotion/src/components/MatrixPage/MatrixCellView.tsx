@@ -10,6 +10,7 @@ import {
 } from '@internal/backstage-plugin-gitops-promotion-common';
 import { ReactElement } from 'react';
 import { Highlight, highlightsOf } from './matrixModel';
+import { visuallyHidden } from '../shared';
 
 const useStyles = makeStyles((theme: Theme) => ({
   version: {
@@ -40,14 +41,7 @@ const useStyles = makeStyles((theme: Theme) => ({
     gap: theme.spacing(0.5),
     marginTop: theme.spacing(0.5),
   },
-  hidden: {
-    position: 'absolute',
-    width: 1,
-    height: 1,
-    overflow: 'hidden',
-    clip: 'rect(0 0 0 0)',
-    whiteSpace: 'nowrap',
-  },
+  hidden: visuallyHidden,
   highlight: {
     fontSize: theme.typography.caption.fontSize,
     lineHeight: 1.4,

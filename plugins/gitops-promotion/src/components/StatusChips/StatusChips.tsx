@@ -9,6 +9,7 @@ import SyncProblemIcon from '@material-ui/icons/SyncProblem';
 import ReportProblemIcon from '@material-ui/icons/ReportProblem';
 import { GitopsArgoCdStatus } from '@internal/backstage-plugin-gitops-promotion-common';
 import { ReactElement } from 'react';
+import { visuallyHidden } from '../shared';
 
 type Tone = 'ok' | 'warning' | 'error' | 'info' | 'neutral';
 
@@ -32,14 +33,7 @@ const useStyles = makeStyles((theme: Theme) => {
     error: tone(theme.palette.error.main),
     info: tone(theme.palette.info.main),
     neutral: tone(theme.palette.text.secondary),
-    hidden: {
-      position: 'absolute',
-      width: 1,
-      height: 1,
-      overflow: 'hidden',
-      clip: 'rect(0 0 0 0)',
-      whiteSpace: 'nowrap',
-    },
+    hidden: visuallyHidden,
   };
 });
 

@@ -4,3 +4,4 @@ export type { DescribedError } from './errors';
 export { newIdempotencyKey, shortSha, titleOf } from './format';
 export { useInitialFocus } from './useInitialFocus';
 export { useRetained } from './useRetained';
+export { visuallyHidden } from './visuallyHidden';
