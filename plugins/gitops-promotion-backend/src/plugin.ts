@@ -14,6 +14,7 @@ import {
   environmentPermissionResourceRef,
   environmentPermissionRules,
 } from './permissions';
+import { EnvironmentAccess } from './permissions/EnvironmentAccess';
 import { createRepositories } from './repository/createRepositories';
 import { createRouter } from './router';
 import { EnvironmentsService } from './services/EnvironmentsService';
@@ -73,11 +74,17 @@ export const gitopsPromotionPlugin = createBackendPlugin({
         const store = await PromotionStore.create(deps.database);
         const catalog = new ServiceCatalog(deps.catalogService);
         const reader = new VersionReader(config, repositories);
+        const access = new EnvironmentAccess({
+          config,
+          permissions: deps.permissions,
+          catalog: deps.catalogService,
+        });
         const planner = new PromotionPlanner({
           config,
           catalog,
           repositories,
-          permissions: deps.permissions,
+          access,
+          store,
           argocd,
         });
         const promotions = new PromotionService({
@@ -86,6 +93,7 @@ export const gitopsPromotionPlugin = createBackendPlugin({
           catalogService: deps.catalogService,
           repositories,
           store,
+          access,
           argocd,
           logger,
         });
@@ -94,7 +102,7 @@ export const gitopsPromotionPlugin = createBackendPlugin({
           catalog,
           reader,
           lags: new LagReader({ config, repositories }),
-          permissions: deps.permissions,
+          access,
           store,
           argocd,
         });
@@ -124,6 +132,7 @@ export const gitopsPromotionPlugin = createBackendPlugin({
             auditor: deps.auditor,
             config,
             catalog,
+            access,
             environments,
             promotions,
             repositories,

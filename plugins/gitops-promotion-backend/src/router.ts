@@ -16,6 +16,7 @@ import { GitopsPromotionConfig } from './config/types';
 import { isDatabaseUnavailable, PromotionStore } from './ledger';
 import { pipelineEnds } from './policy';
 import { normalizeEntityRef, ServiceCatalog } from './catalog/ServiceCatalog';
+import { EnvironmentAccess } from './permissions/EnvironmentAccess';
 import { EnvironmentsService } from './services/EnvironmentsService';
 import { PromotionService } from './services/PromotionService';
 import { ServiceRegistrar } from './services/ServiceRegistrar';
@@ -41,6 +42,9 @@ const entityRef = z
     }
   });
 const version = z.string().min(1).max(256);
+const versions = z.array(version).min(1).max(20);
+/** A commit a preview was computed on; the planner checks it is on the branch. */
+const commit = z.string().min(1).max(64);
 /** A whole number from the query string: digits only, no `0x10`, ` 5` or `1e3`. */
 const wholeNumber = (min: number, max: number, fallback: number) =>
   z
@@ -72,7 +76,7 @@ const schemas = {
       entityRef,
       source: name.optional(),
       targets: z.array(name).min(1).max(20),
-      versions: z.array(version).min(1).max(20).optional(),
+      versions: versions.optional(),
     })
     .strict(),
   promote: z
@@ -80,8 +84,9 @@ const schemas = {
       entityRef,
       source: name.optional(),
       target: name,
-      versions: z.array(version).min(1).max(20).optional(),
-      baseCommit: z.string().min(1).max(64).optional(),
+      versions: versions.optional(),
+      baseCommit: commit.optional(),
+      sourceCommit: commit.optional(),
       kind: z.enum(['promote', 'rollback']).default('promote'),
     })
     .strict()
@@ -92,6 +97,14 @@ const schemas = {
     .refine(b => b.kind !== 'rollback' || b.versions, {
       message: 'a rollback names the versions to go back to',
       path: ['versions'],
+    })
+    .refine(b => b.kind !== 'rollback' || !b.source, {
+      message: 'a rollback has no source: it goes back to the versions named',
+      path: ['source'],
+    })
+    .refine(b => b.kind !== 'rollback' || !b.sourceCommit, {
+      message: 'a rollback has no source commit',
+      path: ['sourceCommit'],
     }),
   bulk: z
     .object({
@@ -99,6 +112,20 @@ const schemas = {
       source: name,
       target: name,
       allOrNothing: z.boolean().default(false),
+      baseCommit: commit.optional(),
+      pins: z
+        .array(
+          z
+            .object({
+              entityRef,
+              versions,
+              sourceCommit: commit.optional(),
+            })
+            .strict(),
+        )
+        .min(1)
+        .max(200)
+        .optional(),
     })
     .strict(),
   bulkPreview: z
@@ -111,7 +138,7 @@ const schemas = {
   ci: z
     .object({
       entityRef,
-      versions: z.array(version).min(1).max(20),
+      versions,
       environments: z.array(name).min(1).max(20).optional(),
     })
     .strict(),
@@ -160,6 +187,7 @@ export interface RouterOptions {
   auditor: AuditorService;
   config: GitopsPromotionConfig;
   catalog: ServiceCatalog;
+  access: EnvironmentAccess;
   environments: EnvironmentsService;
   promotions: PromotionService;
   repositories: (id: string) => GitopsRepository;
@@ -179,6 +207,7 @@ export async function createRouter(
     store,
     config,
     catalog,
+    access,
   } = options;
   const router = Router();
   router.use(express.json({ limit: '64kb' }));
@@ -196,7 +225,7 @@ export async function createRouter(
   router.get('/environments/history', async (req, res) => {
     const query = parse(schemas.history, req.query);
     const credentials = await userOrService(req);
-    await environments.assertReadable(query.environment, credentials);
+    await access.assertReadable([query.environment], credentials);
     const service = await catalog.getService(query.entityRef, credentials);
     const location = resolveServiceLocation(config, {
       service: service.service,
@@ -233,7 +262,7 @@ export async function createRouter(
     const body = parse(schemas.preview, req.body);
     const credentials = await userOrService(req);
     // A preview shows the environments' files: only to those who may read them.
-    await environments.assertReadable(
+    await access.assertReadable(
       [...body.targets, ...(body.source ? [body.source] : [])],
       credentials,
     );
@@ -243,7 +272,7 @@ export async function createRouter(
   router.post('/promotions/bulk/preview', async (req, res) => {
     const body = parse(schemas.bulkPreview, req.body);
     const credentials = await userOrService(req);
-    await environments.assertReadable([body.source, body.target], credentials);
+    await access.assertReadable([body.source, body.target], credentials);
     res.json(await promotions.previewBulk(body, credentials));
   });
 
@@ -282,6 +311,8 @@ export async function createRouter(
         entityRef: body.entityRef,
         source: body.source ?? null,
         target: body.target,
+        versions: body.versions ?? null,
+        baseCommit: body.baseCommit ?? null,
       },
       () => promotions.promote({ ...body, idempotencyKey: key }, credentials),
       r => ({
@@ -316,15 +347,15 @@ export async function createRouter(
   });
 
   router.get('/promotions/:id', async (req, res) => {
-    await userOrService(req);
+    const credentials = await userOrService(req);
     const id = parse(z.string().uuid(), req.params.id);
-    res.json(await promotions.get(id));
+    res.json(await promotions.get(id, credentials));
   });
 
   router.get('/promotions', async (req, res) => {
     const query = parse(schemas.listPromotions, req.query);
-    await userOrService(req);
-    res.json({ items: await promotions.list(query) });
+    const credentials = await userOrService(req);
+    res.json({ items: await promotions.list(query, credentials) });
   });
 
   // CI entry point: a build sets the version of a service in its first environment(s).
@@ -420,12 +451,16 @@ export async function createRouter(
       { entityRefs: query.entityRef, owner: query.owner },
       credentials,
     );
+    const readable = (await access.readable(credentials)).map(e => e.name);
     const since = new Date(Date.now() - query.days * 24 * 3600 * 1000);
     res.json(
       await store.deliveryFigures({
         services: services.map(s => s.service),
         since,
-        productionEnvironments: pipelineEnds(config.environments).production,
+        environments: readable,
+        productionEnvironments: pipelineEnds(
+          config.environments,
+        ).production.filter(e => readable.includes(e)),
       }),
     );
   });

@@ -1,4 +1,4 @@
-import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import { InputError, NotFoundError } from '@backstage/errors';
 import {
   createLedgerTestDatabases,
   fakeClock,
@@ -6,6 +6,7 @@ import {
   secondClient,
   storeOn,
 } from './__testUtils__/ledgerTestDatabases';
+import { IdempotencyKeyReusedError } from './IdempotencyKeyReusedError';
 import { PromotionStore } from './PromotionStore';
 
 jest.setTimeout(60_000);
@@ -135,27 +136,45 @@ describe.each(databases.ids.map(id => [id]))(
         }
       });
 
-      it('refuses a key reused by someone else or for another promotion', async () => {
+      it("scopes keys to the requester: another requester's key is a new promotion", async () => {
         const { store } = await setup();
-        await store.insert(newPromotion({ idempotencyKey: 'k' }));
+        const alice = await store.insert(newPromotion({ idempotencyKey: 'k' }));
+        const bob = await store.insert(
+          newPromotion({ idempotencyKey: 'k', requester: 'user:default/bob' }),
+        );
+        expect(bob.created).toBe(true);
+        expect(bob.record.id).not.toBe(alice.record.id);
+        expect(
+          await store.findByIdempotencyKey('k', 'user:default/bob'),
+        ).toMatchObject({ id: bob.record.id });
+      });
+
+      it('refuses (422) a key reused for another request', async () => {
+        const { store } = await setup();
+        await store.insert(
+          newPromotion({ idempotencyKey: 'k', requestHash: 'a'.repeat(64) }),
+        );
+        const reused = store.insert(
+          newPromotion({ idempotencyKey: 'k', requestHash: 'b'.repeat(64) }),
+        );
+        await expect(reused).rejects.toThrow(IdempotencyKeyReusedError);
+        await expect(reused).rejects.toMatchObject({ statusCode: 422 });
         await expect(
           store.insert(
-            newPromotion({
-              idempotencyKey: 'k',
-              requester: 'user:default/bob',
-            }),
+            newPromotion({ idempotencyKey: 'k', requestHash: 'a'.repeat(64) }),
           ),
-        ).rejects.toThrow(
-          new ConflictError(
-            "Idempotency key 'k' was already used by another requester; send a new key",
-          ),
-        );
+        ).resolves.toMatchObject({ created: false });
+      });
+
+      it('compares records from before request fingerprints by what they promote', async () => {
+        const { store } = await setup();
+        await store.insert(newPromotion({ idempotencyKey: 'k' }));
         await expect(
           store.insert(
             newPromotion({ idempotencyKey: 'k', targetEnv: 'prod-us' }),
           ),
         ).rejects.toThrow(
-          /Idempotency key 'k' was already used for another promotion \(.+: shop to prod-eu\)/,
+          /Idempotency key 'k' was already used for another request \(promotion .+: shop to prod-eu\)/,
         );
         await expect(
           store.insert(
@@ -164,7 +183,7 @@ describe.each(databases.ids.map(id => [id]))(
               versions: [{ path: 'p', key: 'image.tag', to: '2.7.0' }],
             }),
           ),
-        ).rejects.toThrow(ConflictError);
+        ).rejects.toThrow(IdempotencyKeyReusedError);
         await expect(
           store.insert(newPromotion({ idempotencyKey: '' })),
         ).rejects.toThrow(InputError);

@@ -2,10 +2,11 @@ import {
   DatabaseService,
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
-import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import { InputError, NotFoundError } from '@backstage/errors';
 import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
 import { computeDeliveryFigures } from './computeDeliveryFigures';
+import { IdempotencyKeyReusedError } from './IdempotencyKeyReusedError';
 import { PROMOTIONS_TABLE, PromotionRow, toRecord, toRow } from './rows';
 import {
   DeliveryFigures,
@@ -82,10 +83,11 @@ export class PromotionStore {
   }
 
   /**
-   * Records a new promotion. With an idempotency key already used by the same
-   * requester for the same promotion (service, environments, kind, versions),
-   * returns that promotion with `created: false` instead; a key used by
-   * someone else or for another promotion is a ConflictError.
+   * Records a new promotion. With an idempotency key the same requester
+   * already used for the same request (the same `requestHash`), returns that
+   * promotion with `created: false` instead; the same key with another
+   * request is an IdempotencyKeyReusedError (422). Keys are scoped to the
+   * requester: another requester's key is another key.
    */
   async insert(promotion: NewPromotion): Promise<InsertResult> {
     const key = promotion.idempotencyKey;
@@ -104,10 +106,10 @@ export class PromotionStore {
     }
     await this.db<PromotionRow>(PROMOTIONS_TABLE)
       .insert(row)
-      .onConflict('idempotency_key')
+      .onConflict(['requester', 'idempotency_key'])
       .ignore();
     const stored = await this.db<PromotionRow>(PROMOTIONS_TABLE)
-      .where('idempotency_key', key)
+      .where({ idempotency_key: key, requester: promotion.requester })
       .first();
     if (!stored) {
       throw new Error(`Promotion with idempotency key '${key}' vanished`);
@@ -115,17 +117,8 @@ export class PromotionStore {
     if (stored.id === row.id) {
       return { record: toRecord(stored), created: true };
     }
-    if (stored.requester !== promotion.requester) {
-      throw new ConflictError(
-        `Idempotency key '${key}' was already used by another requester; send a new key`,
-      );
-    }
     const existing = toRecord(stored);
-    if (!isSamePromotion(existing, promotion)) {
-      throw new ConflictError(
-        `Idempotency key '${key}' was already used for another promotion (${existing.id}: ${existing.service} to ${existing.targetEnv}); send a new key for a new promotion`,
-      );
-    }
+    assertSameRequest(existing, promotion);
     return { record: existing, created: false };
   }
 
@@ -169,6 +162,8 @@ export class PromotionStore {
     if (query.service !== undefined) q.where('service', query.service);
     if (query.environment !== undefined)
       q.where('target_env', query.environment);
+    if (query.environments !== undefined)
+      q.whereIn('target_env', query.environments);
     if (query.bulkId !== undefined) q.where('bulk_id', query.bulkId);
     if (query.states !== undefined) q.whereIn('state', query.states);
     if (query.before !== undefined) {
@@ -311,12 +306,14 @@ export class PromotionStore {
    * Deployment counts per service and environment and lead times to the
    * production environments since `since`; see computeDeliveryFigures. Only
    * records created up to `lookbackDays` (default 90) before `since` are read
-   * for the start of a lead time.
+   * for the start of a lead time. With `environments`, only promotions into
+   * those (the ones the caller may read) count.
    */
   async deliveryFigures(options: {
     services: string[];
     since: Date;
     productionEnvironments: string[];
+    environments?: string[];
     lookbackDays?: number;
   }): Promise<DeliveryFigures> {
     const until = this.clock();
@@ -326,10 +323,12 @@ export class PromotionStore {
     const records: PromotionRecord[] = [];
     const services = [...new Set(options.services)];
     for (let i = 0; i < services.length; i += 500) {
-      const rows: PromotionRow[] = await this.db<PromotionRow>(PROMOTIONS_TABLE)
+      const q = this.db<PromotionRow>(PROMOTIONS_TABLE)
         .whereIn('service', services.slice(i, i + 500))
         .where('created_at', '>=', from)
         .whereNot('state', 'rejected');
+      if (options.environments) q.whereIn('target_env', options.environments);
+      const rows: PromotionRow[] = await q;
       records.push(...rows.map(toRecord));
     }
     return computeDeliveryFigures({
@@ -342,13 +341,36 @@ export class PromotionStore {
   }
 }
 
-function isSamePromotion(a: PromotionRecord, b: NewPromotion): boolean {
-  return (
-    a.service === b.service &&
-    a.targetEnv === b.targetEnv &&
-    (a.sourceEnv ?? null) === (b.sourceEnv ?? null) &&
-    a.kind === b.kind &&
-    JSON.stringify(a.versions.map(v => v.to)) ===
-      JSON.stringify(b.versions.map(v => v.to))
-  );
+/**
+ * Throws IdempotencyKeyReusedError unless `request` is the request the key
+ * was first used with. Records from before request fingerprints are compared
+ * by what they promote.
+ */
+export function assertSameRequest(
+  existing: PromotionRecord,
+  request: Pick<
+    NewPromotion,
+    | 'idempotencyKey'
+    | 'requestHash'
+    | 'service'
+    | 'targetEnv'
+    | 'sourceEnv'
+    | 'kind'
+    | 'versions'
+  >,
+): void {
+  const same =
+    existing.requestHash !== undefined
+      ? existing.requestHash === request.requestHash
+      : existing.service === request.service &&
+        existing.targetEnv === request.targetEnv &&
+        (existing.sourceEnv ?? null) === (request.sourceEnv ?? null) &&
+        existing.kind === request.kind &&
+        JSON.stringify(existing.versions.map(v => v.to)) ===
+          JSON.stringify(request.versions.map(v => v.to));
+  if (!same) {
+    throw new IdempotencyKeyReusedError(
+      `Idempotency key '${request.idempotencyKey}' was already used for another request (promotion ${existing.id}: ${existing.service} to ${existing.targetEnv}); send a new key for a new request`,
+    );
+  }
 }

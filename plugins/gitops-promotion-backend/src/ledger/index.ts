@@ -6,6 +6,8 @@ export { PromotionStore } from './PromotionStore';
 export type { InsertResult, PromotionStoreOptions } from './PromotionStore';
 export { computeDeliveryFigures, summarize } from './computeDeliveryFigures';
 export { isDatabaseUnavailable } from './isDatabaseUnavailable';
+export { IdempotencyKeyReusedError } from './IdempotencyKeyReusedError';
+export { toApiRecord } from './rows';
 export type { DeliveryFiguresInput } from './computeDeliveryFigures';
 export { FINAL_PROMOTION_STATES, IN_FLIGHT_PROMOTION_STATES } from './types';
 export type {

@@ -1,3 +1,4 @@
+import { PromotionRecord as PromotionApiRecord } from '@internal/backstage-plugin-gitops-promotion-common';
 import {
   NewPromotion,
   PromotionKind,
@@ -33,6 +34,7 @@ export interface PromotionRow {
   state: string;
   state_reason: string | null;
   idempotency_key: string | null;
+  request_hash: string | null;
   bulk_id: string | null;
   created_at: DbTimestamp;
   updated_at: DbTimestamp;
@@ -67,6 +69,7 @@ export function toRow(
     state: promotion.state ?? 'pending',
     state_reason: promotion.stateReason ?? null,
     idempotency_key: promotion.idempotencyKey ?? null,
+    request_hash: promotion.requestHash ?? null,
     bulk_id: promotion.bulkId ?? null,
     created_at: now,
     updated_at: now,
@@ -100,6 +103,7 @@ export function toRecord(row: PromotionRow): PromotionRecord {
     state: row.state as PromotionState,
     stateReason: row.state_reason ?? undefined,
     idempotencyKey: row.idempotency_key ?? undefined,
+    requestHash: row.request_hash ?? undefined,
     bulkId: row.bulk_id ?? undefined,
     createdAt: toIso(row.created_at)!,
     updatedAt: toIso(row.updated_at)!,
@@ -108,6 +112,23 @@ export function toRecord(row: PromotionRow): PromotionRecord {
     claimedBy: row.claimed_by ?? undefined,
     claimedUntil: toIso(row.claimed_until),
   });
+}
+
+/**
+ * A record as the REST API answers it: without the idempotency key, the
+ * request fingerprint, the train id and the scheduler's lease, which are
+ * the backend's own.
+ */
+export function toApiRecord(record: PromotionRecord): PromotionApiRecord {
+  const {
+    idempotencyKey: _key,
+    requestHash: _hash,
+    bulkId: _bulk,
+    claimedBy: _by,
+    claimedUntil: _until,
+    ...api
+  } = record;
+  return api;
 }
 
 /** ISO 8601 of a timestamp column value. */

@@ -31,7 +31,10 @@ export const IN_FLIGHT_PROMOTION_STATES: readonly PromotionState[] = [
  * the backend uses. Timestamps are ISO 8601 (UTC).
  */
 export interface PromotionRecord extends PromotionApiRecord {
+  /** Scoped to the requester. */
   idempotencyKey?: string;
+  /** Fingerprint of the request first sent with the idempotency key. */
+  requestHash?: string;
   /** Shared by the promotions of one release train. */
   bulkId?: string;
   claimedBy?: string;
@@ -76,6 +79,8 @@ export interface PromotionQuery {
   service?: string;
   /** The target environment. */
   environment?: string;
+  /** Only promotions into these environments (the ones the caller may read). */
+  environments?: string[];
   states?: PromotionState[];
   bulkId?: string;
   /** At most this many (1-500). */

@@ -2,12 +2,15 @@ import { checkFreezeWindows } from './rules/checkFreezeWindows';
 import { checkImmutableVersion } from './rules/checkImmutableVersion';
 import { checkPermission } from './rules/checkPermission';
 import { checkPipelineOrder } from './rules/checkPipelineOrder';
+import { checkRollbackHistory } from './rules/checkRollbackHistory';
+import { checkSourcePin } from './rules/checkSourcePin';
 import { checkUpstreamGate } from './rules/checkUpstreamGate';
 import { PolicyEvaluation, PolicyInput } from './types';
 
 /**
  * Checks a promotion against every rule and returns one verdict per rule, in
- * a fixed order: permission, pipeline order, upstream gate, immutable
+ * a fixed order: permission, (for a rollback: rollback history; for a
+ * pinned promotion: source pin), pipeline order, upstream gate, immutable
  * versions, freeze windows. Every rule is evaluated (no short-circuit), so a
  * refusal lists everything the requester has to fix. Pure: the caller
  * gathers permissions, Argo CD status, git versions and the time.
@@ -18,6 +21,8 @@ import { PolicyEvaluation, PolicyInput } from './types';
 export function evaluatePolicy(input: PolicyInput): PolicyEvaluation {
   const verdicts = [
     checkPermission(input),
+    ...(input.kind === 'rollback' ? [checkRollbackHistory(input)] : []),
+    ...(input.sourcePin ? [checkSourcePin(input)] : []),
     checkPipelineOrder(input),
     checkUpstreamGate(input),
     checkImmutableVersion(input),

@@ -9,10 +9,13 @@ const ERROR_BY_RULE: Record<
   permission: NotAllowedError,
   // The request itself can never succeed as sent: 400.
   'pipeline-order': InputError,
+  'rollback-history': InputError,
   'immutable-version': InputError,
   // The state of the environments forbids it now; retrying later may work: 409.
   'upstream-gate': ConflictError,
   'freeze-window': ConflictError,
+  // The source moved since the preview: preview again.
+  'source-pin': ConflictError,
 };
 
 const PRECEDENCE = [NotAllowedError, InputError, ConflictError];

@@ -66,6 +66,8 @@ export interface PipelineEnvironment {
 /** The rules a promotion is checked against. */
 export type PolicyRule =
   | 'permission'
+  | 'rollback-history'
+  | 'source-pin'
   | 'pipeline-order'
   | 'upstream-gate'
   | 'immutable-version'
@@ -97,8 +99,43 @@ export interface PromotedVersion {
   sourceVersion?: string;
 }
 
+/** Where the target environment ran a rollback's versions before. */
+export interface RanBefore {
+  /** The commit of the target's history that set exactly these versions. */
+  commitSha?: string;
+  /** The ledger's promotion that deployed exactly these versions there. */
+  promotionId?: string;
+  /** ISO 8601 */
+  date?: string;
+}
+
+/** A value of the source that differs from what the preview showed. */
+export interface MovedSourceValue {
+  key: string;
+  path: string;
+  /** What the source has now; undefined when unset. */
+  now?: string;
+  /** What the preview showed. */
+  reviewed: string;
+}
+
+/** What is being checked: a promotion from upstream, a rollback or a CI set. */
+export type PromotionKindChecked = 'promote' | 'rollback' | 'ci';
+
 /** Everything {@link evaluatePolicy} decides on; gathered by the caller, no I/O here. */
 export interface PolicyInput {
+  /** Default `promote`; rules that do not apply to the kind say why. */
+  kind?: PromotionKindChecked;
+  /**
+   * For a rollback: where the target ran exactly these versions before, or
+   * null when it never did (the rollback is refused).
+   */
+  ranBefore?: RanBefore | null;
+  /**
+   * Present when the request pinned the source to what its preview showed:
+   * the values that moved since (none when the source still runs them).
+   */
+  sourcePin?: { moved: MovedSourceValue[] };
   /**
    * The environment the version comes from. Absent for CI sets and rollbacks,
    * for which pipeline order and the upstream gate do not apply.

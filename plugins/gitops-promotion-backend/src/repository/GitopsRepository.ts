@@ -330,6 +330,20 @@ export class GitopsRepository {
     return paths.every(path => ours.files.get(path) === theirs.files.get(path));
   }
 
+  /**
+   * Whether `ancestor` is `descendant` or in its history: a commit a client
+   * names (a preview's base) must be on the branch it is used for.
+   */
+  async isAncestor(ancestor: string, descendant: string): Promise<boolean> {
+    if (ancestor === descendant) return true;
+    if (!this.provider.isAncestor) {
+      throw new InputError(
+        `Repository '${this.id}' cannot tell whether a commit is on a branch`,
+      );
+    }
+    return this.provider.isAncestor(ancestor, descendant);
+  }
+
   /** A pull request opened by this plugin, for the tracker. */
   getPullRequest(number: number): Promise<PullRequestRef> {
     const pullRequests = this.provider.pullRequests;
@@ -363,9 +377,20 @@ export class GitopsRepository {
     if (existing) {
       return { pullRequest: existing, reused: true };
     }
+    // The pull request's branch starts at the branch's head (the change
+    // rebased over unrelated commits, refused when a changed file moved),
+    // never at a commit the request names.
+    const head = await this.provider.getBranchHead(request.branch);
+    if (head !== request.baseCommit) {
+      await this.assertChangedFilesUnmoved(
+        request,
+        await this.snapshotAt(request.branch, request.baseCommit),
+        head,
+      );
+    }
     const attempt = await this.provider.tryCommit({
       branch: request.pullRequestBranch,
-      parentSha: request.baseCommit,
+      parentSha: head,
       changes: request.changes,
       message: request.message,
       author: request.author,

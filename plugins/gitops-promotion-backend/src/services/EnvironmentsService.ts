@@ -1,19 +1,13 @@
-import {
-  BackstageCredentials,
-  PermissionsService,
-} from '@backstage/backend-plugin-api';
-import {
-  gitopsPromotionEnvironmentPromotePermission,
-  gitopsPromotionEnvironmentReadPermission,
-  gitopsPromotionFreezeOverridePermission,
-} from '@internal/backstage-plugin-gitops-promotion-common';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { NotAllowedError } from '@backstage/errors';
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { DateTime } from 'luxon';
 import { ArgoCdClient, ArgoCdStatus } from '../argocd';
 import { ServiceCatalog, ServiceEntity } from '../catalog/ServiceCatalog';
 import { EnvironmentConfig, GitopsPromotionConfig } from '../config/types';
 import { PromotionRecord, PromotionState, PromotionStore } from '../ledger';
+import {
+  EnvironmentAccess,
+  EnvironmentPermissions,
+} from '../permissions/EnvironmentAccess';
 import {
   activeFreezeWindows,
   downstreamsOf,
@@ -81,7 +75,7 @@ export class EnvironmentsService {
       catalog: ServiceCatalog;
       reader: VersionReader;
       lags: LagReader;
-      permissions: PermissionsService;
+      access: EnvironmentAccess;
       store: PromotionStore;
       argocd?: ArgoCdClient;
       now?: () => DateTime;
@@ -90,7 +84,7 @@ export class EnvironmentsService {
 
   async forEntity(entityRef: string, credentials: BackstageCredentials) {
     const service = await this.deps.catalog.getService(entityRef, credentials);
-    const readable = await this.readableEnvironments(credentials);
+    const readable = await this.deps.access.readable(credentials);
     const [cells, statuses, inFlight] = await Promise.all([
       this.deps.reader.readVersions(
         readable.map(e => ({
@@ -107,7 +101,10 @@ export class EnvironmentsService {
       }),
     ]);
     const [permissions, lags] = await Promise.all([
-      this.promotePermissions(readable, credentials),
+      this.deps.access.permissionsIn(
+        readable.map(e => e.name),
+        credentials,
+      ),
       this.lags([service], readable, cells),
     ]);
     const now = this.deps.now?.() ?? DateTime.now();
@@ -168,7 +165,7 @@ export class EnvironmentsService {
     credentials: BackstageCredentials,
   ) {
     const services = await this.deps.catalog.findServices(filter, credentials);
-    const readable = await this.readableEnvironments(credentials);
+    const readable = await this.deps.access.readable(credentials);
     const requests = services.flatMap(s =>
       readable.map(e => ({
         service: s.service,
@@ -266,68 +263,6 @@ export class EnvironmentsService {
     };
   }
 
-  /** Throws NotAllowedError unless the caller may read every configured environment named. */
-  async assertReadable(
-    environments: string | string[],
-    credentials: BackstageCredentials,
-  ) {
-    const readable = await this.readableEnvironments(credentials);
-    const configured = this.deps.config.environments.map(e => e.name);
-    // An unknown environment is not a permission matter: the caller reports it.
-    const refused = [environments]
-      .flat()
-      .filter(
-        name =>
-          configured.includes(name) && !readable.some(e => e.name === name),
-      );
-    if (refused.length) {
-      throw new NotAllowedError(`You may not read ${refused.join(', ')}`);
-    }
-  }
-
-  /** The environments whose read permission the caller holds, in pipeline order. */
-  private async readableEnvironments(credentials: BackstageCredentials) {
-    const { environments } = this.deps.config;
-    const decisions = await this.deps.permissions.authorize(
-      environments.map(e => ({
-        permission: gitopsPromotionEnvironmentReadPermission,
-        resourceRef: e.name,
-      })),
-      { credentials },
-    );
-    return environments.filter(
-      (_, i) => decisions[i].result === AuthorizeResult.ALLOW,
-    );
-  }
-
-  private async promotePermissions(
-    environments: EnvironmentConfig[],
-    credentials: BackstageCredentials,
-  ) {
-    const requests = environments.flatMap(e => [
-      {
-        permission: gitopsPromotionEnvironmentPromotePermission,
-        resourceRef: e.name,
-      },
-      {
-        permission: gitopsPromotionFreezeOverridePermission,
-        resourceRef: e.name,
-      },
-    ]);
-    const decisions = await this.deps.permissions.authorize(requests, {
-      credentials,
-    });
-    return new Map(
-      environments.map((e, i) => [
-        e.name,
-        {
-          promote: decisions[2 * i].result === AuthorizeResult.ALLOW,
-          freezeOverride: decisions[2 * i + 1].result === AuthorizeResult.ALLOW,
-        },
-      ]),
-    );
-  }
-
   private async statuses(
     services: ServiceEntity[],
     environments: EnvironmentConfig[],
@@ -358,7 +293,7 @@ export class EnvironmentsService {
     cell: CellVersion,
     status: ArgoCdStatus,
     readable: EnvironmentConfig[],
-    permissions: Map<string, { promote: boolean; freezeOverride: boolean }>,
+    permissions: Map<string, EnvironmentPermissions>,
     now: DateTime,
   ): PromoteOption[] {
     const { config } = this.deps;

@@ -1,13 +1,5 @@
-import {
-  BackstageCredentials,
-  PermissionsService,
-} from '@backstage/backend-plugin-api';
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { ConflictError, InputError } from '@backstage/errors';
-import {
-  gitopsPromotionEnvironmentPromotePermission,
-  gitopsPromotionFreezeOverridePermission,
-} from '@internal/backstage-plugin-gitops-promotion-common';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { DateTime } from 'luxon';
 import { ArgoCdClient, ArgoCdStatus } from '../argocd';
 import { ServiceCatalog, ServiceEntity } from '../catalog/ServiceCatalog';
@@ -16,36 +8,68 @@ import {
   resolveServiceLocation,
   ServiceLocation,
 } from '../locations/resolveServiceLocation';
+import { PromotionStore } from '../ledger';
+import { EnvironmentAccess } from '../permissions/EnvironmentAccess';
 import {
   evaluatePolicy,
   PolicyEvaluation,
-  PromotedVersion,
   validateVersion,
   versionKindOfKey,
 } from '../policy';
-import { GitopsRepository } from '../repository/GitopsRepository';
+import { PromotionKindChecked } from '../policy/types';
+import { GitopsRepository, Snapshot } from '../repository/GitopsRepository';
 import { buildChangeSet, ChangeSet } from './buildChangeSet';
-import { readValues } from './VersionReader';
+import { findRanBefore } from './rollbackHistory';
+import { KeyValue, readValues } from './VersionReader';
 
 const COMMIT_SHA = /^[0-9a-f]{40}$/;
 
 /** What to promote: a service from an environment (or explicit versions) into another. */
 export interface PromotionIntent {
   entityRef: string;
+  /** Default `promote`. Rollbacks and CI sets name their versions and no source. */
+  kind?: PromotionKindChecked;
   /** The environment the versions come from; absent for rollbacks and CI sets. */
   source?: string;
   target: string;
-  /** Explicit values in bundle order (rollback, CI); default: the source's values. */
+  /**
+   * Every bundle value in bundle order. With a source: the versions the
+   * preview showed, which the source must still run. Otherwise: the versions
+   * to set (rollback, CI).
+   */
   versions?: string[];
-  /** The commit the preview was computed on; default: the branch head now. */
+  /** The commit of the target's branch the preview was computed on; default: its head now. */
   baseCommit?: string;
+  /** The commit of the source's branch the preview read the versions at. */
+  sourceCommit?: string;
+}
+
+/** How a plan is made. */
+export interface PlanOptions {
+  /**
+   * `write`: the caller must hold the promote permission for the target,
+   * decided before anything is read. `preview`: the permission is a verdict.
+   */
+  purpose: 'preview' | 'write';
+  /** The service, when the caller already looked it up. */
+  service?: ServiceEntity;
+  /**
+   * Branch heads shared by the plans of one request, so that the services of
+   * a release train are planned on one commit.
+   */
+  heads?: Map<string, Promise<Snapshot>>;
 }
 
 /** A promotion computed and checked, not written. */
 export interface PromotionPlan {
   service: ServiceEntity;
+  kind: PromotionKindChecked;
   source?: string;
   location: ServiceLocation;
+  /** Every bundle value written, in bundle order: what a confirm sends back. */
+  values: string[];
+  /** The commit of the source's branch the values were read at. */
+  sourceCommit?: string;
   changeSet: ChangeSet;
   evaluation: PolicyEvaluation;
   sourceStatus?: ArgoCdStatus;
@@ -54,7 +78,9 @@ export interface PromotionPlan {
 /**
  * Computes a promotion's exact change set and checks it against every rule,
  * from the configuration, the catalog and the repository only: the client
- * names an entity and environments, never a repository, path or key.
+ * names an entity and environments, never a repository, path or key. What a
+ * preview showed is pinned by its commits and versions: a plan on them yields
+ * the same change, or a ConflictError naming what moved.
  */
 export class PromotionPlanner {
   constructor(
@@ -62,7 +88,8 @@ export class PromotionPlanner {
       config: GitopsPromotionConfig;
       catalog: ServiceCatalog;
       repositories: (id: string) => GitopsRepository;
-      permissions: PermissionsService;
+      access: EnvironmentAccess;
+      store: PromotionStore;
       argocd?: ArgoCdClient;
       now?: () => DateTime;
     },
@@ -71,11 +98,12 @@ export class PromotionPlanner {
   async plan(
     intent: PromotionIntent,
     credentials: BackstageCredentials,
-    service?: ServiceEntity,
+    options: PlanOptions,
   ): Promise<PromotionPlan> {
-    const { config } = this.deps;
+    const { config, access } = this.deps;
+    const kind = intent.kind ?? 'promote';
     const entity =
-      service ??
+      options.service ??
       (await this.deps.catalog.getService(intent.entityRef, credentials));
     const location = this.locate(entity, intent.target);
     if (intent.source === intent.target) {
@@ -83,15 +111,32 @@ export class PromotionPlanner {
         `Cannot promote ${intent.target} into itself; choose a downstream environment`,
       );
     }
+    // Decided before any upstream call: a viewer's request reads nothing.
+    const permissions =
+      options.purpose === 'write'
+        ? await access.assertMayPromote(intent.target, credentials)
+        : (await access.permissionsIn([intent.target], credentials)).get(
+            intent.target,
+          )!;
+
+    const heads = options.heads ?? new Map<string, Promise<Snapshot>>();
+    const repository = this.deps.repositories(location.repository.id);
+    const head = await this.head(location, heads);
+    const snapshot = intent.baseCommit
+      ? await this.pinned(location, intent.baseCommit, head, 'baseCommit')
+      : head;
+
     const sourceLocation =
       intent.source === undefined
         ? undefined
         : this.locate(entity, intent.source);
-    const sourceValues = sourceLocation
-      ? await this.readCurrentValues(sourceLocation)
+    const source = sourceLocation
+      ? await this.sourceValues(intent, sourceLocation, location, snapshot, heads)
       : undefined;
-    const values =
-      intent.versions ?? this.valuesFrom(sourceLocation!, sourceValues!);
+    const values = source?.values ?? intent.versions;
+    if (!values) {
+      throw new InputError(`A ${kind} names the versions to set`);
+    }
     const keys = location.files.flatMap(f =>
       f.keys.map(key => ({ path: f.path, key })),
     );
@@ -109,25 +154,28 @@ export class PromotionPlanner {
       }),
     );
 
-    const repository = this.deps.repositories(location.repository.id);
-    const snapshot = intent.baseCommit
-      ? await repository.snapshotAt(
-          location.branch,
-          assertCommit(intent.baseCommit),
-        )
-      : await repository.snapshot(location.branch);
+    const ranBefore =
+      kind === 'rollback'
+        ? await findRanBefore({
+            repository,
+            headSha: head.commitSha,
+            location,
+            values,
+            deployed: await this.deps.store.list({
+              service: entity.service,
+              environment: intent.target,
+              states: ['deployed'],
+              limit: 500,
+            }),
+          })
+        : undefined;
     const changeSet = await buildChangeSet(
       repository,
       snapshot,
       location,
       values,
     );
-
     const target = config.environments.find(e => e.name === intent.target)!;
-    const [promote, freezeOverride] = await this.authorize(
-      intent.target,
-      credentials,
-    );
     const sourceStatus =
       intent.source && this.deps.argocd
         ? await this.deps.argocd.getStatus({
@@ -136,25 +184,30 @@ export class PromotionPlanner {
             annotations: entity.annotations,
           })
         : undefined;
-    const versions: PromotedVersion[] = values.map((version, i) => ({
-      key: keys[i].key,
-      version,
-      sourceVersion: sourceValues?.[i],
-    }));
     const evaluation = evaluatePolicy({
+      kind,
+      ranBefore,
+      sourcePin: source?.moved && { moved: source.moved },
       source: intent.source,
       target: intent.target,
       pipeline: config.environments,
-      versions,
+      versions: values.map((version, i) => ({
+        key: keys[i].key,
+        version,
+        sourceVersion: source?.current[i],
+      })),
       sourceStatus,
       targetPolicy: target.policy,
-      permissions: { promote, freezeOverride },
+      permissions,
       now: this.deps.now?.() ?? DateTime.now(),
     });
     return {
       service: entity,
+      kind,
       source: intent.source,
       location,
+      values,
+      sourceCommit: source?.commitSha,
       changeSet,
       evaluation,
       sourceStatus,
@@ -178,59 +231,107 @@ export class PromotionPlanner {
     });
   }
 
-  private async readCurrentValues(location: ServiceLocation) {
-    const repository = this.deps.repositories(location.repository.id);
-    const snapshot = await repository.snapshot(location.branch);
-    const values = await readValues(repository, snapshot, location);
-    return values.map(v => v.value);
-  }
-
-  private valuesFrom(
+  /** The branch head's snapshot, once per branch for the plans sharing `heads`. */
+  private head(
     location: ServiceLocation,
-    values: (string | undefined)[],
-  ) {
-    const flat = location.files.flatMap(f =>
-      f.keys.map(key => ({ path: f.path, key })),
-    );
-    return values.map((value, i) => {
-      if (value === undefined) {
-        throw new InputError(
-          `${location.environment.name} has no value for ${flat[i].key} in ${flat[i].path}; nothing to promote from it`,
-        );
-      }
-      return value;
-    });
+    heads: Map<string, Promise<Snapshot>>,
+  ): Promise<Snapshot> {
+    const key = `${location.repository.id}\0${location.branch}`;
+    let head = heads.get(key);
+    if (!head) {
+      head = this.deps
+        .repositories(location.repository.id)
+        .snapshot(location.branch);
+      heads.set(key, head);
+    }
+    return head;
   }
 
-  private async authorize(
-    environment: string,
-    credentials: BackstageCredentials,
+  /** The snapshot of a commit a preview named, which must be on the branch. */
+  private async pinned(
+    location: ServiceLocation,
+    sha: string,
+    head: Snapshot,
+    field: 'baseCommit' | 'sourceCommit',
+  ): Promise<Snapshot> {
+    if (!COMMIT_SHA.test(sha)) {
+      throw new InputError(
+        `${field} must be a full 40-character commit SHA, got '${sha.slice(
+          0,
+          50,
+        )}'`,
+      );
+    }
+    const repository = this.deps.repositories(location.repository.id);
+    if (
+      sha !== head.commitSha &&
+      !(await repository.isAncestor(sha, head.commitSha))
+    ) {
+      throw new InputError(
+        `${field} ${sha} is not a commit of branch '${location.branch}' of ${location.repository.id}; preview the promotion again`,
+      );
+    }
+    return repository.snapshotAt(location.branch, sha);
+  }
+
+  /**
+   * The source's values now and, when the request pins them (its versions,
+   * or the commit its preview read them at), the pinned ones with each value
+   * that moved since (the source-pin rule refuses when any did).
+   */
+  private async sourceValues(
+    intent: PromotionIntent,
+    location: ServiceLocation,
+    targetLocation: ServiceLocation,
+    targetSnapshot: Snapshot,
+    heads: Map<string, Promise<Snapshot>>,
   ) {
-    const decisions = await this.deps.permissions.authorize(
-      [
-        {
-          permission: gitopsPromotionEnvironmentPromotePermission,
-          resourceRef: environment,
-        },
-        {
-          permission: gitopsPromotionFreezeOverridePermission,
-          resourceRef: environment,
-        },
-      ],
-      { credentials },
-    );
-    return decisions.map(d => d.result === AuthorizeResult.ALLOW);
+    const repository = this.deps.repositories(location.repository.id);
+    const head = await this.head(location, heads);
+    const current = await readValues(repository, head, location);
+    const sameBranch =
+      location.repository.id === targetLocation.repository.id &&
+      location.branch === targetLocation.branch;
+    let pinned: Snapshot | undefined;
+    if (intent.sourceCommit) {
+      pinned = await this.pinned(
+        location,
+        intent.sourceCommit,
+        head,
+        'sourceCommit',
+      );
+    } else if (intent.baseCommit && sameBranch) {
+      pinned = targetSnapshot;
+    }
+    const reviewed =
+      intent.versions ??
+      (pinned
+        ? requireValues(await readValues(repository, pinned, location), location)
+        : undefined);
+    const moved = reviewed
+      ? current.flatMap((v, i) =>
+          v.value === reviewed[i]
+            ? []
+            : [{ key: v.key, path: v.path, now: v.value, reviewed: reviewed[i] }],
+        )
+      : undefined;
+    return {
+      values: reviewed ?? requireValues(current, location),
+      current: current.map(v => v.value),
+      moved,
+      commitSha: head.commitSha,
+    };
   }
 }
 
-function assertCommit(sha: string) {
-  if (!COMMIT_SHA.test(sha)) {
-    throw new InputError(
-      `baseCommit must be a full 40-character commit SHA, got '${sha.slice(
-        0,
-        50,
-      )}'`,
-    );
-  }
-  return sha;
+/** The values, or an InputError naming the key the environment lacks. */
+function requireValues(values: KeyValue[], location: ServiceLocation) {
+  return values.map(({ value, key, path }) => {
+    if (value === undefined) {
+      throw new InputError(
+        `${location.environment.name} has no value for ${key} in ${path}; nothing to promote from it`,
+      );
+    }
+    return value;
+  });
 }

@@ -14,11 +14,16 @@ import { randomUUID } from 'node:crypto';
 import { ArgoCdClient } from '../argocd';
 import { normalizeEntityRef, ServiceCatalog } from '../catalog/ServiceCatalog';
 import {
+  IdempotencyKeyReusedError,
   isDatabaseUnavailable,
   PromotionKind,
   PromotionRecord,
   PromotionStore,
+  toApiRecord,
 } from '../ledger';
+import { assertSameRequest } from '../ledger/PromotionStore';
+import { EnvironmentAccess } from '../permissions/EnvironmentAccess';
+import { PromotionRecord as PromotionApiRecord } from '@internal/backstage-plugin-gitops-promotion-common';
 import { toPolicyError } from '../policy';
 import { formatCommitMessage } from '../repository/commitMessage';
 import { GitopsRepository } from '../repository/GitopsRepository';
@@ -30,6 +35,8 @@ import {
   PromotionPlan,
   PromotionPlanner,
 } from './PromotionPlanner';
+import { Snapshot } from '../repository/GitopsRepository';
+import { requestFingerprint } from './requestFingerprint';
 import { Requester, requesterIdentity } from './requesterIdentity';
 
 /** The preview of one target: the exact change and every rule's verdict. */
@@ -37,6 +44,8 @@ export interface PromotionPreview {
   environment: string;
   mode: 'commit' | 'pull-request';
   baseCommit: string;
+  sourceCommit?: string;
+  versions: string[];
   edits: PromotionPlan['changeSet']['edits'];
   diff: string;
   allowed: boolean;
@@ -50,6 +59,10 @@ export interface BulkRequest {
   target: string;
   /** Refuse the whole train when any service is refused. */
   allOrNothing: boolean;
+  /** The bulk preview's commit of the target branch. */
+  baseCommit?: string;
+  /** What the bulk preview showed per service; one per entity ref. */
+  pins?: Array<{ entityRef: string; versions: string[]; sourceCommit?: string }>;
 }
 
 /**
@@ -65,6 +78,7 @@ export class PromotionService {
       catalogService: CatalogService;
       repositories: (id: string) => GitopsRepository;
       store: PromotionStore;
+      access: EnvironmentAccess;
       argocd?: ArgoCdClient;
       logger: LoggerService;
     },
@@ -83,12 +97,15 @@ export class PromotionService {
       request.entityRef,
       credentials,
     );
+    // Without a source, only a rollback is confirmed: preview it as one.
+    const kind = request.source ? 'promote' : 'rollback';
+    const heads = new Map<string, Promise<Snapshot>>();
     const targets: PromotionPreview[] = [];
     for (const target of request.targets) {
       const plan = await this.deps.planner.plan(
-        { ...request, target },
+        { ...request, kind, target },
         credentials,
-        service,
+        { purpose: 'preview', service, heads },
       );
       targets.push(toPreview(plan));
     }
@@ -101,48 +118,63 @@ export class PromotionService {
   }
 
   async promote(
-    intent: PromotionIntent & { kind: PromotionKind; idempotencyKey?: string },
+    request: PromotionIntent & {
+      kind: Exclude<PromotionKind, 'bulk'>;
+      idempotencyKey?: string;
+    },
     credentials: BackstageCredentials,
-  ): Promise<{ promotion: PromotionRecord; created: boolean }> {
+  ): Promise<{ promotion: PromotionApiRecord; created: boolean }> {
+    const { idempotencyKey, ...intent } = request;
     const requester = await requesterIdentity(
       credentials,
       this.deps.catalogService,
     );
+    const requestHash = requestFingerprint('promotion', intent);
     let failed: PromotionRecord | undefined;
-    if (intent.idempotencyKey) {
+    if (idempotencyKey) {
       // A retry after the first request landed: the target already runs the
       // versions, so answer with the recorded promotion before planning again.
       // Only a promotion whose write failed before anything reached git is
-      // tried again.
+      // tried again. The key is the requester's own; another body is a 422.
       const existing = await this.deps.store.findByIdempotencyKey(
-        intent.idempotencyKey,
+        idempotencyKey,
         requester.entityRef,
       );
-      if (existing && !isRetryable(existing)) {
-        return { promotion: existing, created: false };
+      if (existing) {
+        assertSameRequest(existing, {
+          ...existing,
+          idempotencyKey,
+          requestHash,
+        });
+        if (!isRetryable(existing)) {
+          return { promotion: toApiRecord(existing), created: false };
+        }
       }
       failed = existing;
     }
-    const plan = await this.deps.planner.plan(intent, credentials);
+    const plan = await this.deps.planner.plan(intent, credentials, {
+      purpose: 'write',
+    });
     const refusal = toPolicyError(plan.evaluation);
     if (refusal) throw refusal;
     PromotionPlanner.assertChanges(plan);
     // The id is chosen once: an insert retried after its answer was lost
     // finds its own row (not "someone else's promotion with this key").
     const recordToInsert = {
-      ...this.newRecord(plan, intent.kind, requester, intent.idempotencyKey),
+      ...this.newRecord(plan, intent.kind, requester, idempotencyKey),
+      requestHash: idempotencyKey ? requestHash : undefined,
       id: randomUUID(),
     };
     const { record, created } = failed
       ? await this.reopen(failed, plan)
       : await persistently(() => this.deps.store.insert(recordToInsert));
-    if (!created) return { promotion: record, created };
+    if (!created) return { promotion: toApiRecord(record), created };
     const written = await this.write(
       [{ plan, record }],
       requester,
       subjectFor(plan, intent.kind),
     );
-    return { promotion: written[0], created: true };
+    return { promotion: toApiRecord(written[0]), created: true };
   }
 
   /**
@@ -183,13 +215,19 @@ export class PromotionService {
     request: { entityRefs: string[]; source: string; target: string },
     credentials: BackstageCredentials,
   ) {
+    // One snapshot of each branch for the whole train: the previews, and
+    // the commit a confirm sends back, are of one state of the repository.
+    const heads = new Map<string, Promise<Snapshot>>();
     const services = [];
+    let baseCommit: string | undefined;
     for (const entityRef of [...new Set(request.entityRefs)]) {
       try {
         const plan = await this.deps.planner.plan(
           { entityRef, source: request.source, target: request.target },
           credentials,
+          { purpose: 'preview', heads },
         );
+        baseCommit ??= plan.changeSet.baseCommit;
         services.push({
           entityRef: plan.service.entityRef,
           service: plan.service.service,
@@ -200,7 +238,12 @@ export class PromotionService {
         services.push({ entityRef, refusal: error.message });
       }
     }
-    return { source: request.source, target: request.target, services };
+    return {
+      source: request.source,
+      target: request.target,
+      baseCommit,
+      services,
+    };
   }
 
   /** Several services into one environment as one commit or pull request. */
@@ -216,28 +259,55 @@ export class PromotionService {
       credentials,
       this.deps.catalogService,
     );
+    const requestHash = requestFingerprint('release-train', request);
     if (idempotencyKey) {
       const first = await this.deps.store.findByIdempotencyKey(
         `${idempotencyKey}#0`,
         requester.entityRef,
       );
       if (first?.bulkId) {
+        if (first.requestHash !== requestHash) {
+          throw new IdempotencyKeyReusedError(
+            `Idempotency key '${idempotencyKey}' was already used for another release train (${first.bulkId}); send a new key for a new request`,
+          );
+        }
         const promotions = await this.deps.store.list({
           bulkId: first.bulkId,
           limit: 500,
         });
-        return { bulkId: first.bulkId, promotions, refused: [] };
+        return {
+          bulkId: first.bulkId,
+          promotions: promotions.map(toApiRecord),
+          refused: [],
+        };
       }
     }
+    const pins = pinsByEntity(request);
+    const heads = new Map<string, Promise<Snapshot>>();
     const accepted: PromotionPlan[] = [];
     const refused: Array<{ entityRef: string; reason: string }> = [];
     let allForbidden = true;
+    let outdated: Error | undefined;
     for (const entityRef of [...new Set(request.entityRefs)]) {
       try {
+        const pin = pins?.get(normalizeEntityRef(entityRef));
         const plan = await this.deps.planner.plan(
-          { entityRef, source: request.source, target: request.target },
+          {
+            entityRef,
+            source: request.source,
+            target: request.target,
+            baseCommit: request.baseCommit,
+            versions: pin?.versions,
+            sourceCommit: pin?.sourceCommit,
+          },
           credentials,
+          { purpose: 'write', heads },
         );
+        if (sourceMoved(plan)) {
+          // What the person reviewed moved: the train as reviewed cannot be written.
+          outdated = toPolicyError(plan.evaluation);
+          break;
+        }
         const refusal = toPolicyError(plan.evaluation);
         if (refusal) throw refusal;
         PromotionPlanner.assertChanges(plan);
@@ -248,6 +318,7 @@ export class PromotionService {
         refused.push({ entityRef, reason: (error as Error).message });
       }
     }
+    if (outdated) throw outdated;
     if (accepted.length === 0) {
       // Refused for want of permission alone, the train is a 403 like a single promotion.
       const Refusal = allForbidden ? NotAllowedError : ConflictError;
@@ -278,6 +349,7 @@ export class PromotionService {
           requester,
           idempotencyKey && `${idempotencyKey}#${i}`,
         ),
+        requestHash: idempotencyKey ? requestHash : undefined,
         bulkId,
       });
       entries.push({ plan, record });
@@ -286,27 +358,45 @@ export class PromotionService {
       .map(p => `${p.service.service} ${p.changeSet.edits[0]?.to}`)
       .join(', ')} to ${request.target}`;
     const promotions = await this.write(entries, requester, subject);
-    return { bulkId, promotions, refused };
+    return { bulkId, promotions: promotions.map(toApiRecord), refused };
   }
 
-  async get(id: string): Promise<PromotionRecord> {
+  /** A promotion the caller may see; one they may not is as unknown as a missing one. */
+  async get(
+    id: string,
+    credentials: BackstageCredentials,
+  ): Promise<PromotionApiRecord> {
     const record = await this.deps.store.get(id);
-    if (!record) throw new NotFoundError(`No promotion ${id}`);
-    return record;
+    const [visible] = record
+      ? await this.deps.access.visible([record], credentials)
+      : [];
+    if (!visible) throw new NotFoundError(`No promotion ${id}`);
+    return toApiRecord(visible);
   }
 
-  list(query: {
-    entityRef?: string;
-    environment?: string;
-    limit: number;
-    before?: string;
-  }) {
+  /** Promotions into environments the caller may read, of entities they may see. */
+  async list(
+    query: {
+      entityRef?: string;
+      environment?: string;
+      limit: number;
+      before?: string;
+    },
+    credentials: BackstageCredentials,
+  ): Promise<PromotionApiRecord[]> {
+    const { access, store } = this.deps;
     // The ledger records canonical refs: `checkout` finds component:default/checkout.
     const entityRef =
       query.entityRef === undefined
         ? undefined
         : normalizeEntityRef(query.entityRef);
-    return this.deps.store.list({ ...query, entityRef });
+    const readable = (await access.readable(credentials)).map(e => e.name);
+    const records = await store.list({
+      ...query,
+      entityRef,
+      environments: readable,
+    });
+    return (await access.visible(records, credentials)).map(toApiRecord);
   }
 
   /** One commit (or PR) for every entry; entries share one repository branch. */
@@ -329,7 +419,7 @@ export class PromotionService {
         ),
       ),
       requester,
-      promotionId: entries.length === 1 ? entries[0].record.id : undefined,
+      promotionIds: entries.map(e => e.record.id),
     });
     let outcome: Parameters<PromotionStore['update']>[1];
     try {
@@ -480,11 +570,42 @@ export function toPreview(plan: PromotionPlan): PromotionPreview {
     environment: plan.location.environment.name,
     mode: plan.location.environment.policy.mode,
     baseCommit: plan.changeSet.baseCommit,
+    sourceCommit: plan.sourceCommit,
+    versions: plan.values,
     edits: plan.changeSet.edits,
     diff: plan.changeSet.diff,
     allowed: plan.evaluation.allowed && plan.changeSet.changes.length > 0,
     verdicts: plan.evaluation.verdicts,
   };
+}
+
+/** The plan's source no longer runs what the request's preview showed. */
+function sourceMoved(plan: PromotionPlan): boolean {
+  return plan.evaluation.verdicts.some(
+    v => v.rule === 'source-pin' && !v.passed,
+  );
+}
+
+/**
+ * The pins of a release train by canonical entity ref; with pins, every
+ * service of the train has exactly one.
+ */
+function pinsByEntity(request: BulkRequest) {
+  if (!request.pins) return undefined;
+  const pins = new Map(
+    request.pins.map(pin => [normalizeEntityRef(pin.entityRef), pin]),
+  );
+  const refs = new Set(request.entityRefs.map(ref => normalizeEntityRef(ref)));
+  const unpinned = [...refs].filter(ref => !pins.has(ref));
+  const extra = [...pins.keys()].filter(ref => !refs.has(ref));
+  if (unpinned.length || extra.length || pins.size !== request.pins.length) {
+    throw new InputError(
+      `pins must name each service of entityRefs exactly once${
+        unpinned.length ? `; missing: ${unpinned.join(', ')}` : ''
+      }${extra.length ? `; not in entityRefs: ${extra.join(', ')}` : ''}`,
+    );
+  }
+  return pins;
 }
 
 function subjectFor(plan: PromotionPlan, kind: PromotionKind) {

@@ -5,6 +5,7 @@ import {
 import { ServiceLocation } from '../locations/resolveServiceLocation';
 import { GitopsRepository, Snapshot } from '../repository/GitopsRepository';
 import { FileHistoryEntry, GitIdentity } from '../repository/types';
+import { valuesAfter } from './environmentStates';
 
 /** A commit that touched the file holding a service's version in an environment. */
 export interface VersionChange {
@@ -17,23 +18,39 @@ export interface VersionChange {
   to?: string;
 }
 
+/** A commit of the history shown for an environment, with the whole bundle after it. */
+export interface EnvironmentHistoryChange extends VersionChange {
+  /** Every bundle value after the commit; absent when one was unset. */
+  versions?: string[];
+}
+
 /**
  * The git log of the file that holds the version (the bundle's first key),
- * newest first, with the version before and after each commit.
+ * newest first, with the version before and after each commit and every
+ * bundle value after it (what a rollback to it sends).
  */
 export async function readHistory(
   repository: GitopsRepository,
   snapshot: Snapshot,
   location: ServiceLocation,
   limit: number,
-): Promise<VersionChange[]> {
+): Promise<EnvironmentHistoryChange[]> {
   const [file] = location.files;
   const entries = await repository.fileHistory(
     snapshot.commitSha,
     file.path,
     limit,
   );
-  return toVersionChanges(repository, entries, file.keys[0]);
+  const [changes, bundles] = await Promise.all([
+    toVersionChanges(repository, entries, file.keys[0]),
+    Promise.all(entries.map(e => valuesAfter(repository, location, e))),
+  ]);
+  return changes.map((change, i) => {
+    const values = bundles[i];
+    return values.every(v => v !== undefined)
+      ? { ...change, versions: values as string[] }
+      : change;
+  });
 }
 
 /** Each commit of a file's history with the version at `key` before and after it. */

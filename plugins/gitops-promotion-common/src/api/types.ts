@@ -254,6 +254,12 @@ export interface EnvironmentHistoryEntry {
   /** Equal when the commit changed something else in the file. */
   from?: string;
   to?: string;
+  /**
+   * Every value of the bundle after this commit, in bundle order (what a
+   * rollback to this commit sends as `versions`); absent when one of them was
+   * unset or unreadable then.
+   */
+  versions?: string[];
 }
 
 /**
@@ -277,6 +283,7 @@ export interface EnvironmentHistoryResponse {
 export interface PromotionVerdict {
   rule:
     | 'permission'
+    | 'rollback-history'
     | 'pipeline-order'
     | 'upstream-gate'
     | 'immutable-version'
@@ -296,8 +303,18 @@ export interface PromotionVerdict {
 export interface PromotionTargetPreview {
   environment: string;
   mode: PromotionMode;
-  /** The commit the change was computed on; send it back with the promotion. */
+  /** The commit of the target's branch the change was computed on; send it back. */
   baseCommit: string;
+  /**
+   * The commit of the source's branch the versions were read at (absent for
+   * rollbacks and CI sets); send it back.
+   */
+  sourceCommit?: string;
+  /**
+   * Every value of the bundle this promotion writes, in bundle order; send it
+   * back as `versions`. A confirm writes exactly these, or answers 409.
+   */
+  versions: string[];
   edits: PromotionValueChange[];
   /** Unified diff of every changed file; empty when nothing changes. */
   diff: string;
@@ -340,7 +357,15 @@ export type PromotionRequest =
       entityRef: string;
       source: string;
       target: string;
+      /**
+       * The versions the preview showed (its `versions`): the source must
+       * still run exactly these, else 409 and nothing is written.
+       */
+      versions?: string[];
+      /** The preview's `baseCommit`: the target's files as reviewed. */
       baseCommit?: string;
+      /** The preview's `sourceCommit`: the source's files as reviewed. */
+      sourceCommit?: string;
     }
   | {
       kind: 'rollback';
@@ -498,6 +523,30 @@ export interface BulkPromotionRequest {
   target: string;
   /** Refuse the whole train when any service is refused. */
   allOrNothing?: boolean;
+  /**
+   * The bulk preview's `baseCommit`: every service's target files as
+   * reviewed (the train is one commit on one branch).
+   */
+  baseCommit?: string;
+  /**
+   * What the bulk preview showed, one per service of `entityRefs`: each
+   * service's source must still run exactly these versions, else 409 and
+   * nothing is written.
+   */
+  pins?: BulkPromotionPin[];
+}
+
+/**
+ * The versions a release train's preview showed for one service.
+ *
+ * @public
+ */
+export interface BulkPromotionPin {
+  entityRef: string;
+  /** The service preview's `versions`. */
+  versions: string[];
+  /** The service preview's `sourceCommit`. */
+  sourceCommit?: string;
 }
 
 /**
@@ -509,6 +558,12 @@ export interface BulkPromotionRequest {
 export interface BulkPromotionPreviewResponse {
   source: string;
   target: string;
+  /**
+   * The one commit of the target branch every service's preview was
+   * computed on, when the train can be written (send it back); absent when
+   * no service could be planned.
+   */
+  baseCommit?: string;
   services: Array<
     | { entityRef: string; service: string; preview: PromotionTargetPreview }
     | { entityRef: string; refusal: string }

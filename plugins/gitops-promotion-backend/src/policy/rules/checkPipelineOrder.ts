@@ -12,9 +12,18 @@ const verdict = (passed: boolean, message: string): PolicyVerdict => ({
  * transitive upstream when the target allows skipping.
  */
 export function checkPipelineOrder(
-  input: Pick<PolicyInput, 'source' | 'target' | 'pipeline' | 'targetPolicy'>,
+  input: Pick<
+    PolicyInput,
+    'kind' | 'source' | 'target' | 'pipeline' | 'targetPolicy'
+  >,
 ): PolicyVerdict {
   const { source, target, pipeline } = input;
+  if (input.kind === 'rollback') {
+    return verdict(
+      true,
+      `does not apply to a rollback: ${target} goes back to versions it ran before.`,
+    );
+  }
   if (source === undefined) {
     return verdict(
       true,

@@ -18,7 +18,7 @@ const UNKNOWN_REMEDIES: Record<ArgoCdUnknownReason, (env: string) => string> = {
 export function checkUpstreamGate(
   input: Pick<
     PolicyInput,
-    'source' | 'target' | 'versions' | 'sourceStatus' | 'targetPolicy'
+    'kind' | 'source' | 'target' | 'versions' | 'sourceStatus' | 'targetPolicy'
   >,
 ): PolicyVerdict {
   const { source, target, versions } = input;
@@ -28,6 +28,12 @@ export function checkUpstreamGate(
     passed,
     message: `Upstream gate: ${message}`,
   });
+  if (input.kind === 'rollback') {
+    return verdict(
+      true,
+      `does not apply to a rollback: rolling ${target} back is the escape hatch when an upstream is broken.`,
+    );
+  }
   if (source === undefined) {
     return verdict(
       true,

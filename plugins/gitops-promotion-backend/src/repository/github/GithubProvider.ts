@@ -108,6 +108,29 @@ export class GithubProvider implements RepositoryProvider {
     }
   }
 
+  /**
+   * One comparison request: `ancestor...descendant` is `identical` or
+   * `ahead`. A commit GitHub does not know (404) is in no history.
+   */
+  async isAncestor(ancestor: string, descendant: string): Promise<boolean> {
+    const { octokit, owner, repo } = this.options;
+    try {
+      const { data } = await octokit.rest.repos.compareCommitsWithBasehead({
+        owner,
+        repo,
+        basehead: `${ancestor}...${descendant}`,
+        per_page: 1,
+      });
+      return data.status === 'identical' || data.status === 'ahead';
+    } catch (error) {
+      if (githubFailure(error)?.status === 404) return false;
+      throw mapGithubError(error, {
+        repository: this.fullName,
+        action: `compare ${ancestor} with ${descendant}`,
+      });
+    }
+  }
+
   async listFiles(commitSha: string): Promise<Map<string, string>> {
     return (await this.listing(commitSha)).files;
   }

@@ -166,6 +166,8 @@ export class FakeRepository {
         return this.createRef(ctx);
       case 'repos/list-commits':
         return this.listCommits(ctx);
+      case 'repos/compare-commits-with-basehead':
+        return this.compareCommits(ctx);
       case 'repos/get-content':
         return this.getContent(ctx);
       case 'pulls/list':
@@ -395,6 +397,45 @@ export class FakeRepository {
       body: slice.map(sha =>
         this.payloads.commit(sha, this.objects.commit(sha)!),
       ),
+    };
+  }
+
+  /** `base...head`: how head relates to base (the commits list is left empty). */
+  private compareCommits(ctx: Context): Response {
+    if (this.checkRepo(ctx)) return this.notFound();
+    const [baseRef, headRef] = decodeURIComponent(ctx.params.basehead).split(
+      '...',
+    );
+    const base = this.resolveCommit(baseRef);
+    const head = headRef && this.resolveCommit(headRef);
+    if (!base || !head) return this.notFound();
+    const ahead = this.isAncestor(base, head);
+    const behind = this.isAncestor(head, base);
+    let status = 'diverged';
+    if (base === head) status = 'identical';
+    else if (ahead) status = 'ahead';
+    else if (behind) status = 'behind';
+    const mergeBase = behind ? head : base;
+    const payload = (sha: string) =>
+      this.payloads.commit(sha, this.objects.commit(sha)!);
+    const url = `${this.options.url}/repos/${this.owner}/${this.repo}/compare/${baseRef}...${headRef}`;
+    return {
+      status: 200,
+      body: {
+        url,
+        html_url: url,
+        permalink_url: url,
+        diff_url: `${url}.diff`,
+        patch_url: `${url}.patch`,
+        base_commit: payload(base),
+        merge_base_commit: payload(mergeBase),
+        status,
+        ahead_by: ahead && base !== head ? 1 : 0,
+        behind_by: behind && base !== head ? 1 : 0,
+        total_commits: 0,
+        commits: [],
+        files: [],
+      },
     };
   }
 

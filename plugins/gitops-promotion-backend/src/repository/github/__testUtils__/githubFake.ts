@@ -21,6 +21,7 @@ export const SERVED_OPERATIONS = [
   'git/update-ref',
   'git/create-ref',
   'repos/list-commits',
+  'repos/compare-commits-with-basehead',
   'repos/get-content',
   'pulls/list',
   'pulls/create',
