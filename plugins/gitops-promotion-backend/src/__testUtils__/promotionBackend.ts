@@ -16,6 +16,11 @@ import {
 } from '@backstage/plugin-permission-common';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
+  CatalogService,
+  catalogServiceRef,
+} from '@backstage/plugin-catalog-node';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import {
   createArgoCdDevServer,
   ArgoCdDevServer,
   ArgoCdDevServerOptions,
@@ -97,6 +102,8 @@ export async function startPromotionBackend(
     demo?: DemoRepository;
     /** The catalog's entities; default: {@link exampleEntities}. */
     entities?: Entity[];
+    /** Entity refs the catalog does not show to a user (by user entity ref). */
+    hiddenEntities?: Record<string, string[]>;
     /** Root configuration next to `gitopsPromotion`, e.g. `integrations`. */
     rootConfig?: JsonObject;
     /** More features, e.g. a database or root logger factory. */
@@ -135,8 +142,16 @@ export async function startPromotionBackend(
       mockServices.rootConfig.factory({
         data: { ...options.rootConfig, ...config },
       }),
-      catalogServiceMock.factory({
-        entities: options.entities ?? exampleEntities(),
+      createServiceFactory({
+        service: catalogServiceRef,
+        deps: {},
+        factory: () =>
+          withHiddenEntities(
+            catalogServiceMock({
+              entities: options.entities ?? exampleEntities(),
+            }),
+            options.hiddenEntities ?? {},
+          ),
       }),
       mockServices.httpAuth.factory({
         defaultCredentials: mockCredentials.none(),
@@ -192,6 +207,37 @@ export async function startPromotionBackend(
       if (!options.demo) await demo.cleanup();
     },
   };
+}
+
+/**
+ * The catalog as a permission policy would make it look to each user: the
+ * entities `hidden` names for a user are not found when that user asks.
+ */
+function withHiddenEntities(
+  catalog: CatalogService,
+  hidden: Record<string, string[]>,
+): CatalogService {
+  const hiddenFor = (options: { credentials: unknown }) => {
+    const principal = (options.credentials as { principal?: object })
+      ?.principal as { userEntityRef?: string } | undefined;
+    return new Set(hidden[principal?.userEntityRef ?? ''] ?? []);
+  };
+  const shown = (entity: Entity | undefined, refs: Set<string>) =>
+    entity && !refs.has(stringifyEntityRef(entity)) ? entity : undefined;
+  return Object.assign(Object.create(catalog), {
+    getEntityByRef: async (ref: never, options: never) =>
+      shown(await catalog.getEntityByRef(ref, options), hiddenFor(options)),
+    getEntitiesByRefs: async (request: never, options: never) => {
+      const refs = hiddenFor(options);
+      const { items } = await catalog.getEntitiesByRefs(request, options);
+      return { items: items.map(e => shown(e, refs)) };
+    },
+    getEntities: async (request: never, options: never) => {
+      const refs = hiddenFor(options);
+      const response = await catalog.getEntities(request, options);
+      return { ...response, items: response.items.filter(e => shown(e, refs)) };
+    },
+  }) as CatalogService;
 }
 
 /** `Authorization` header of a mock user token. */
