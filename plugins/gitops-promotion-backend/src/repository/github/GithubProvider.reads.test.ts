@@ -44,6 +44,22 @@ describe('GithubProvider reads', () => {
     expect(await repo.readFile(snapshot, 'no/such/file.yaml')).toBeUndefined();
   });
 
+  it('tells ancestry with one comparison request each; an unknown or side commit is on no branch', async () => {
+    const repo = new GitopsRepository('gitops', providerFor(fake));
+    const first = fake.head('main')!;
+    const second = fake.push('main', { 'a.yaml': 'a: 1\n' });
+    const side = fake.push('side', { 'b.yaml': 'b: 1\n' });
+    fake.resetLog();
+    expect(await repo.isAncestor(first, second)).toBe(true);
+    expect(await repo.isAncestor(second, first)).toBe(false);
+    expect(await repo.isAncestor(second, second)).toBe(true);
+    expect(await repo.isAncestor('f'.repeat(40), second)).toBe(false);
+    expect(await repo.isAncestor(side, second)).toBe(false);
+    expect(fake.tally()).toEqual({
+      'repos/compare-commits-with-basehead': 4,
+    });
+  });
+
   it('answers an unchanged branch with one 304 and reads no cached blob again', async () => {
     const repo = new GitopsRepository('gitops', providerFor(fake));
     const first = await repo.snapshot('main');
