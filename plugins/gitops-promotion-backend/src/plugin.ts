@@ -22,6 +22,8 @@ import { LagReader } from './services/LagReader';
 import { PromotionPlanner } from './services/PromotionPlanner';
 import { PromotionService } from './services/PromotionService';
 import { PromotionTracker } from './services/PromotionTracker';
+import { PromotionReconciler } from './services/PromotionReconciler';
+import { EntityAnnotations } from './catalog/EntityAnnotations';
 import { ServiceRegistrar } from './services/ServiceRegistrar';
 import { VersionReader } from './services/VersionReader';
 
@@ -46,6 +48,7 @@ export const gitopsPromotionPlugin = createBackendPlugin({
         scheduler: coreServices.scheduler,
         lifecycle: coreServices.lifecycle,
         catalogService: catalogServiceRef,
+        auth: coreServices.auth,
       },
       async init(deps) {
         const { rootConfig, logger, lifecycle, permissionsRegistry } = deps;
@@ -113,6 +116,10 @@ export const gitopsPromotionPlugin = createBackendPlugin({
           argocd,
           logger,
           owner: `gitops-promotion-${randomUUID()}`,
+          annotations: new EntityAnnotations({
+            catalog: deps.catalogService,
+            auth: deps.auth,
+          }),
         });
         await deps.scheduler.scheduleTask({
           id: 'gitops-promotion-track-promotions',
@@ -122,6 +129,24 @@ export const gitopsPromotionPlugin = createBackendPlugin({
           scope: 'local',
           fn: async () => {
             await tracker.run();
+          },
+        });
+        const reconciler = new PromotionReconciler({
+          store,
+          repositories,
+          logger,
+          owner: `gitops-promotion-reconciler-${randomUUID()}`,
+        });
+        await deps.scheduler.scheduleTask({
+          id: 'gitops-promotion-reconcile-promotions',
+          frequency: { seconds: 30 },
+          timeout: { minutes: 2 },
+          // Local like the tracker: leases and compare-and-set updates keep a
+          // promotion on one replica, and a replica's own crash is then
+          // repaired by the others without waiting for a global lock.
+          scope: 'local',
+          fn: async () => {
+            await reconciler.run();
           },
         });
 

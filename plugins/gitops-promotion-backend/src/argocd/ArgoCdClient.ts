@@ -32,6 +32,8 @@ import {
 } from './types';
 
 type MappedApplication = Extract<ApplicationMapping, { kind: 'mapped' }>;
+/** A git commit id (SHA-1 or SHA-256), as opposed to a chart version or tag. */
+const COMMIT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i;
 type ListOutcome =
   | { ok: true; applications: ApplicationIndex }
   | { ok: false; error: ArgoCdRequestError };
@@ -50,7 +52,8 @@ export interface TrackRolloutRequest extends ArgoCdTarget {
   state?: RolloutTrackerState;
   /**
    * Whether a revision Argo CD reports contains the commit (is a descendant
-   * of it), for when unrelated commits landed on the branch after it.
+   * of it), for when unrelated commits landed on the branch after it. Only
+   * asked about commit ids (not chart versions); a rejection counts as false.
    */
   containsCommit?: (revision: string) => Promise<boolean>;
 }
@@ -241,8 +244,12 @@ export class ArgoCdClient {
     }
     const descendantRevisions = new Set<string>();
     if (status.state === 'known' && request.containsCommit) {
-      for (const revision of [status.revision, ...status.revisions]) {
-        if (revision && (await request.containsCommit(revision))) {
+      const revisions = new Set([status.revision, ...status.revisions]);
+      for (const revision of revisions) {
+        // A multi-source application also reports chart versions (`1.2.3`)
+        // and other repositories' commits: only commit ids are asked about.
+        if (!revision || !COMMIT_ID.test(revision)) continue;
+        if (await this.containsCommit(request, revision)) {
           descendantRevisions.add(revision);
         }
       }
@@ -257,6 +264,24 @@ export class ArgoCdClient {
       timeoutMs: this.options.config.tracking.timeoutMs,
       descendantRevisions,
     });
+  }
+
+  /**
+   * The request's answer for one revision; a check that fails counts as "does
+   * not contain", so the rollout is still evaluated (and times out).
+   */
+  private async containsCommit(
+    request: TrackRolloutRequest,
+    revision: string,
+  ): Promise<boolean> {
+    try {
+      return await request.containsCommit!(revision);
+    } catch (error) {
+      this.options.logger?.warn(
+        `Could not tell whether revision ${revision} of ${request.service} in ${request.environment} contains ${request.commitSha}: ${error}`,
+      );
+      return false;
+    }
   }
 
   /** Closes every instance's connections. */

@@ -200,6 +200,26 @@ describe.each(databases.ids.map(id => [id]))(
       expect(again.id).toBe(first.id);
     });
 
+    it('with olderThanMs claims only promotions unchanged for that long', async () => {
+      const { a, clock } = await replicas();
+      const [old] = await seed(a, 1, 'pending');
+      const [reopened] = await seed(a, 1, 'pending');
+      clock.advance(120_000);
+      await seed(a, 1, 'pending');
+      clock.advance(60_000);
+      // Created three minutes ago but changed just now (a retry took it up):
+      // it counts from its last change.
+      await a.update(reopened.id, { stateReason: null });
+      const claimed = await a.claimInFlight({
+        owner: 'a',
+        leaseMs: 1000,
+        limit: 10,
+        states: ['pending'],
+        olderThanMs: 120_000,
+      });
+      expect(claimed.map(c => c.id)).toEqual([old.id]);
+    });
+
     if (databaseId.startsWith('POSTGRES')) {
       it('skips rows another transaction holds instead of waiting for them', async () => {
         const { a, knex } = await replicas();

@@ -247,24 +247,30 @@ export class PromotionStore {
    * Leases up to `limit` promotions in `states` (default: every non-final
    * state) whose lease is free or expired to `owner` for `leaseMs`, least
    * recently claimed first, and returns them. Two replicas never hold the
-   * same promotion at once.
+   * same promotion at once. With `olderThanMs`, only promotions unchanged for
+   * at least that long (by the store's clock, from their last update: a
+   * failed promotion taken up again counts from then) are claimed.
    */
   async claimInFlight(options: {
     owner: string;
     leaseMs: number;
     limit: number;
     states?: PromotionState[];
+    olderThanMs?: number;
   }): Promise<PromotionRecord[]> {
-    const { owner, leaseMs, limit } = options;
+    const { owner, leaseMs, limit, olderThanMs } = options;
     const states = options.states ?? [...IN_FLIGHT_PROMOTION_STATES];
     const now = this.clock();
     const until = new Date(now.getTime() + leaseMs);
-    const claimable = (q: Knex.QueryBuilder) =>
-      q
-        .whereIn('state', states)
-        .where(free =>
-          free.whereNull('claimed_until').orWhere('claimed_until', '<=', now),
-        );
+    const claimable = (q: Knex.QueryBuilder) => {
+      q.whereIn('state', states).where(free =>
+        free.whereNull('claimed_until').orWhere('claimed_until', '<=', now),
+      );
+      if (olderThanMs !== undefined) {
+        q.where('updated_at', '<=', new Date(now.getTime() - olderThanMs));
+      }
+      return q;
+    };
 
     return this.db.transaction(async trx => {
       const select = claimable(trx(PROMOTIONS_TABLE).select('id'))

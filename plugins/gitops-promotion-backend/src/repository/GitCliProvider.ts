@@ -5,8 +5,10 @@ import path from 'node:path';
 import { catFileBatch } from '../git/catFileBatch';
 import { runGit } from '../git/runGit';
 import { streamGitRecords } from '../git/streamGitRecords';
+import { hasTrailerLine } from './trailers';
 import {
   CommitAttempt,
+  CommitWithTrailer,
   FileHistoryEntry,
   GitIdentity,
   RepositoryProvider,
@@ -37,6 +39,8 @@ const REMOTE_COMMANDS = new Set(['ls-remote', 'fetch', 'push']);
 /** Remote commands that are always short: a fetch of a large repository is not. */
 const SHORT_REMOTE_COMMANDS = new Set(['ls-remote', 'push']);
 const DEFAULT_TIMEOUT_MS = 60_000;
+/** Commits whose message contains a trailer but not as a line, skipped at most. */
+const MAX_TRAILER_MATCHES = 20;
 
 /**
  * A GitOps repository behind any git remote (or a local path), through the git
@@ -196,6 +200,37 @@ export class GitCliProvider implements RepositoryProvider {
       { cwd: this.options.cacheDir, separator: RECORD, take },
     );
     return histories;
+  }
+
+  /**
+   * One ls-remote for the branch's head (fetched only when the cache does not
+   * have it yet), then one local `git log` over the commits since `since`:
+   * git stops walking at older commits, and matches the trailer as a fixed
+   * string; the line is checked here.
+   */
+  async findCommitWithTrailer(
+    branch: string,
+    trailer: string,
+    since: Date,
+  ): Promise<CommitWithTrailer | undefined> {
+    const head = await this.getBranchHead(branch);
+    const out = await this.git([
+      'log',
+      '--fixed-strings',
+      `--grep=${trailer}`,
+      `--since=${gitDate(since)}`,
+      `--max-count=${MAX_TRAILER_MATCHES}`,
+      `--format=${RECORD}%H${FIELD}%cI${FIELD}%B`,
+      head,
+      '--',
+    ]);
+    for (const record of out.split(RECORD)) {
+      const [commitSha, date, message] = record.split(FIELD);
+      if (message !== undefined && hasTrailerLine(message, trailer)) {
+        return { commitSha, date };
+      }
+    }
+    return undefined;
   }
 
   async tryCommit(request: TryCommitRequest): Promise<CommitAttempt> {
@@ -395,6 +430,11 @@ export class GitCliProvider implements RepositoryProvider {
 /** Removes credentials embedded in URLs from a message. */
 export function redact(message: string): string {
   return message.replace(/(\w+:\/\/)[^/@\s]+@/g, '$1***@');
+}
+
+/** A date as git reads it (ISO 8601 without milliseconds; rounded down). */
+function gitDate(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 /** Beyond this many paths, git log is given their common directory instead. */

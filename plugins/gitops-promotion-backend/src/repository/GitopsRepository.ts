@@ -354,6 +354,39 @@ export class GitopsRepository {
   }
 
   /**
+   * For the reconciler: the newest commit of `branch` since `since` with the
+   * line `trailer` in its message (see
+   * {@link RepositoryProvider.findCommitWithTrailer}), and in pull-request
+   * mode the open pull request from `pullRequestBranch`. Without pull
+   * requests (git CLI), `pullRequest` is undefined.
+   */
+  async findCommitWithTrailer(
+    branch: string,
+    trailer: string,
+    since: Date,
+    options: { pullRequestBranch?: string } = {},
+  ): Promise<{
+    commit?: { commitSha: string; date: string };
+    pullRequest?: PullRequestRef;
+  }> {
+    if (!this.provider.findCommitWithTrailer) {
+      throw new InputError(
+        `Repository '${this.id}' cannot search its history for a commit`,
+      );
+    }
+    const commit = await this.provider.findCommitWithTrailer(
+      branch,
+      trailer,
+      since,
+    );
+    if (commit || !options.pullRequestBranch) return { commit };
+    const pullRequest = await this.provider.pullRequests?.findOpenPullRequest(
+      options.pullRequestBranch,
+    );
+    return { pullRequest };
+  }
+
+  /**
    * Pull-request mode: commits the change set on a branch named after the
    * promotion and opens a pull request into `request.branch`. Asking again for
    * the same promotion (same branch name) returns the open pull request.

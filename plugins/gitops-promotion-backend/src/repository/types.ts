@@ -89,6 +89,24 @@ export interface RepositoryProvider {
    * With `createBranch`, the branch is created at the new commit instead.
    */
   tryCommit(request: TryCommitRequest): Promise<CommitAttempt>;
+  /**
+   * The newest commit in the history of `branch`, committed at or after
+   * `since`, whose message has `trailer` as one of its lines (exactly, e.g.
+   * `Promotion-Id: <uuid>`), or undefined when there is none. Reads the
+   * branch as it is on the remote now.
+   */
+  findCommitWithTrailer?(
+    branch: string,
+    trailer: string,
+    since: Date,
+  ): Promise<CommitWithTrailer | undefined>;
+}
+
+/** What {@link RepositoryProvider.findCommitWithTrailer} finds. */
+export interface CommitWithTrailer {
+  commitSha: string;
+  /** ISO 8601 committer date: when the commit was made on top of the branch. */
+  date: string;
 }
 
 /** A pull request carrying a promotion. */

@@ -1,5 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
+import { isError } from '@backstage/errors';
 import { ArgoCdClient, RolloutTrackerState } from '../argocd';
+import { EntityAnnotations } from '../catalog/EntityAnnotations';
 import { PromotionRecord, PromotionStore } from '../ledger';
 import { GitopsRepository } from '../repository/GitopsRepository';
 
@@ -12,6 +14,9 @@ const PHASE_STATES: Record<string, PromotionRecord['state'] | undefined> = {
 
 const LEASE_MS = 60_000;
 const BATCH = 50;
+/** How long a revision the repository does not have is not asked about again. */
+const FOREIGN_REVISION_TTL_MS = 10 * 60_000;
+const MAX_FOREIGN_REVISIONS = 1_000;
 
 /**
  * Advances in-flight promotions: a merged pull request becomes a commit, a
@@ -22,6 +27,12 @@ const BATCH = 50;
 export class PromotionTracker {
   /** Rollout tracker state per promotion (the settle window); rebuilt after a restart. */
   private readonly rollouts = new Map<string, RolloutTrackerState>();
+  /**
+   * `repositoryId:revision` → until when: revisions Argo CD reports that the
+   * repository does not have (another source's commit), so that every pass
+   * does not fetch the repository again to look for them.
+   */
+  private readonly foreignRevisions = new Map<string, number>();
 
   constructor(
     private readonly deps: {
@@ -31,6 +42,11 @@ export class PromotionTracker {
       logger: LoggerService;
       /** Identifies this replica in leases. */
       owner: string;
+      /**
+       * The entities' annotations, for the same Argo CD application mapping
+       * (`gitops-promotion/argocd-*`) as the planner; none without it.
+       */
+      annotations?: EntityAnnotations;
     },
   ) {}
 
@@ -90,18 +106,19 @@ export class PromotionTracker {
     if (!argocd || !promotion.commitSha) return;
     const repository = this.deps.repositories(promotion.repositoryId);
     const commitSha = promotion.commitSha;
+    const annotations =
+      promotion.entityRef && this.deps.annotations
+        ? await this.deps.annotations.get(promotion.entityRef)
+        : undefined;
     const evaluation = await argocd.trackRollout({
       service: promotion.service,
       environment: promotion.targetEnv,
+      ...(annotations ? { annotations } : {}),
       commitSha,
       since: promotion.committedAt ?? promotion.updatedAt,
       state: this.rollouts.get(promotion.id),
       containsCommit: revision =>
-        repository.containsCommit(
-          commitSha,
-          revision,
-          promotion.versions.map(v => v.path),
-        ),
+        this.containsCommit(promotion, repository, commitSha, revision),
     });
     this.rollouts.set(promotion.id, evaluation.state);
     const next = PHASE_STATES[evaluation.phase];
@@ -114,6 +131,39 @@ export class PromotionTracker {
     }
     if (next === 'deployed' || next === 'failed') {
       this.rollouts.delete(promotion.id);
+    }
+  }
+
+  /**
+   * Whether a revision Argo CD deployed contains the promotion's commit. A
+   * commit the repository does not have (another repository's, in a
+   * multi-source application) does not.
+   */
+  private async containsCommit(
+    promotion: PromotionRecord,
+    repository: GitopsRepository,
+    commitSha: string,
+    revision: string,
+  ): Promise<boolean> {
+    const key = `${promotion.repositoryId}:${revision}`;
+    const foreignUntil = this.foreignRevisions.get(key);
+    if (foreignUntil !== undefined && foreignUntil > Date.now()) return false;
+    try {
+      return await repository.containsCommit(
+        commitSha,
+        revision,
+        promotion.versions.map(v => v.path),
+      );
+    } catch (error) {
+      if (!isError(error) || error.name !== 'NotFoundError') throw error;
+      this.foreignRevisions.delete(key);
+      this.foreignRevisions.set(key, Date.now() + FOREIGN_REVISION_TTL_MS);
+      if (this.foreignRevisions.size > MAX_FOREIGN_REVISIONS) {
+        this.foreignRevisions.delete(
+          this.foreignRevisions.keys().next().value!,
+        );
+      }
+      return false;
     }
   }
 

@@ -1,3 +1,4 @@
+import { ServiceUnavailableError } from '@backstage/errors';
 import { BoundedCache } from './BoundedCache';
 import { GithubClient } from './createOctokit';
 import { gitBlobSha } from './gitBlobSha';
@@ -6,8 +7,10 @@ import { GithubPullRequests } from './GithubPullRequests';
 import { listGithubTree, TreeFile } from './listGithubTree';
 import { githubFailure, mapGithubError } from './mapGithubError';
 import { readGithubTarball } from './readGithubTarball';
+import { hasTrailerLine } from '../trailers';
 import {
   CommitAttempt,
+  CommitWithTrailer,
   FileChange,
   FileHistoryEntry,
   GitIdentity,
@@ -42,6 +45,11 @@ interface Listing {
 
 type BlobMode = '100644' | '100755' | '120000';
 const BLOB_MODES: ReadonlySet<string> = new Set(['100644', '100755', '120000']);
+
+/** GitHub's largest page of commits. */
+const TRAILER_SEARCH_PAGE_SIZE = 100;
+/** Pages of commits {@link GithubProvider.findCommitWithTrailer} reads at most. */
+const TRAILER_SEARCH_PAGES = 5;
 
 /**
  * A GitOps repository on GitHub (or GitHub Enterprise) through its REST API.
@@ -182,6 +190,55 @@ export class GithubProvider implements RepositoryProvider {
     limit: number,
   ): Promise<FileHistoryEntry[]> {
     return this.history.read(ref, path, limit);
+  }
+
+  /**
+   * The branch's commits since `since` (GitHub filters on the committer
+   * date), newest first, 100 a page, at most {@link TRAILER_SEARCH_PAGES}
+   * pages; each message is matched line by line. A branch with more commits
+   * in that window than those pages hold is a ServiceUnavailableError, not
+   * "none found": a caller may act on a commit's absence.
+   */
+  async findCommitWithTrailer(
+    branch: string,
+    trailer: string,
+    since: Date,
+  ): Promise<CommitWithTrailer | undefined> {
+    const { octokit, owner, repo } = this.options;
+    for (let page = 1; page <= TRAILER_SEARCH_PAGES; page++) {
+      let commits;
+      try {
+        ({ data: commits } = await octokit.rest.repos.listCommits({
+          owner,
+          repo,
+          sha: branch,
+          since: since.toISOString(),
+          per_page: TRAILER_SEARCH_PAGE_SIZE,
+          page,
+        }));
+      } catch (error) {
+        throw mapGithubError(error, {
+          repository: this.fullName,
+          action: `list the commits of branch '${branch}'`,
+          notFound: `Branch '${branch}' does not exist in ${this.fullName}`,
+        });
+      }
+      const found = commits.find(c =>
+        hasTrailerLine(c.commit.message, trailer),
+      );
+      if (found) {
+        return {
+          commitSha: found.sha,
+          date: found.commit.committer?.date ?? found.commit.author?.date ?? '',
+        };
+      }
+      if (commits.length < TRAILER_SEARCH_PAGE_SIZE) return undefined;
+    }
+    throw new ServiceUnavailableError(
+      `Branch '${branch}' of ${this.fullName} has more than ${
+        TRAILER_SEARCH_PAGES * TRAILER_SEARCH_PAGE_SIZE
+      } commits since ${since.toISOString()}; could not search them all for '${trailer}'`,
+    );
   }
 
   async tryCommit(request: TryCommitRequest): Promise<CommitAttempt> {

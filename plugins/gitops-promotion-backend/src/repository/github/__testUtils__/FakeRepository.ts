@@ -1,6 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { FileEntry, GitObjectStore, Signature } from './GitObjectStore';
+import {
+  CommitObject,
+  FileEntry,
+  GitObjectStore,
+  Signature,
+} from './GitObjectStore';
 import { FakePullRequest, GithubPayloads } from './githubPayloads';
 import { TarWriterEntry, writeTar } from './tarWriter';
 
@@ -373,6 +378,8 @@ export class FakeRepository {
    * Follows first parents and keeps the commits that changed `path` against
    * their first parent (git's default history simplification for linear
    * histories; the fake's merges are compared with their first parent).
+   * `since` and `until` keep the commits whose committer date is in that
+   * window (bounds included), as `git log --since/--until` does on GitHub.
    */
   private listCommits(ctx: Context): Response {
     if (this.checkRepo(ctx)) return this.notFound();
@@ -381,14 +388,24 @@ export class FakeRepository {
     const path = ctx.query.get('path');
     const perPage = Number(ctx.query.get('per_page') ?? 30);
     const page = Number(ctx.query.get('page') ?? 1);
+    const since = ctx.query.has('since')
+      ? Date.parse(ctx.query.get('since')!)
+      : -Infinity;
+    const until = ctx.query.has('until')
+      ? Date.parse(ctx.query.get('until')!)
+      : Infinity;
     const matching: string[] = [];
     for (let sha: string | undefined = start; sha; ) {
-      const parent: string | undefined = this.objects.commit(sha)!.parents[0];
+      const commit: CommitObject = this.objects.commit(sha)!;
+      const parent: string | undefined = commit.parents[0];
       const changed =
         !path ||
         this.objects.fileAt(sha, path)?.sha !==
           (parent ? this.objects.fileAt(parent, path)?.sha : undefined);
-      if (changed) matching.push(sha);
+      const committed = Date.parse(commit.committer.date);
+      if (changed && committed >= since && committed <= until) {
+        matching.push(sha);
+      }
       sha = parent;
     }
     const slice = matching.slice((page - 1) * perPage, page * perPage);
