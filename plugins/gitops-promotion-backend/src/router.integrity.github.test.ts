@@ -63,7 +63,8 @@ describe('promotion integrity on GitHub (pull requests)', () => {
         targets: ['prod-us'],
       });
       expect(res.status).toBe(200);
-      if (res.body.targets[0].allowed || attempt > 60) return res.body.targets[0];
+      if (res.body.targets[0].allowed || attempt > 60)
+        return res.body.targets[0];
       await new Promise(r => setTimeout(r, 250));
     }
   }

@@ -193,7 +193,10 @@ describe('promotion integrity', () => {
 
     it('a release train confirms exactly its preview: one moved source refuses the whole train (409), nothing written', async () => {
       const body = {
-        entityRefs: ['component:default/checkout', 'component:default/payments'],
+        entityRefs: [
+          'component:default/checkout',
+          'component:default/payments',
+        ],
         source: 'dev',
         target: 'staging',
       };
@@ -208,9 +211,10 @@ describe('promotion integrity', () => {
         versions: s.preview.versions,
         sourceCommit: s.preview.sourceCommit,
       }));
-      expect(
-        previewed.services.map((s: any) => s.preview.baseCommit),
-      ).toEqual([previewed.baseCommit, previewed.baseCommit]);
+      expect(previewed.services.map((s: any) => s.preview.baseCommit)).toEqual([
+        previewed.baseCommit,
+        previewed.baseCommit,
+      ]);
 
       await backend.demo.commit('Release payments 8.8.8 to dev', [
         { file: tagFile('dev', 'payments'), key: 'image.tag', value: '8.8.8' },
@@ -254,10 +258,15 @@ describe('promotion integrity', () => {
 
     it('pins must name each service of the train once', async () => {
       const res = await post('/promotions/bulk', {
-        entityRefs: ['component:default/checkout', 'component:default/payments'],
+        entityRefs: [
+          'component:default/checkout',
+          'component:default/payments',
+        ],
         source: 'dev',
         target: 'staging',
-        pins: [{ entityRef: 'component:default/checkout', versions: ['1.0.0'] }],
+        pins: [
+          { entityRef: 'component:default/checkout', versions: ['1.0.0'] },
+        ],
       });
       expect(res.status).toBe(400);
       expect(res.body.error.message).toMatch(

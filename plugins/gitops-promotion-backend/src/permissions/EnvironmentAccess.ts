@@ -116,8 +116,9 @@ export class EnvironmentAccess {
     environment: string,
     credentials: BackstageCredentials,
   ): Promise<EnvironmentPermissions> {
-    const permissions = (await this.permissionsIn([environment], credentials))
-      .get(environment)!;
+    const permissions = (
+      await this.permissionsIn([environment], credentials)
+    ).get(environment)!;
     if (!permissions.promote) {
       const verdict = checkPermission({ target: environment, permissions });
       throw new NotAllowedError(`Promotion refused. ${verdict.message}`);

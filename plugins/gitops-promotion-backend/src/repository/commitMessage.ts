@@ -9,14 +9,19 @@ export function formatCommitMessage(options: {
   subject: string;
   body?: string[];
   requester: GitIdentity & { entityRef: string };
-  promotionId?: string;
+  /** One `Promotion-Id:` trailer each (a release train has several). */
+  promotionIds?: string[];
 }): string {
-  const { subject, body = [], requester, promotionId } = options;
+  const { subject, body = [], requester, promotionIds = [] } = options;
   const trailers = [
-    `Promoted-by: ${requester.entityRef}`,
-    promotionId && `Promotion-Id: ${promotionId}`,
-    `Co-authored-by: ${requester.name} <${requester.email}>`,
-  ].filter(Boolean);
+    `Promoted-by: ${oneLine(requester.entityRef)}`,
+    ...promotionIds.map(id => `Promotion-Id: ${id}`),
+    `Co-authored-by: ${oneLine(requester.name).replace(/[<>]/g, '')} <${
+      /^[^\s<>@]+@[^\s<>@]+$/.test(requester.email)
+        ? requester.email
+        : 'unknown@users.backstage.invalid'
+    }>`,
+  ];
   return [
     subject,
     '',
@@ -24,4 +29,15 @@ export function formatCommitMessage(options: {
     ...trailers,
     '',
   ].join('\n');
+}
+
+/** Control characters and line separators of a catalog profile become spaces: no injected trailer lines. */
+function oneLine(text: string): string {
+  return (
+    text
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim()
+  );
 }

@@ -131,7 +131,13 @@ export class PromotionPlanner {
         ? undefined
         : this.locate(entity, intent.source);
     const source = sourceLocation
-      ? await this.sourceValues(intent, sourceLocation, location, snapshot, heads)
+      ? await this.sourceValues(
+          intent,
+          sourceLocation,
+          location,
+          snapshot,
+          heads,
+        )
       : undefined;
     const values = source?.values ?? intent.versions;
     if (!values) {
@@ -306,13 +312,23 @@ export class PromotionPlanner {
     const reviewed =
       intent.versions ??
       (pinned
-        ? requireValues(await readValues(repository, pinned, location), location)
+        ? requireValues(
+            await readValues(repository, pinned, location),
+            location,
+          )
         : undefined);
     const moved = reviewed
       ? current.flatMap((v, i) =>
           v.value === reviewed[i]
             ? []
-            : [{ key: v.key, path: v.path, now: v.value, reviewed: reviewed[i] }],
+            : [
+                {
+                  key: v.key,
+                  path: v.path,
+                  now: v.value,
+                  reviewed: reviewed[i],
+                },
+              ],
         )
       : undefined;
     return {

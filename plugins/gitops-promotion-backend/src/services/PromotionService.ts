@@ -62,7 +62,11 @@ export interface BulkRequest {
   /** The bulk preview's commit of the target branch. */
   baseCommit?: string;
   /** What the bulk preview showed per service; one per entity ref. */
-  pins?: Array<{ entityRef: string; versions: string[]; sourceCommit?: string }>;
+  pins?: Array<{
+    entityRef: string;
+    versions: string[];
+    sourceCommit?: string;
+  }>;
 }
 
 /**

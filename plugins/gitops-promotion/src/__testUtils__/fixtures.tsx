@@ -133,6 +133,8 @@ export function preview(
     environment: 'prod-eu',
     mode: 'commit',
     baseCommit: 'c'.repeat(40),
+    sourceCommit: 'c'.repeat(40),
+    versions: ['2.6.1'],
     edits: [
       {
         path: 'envs/prod-eu/checkout/values.yaml',
