@@ -30,6 +30,14 @@ export interface DemoRepository {
     message: string,
     edits: Array<{ file: string; key: string; value: string }>,
   ): Promise<string>;
+  /**
+   * Makes each file have run each of its values (one commit per value, in
+   * order), then restores what it had, with one push: rollbacks to those
+   * values are then rollbacks to history.
+   */
+  recordHistory(
+    edits: Array<{ file: string; key: string; values: string[] }>,
+  ): Promise<void>;
   cleanup(): Promise<void>;
 }
 
@@ -65,6 +73,23 @@ export async function createDemoRepository(): Promise<DemoRepository> {
       await git('commit', '--quiet', '--all', '-m', message);
       await git('push', '--quiet', 'origin', 'main');
       return (await git('rev-parse', 'HEAD')).trim();
+    },
+    async recordHistory(edits) {
+      await fs
+        .stat(work)
+        .catch(() => runGit(['clone', '--quiet', bare, work], { cwd: dir }));
+      await git('pull', '--quiet', '--ff-only', 'origin', 'main');
+      for (const { file, key, values } of edits) {
+        const filePath = path.join(work, file);
+        const original = await fs.readFile(filePath, 'utf8');
+        for (const value of values) {
+          await fs.writeFile(filePath, setYamlValue(original, key, value));
+          await git('commit', '--quiet', '--all', '-m', `Set ${key} ${value}`);
+        }
+        await fs.writeFile(filePath, original);
+        await git('commit', '--quiet', '--all', '-m', `Restore ${file}`);
+      }
+      await git('push', '--quiet', 'origin', 'main');
     },
     cleanup: () => fs.rm(dir, { recursive: true, force: true }),
   };

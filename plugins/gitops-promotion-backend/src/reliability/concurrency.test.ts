@@ -25,6 +25,7 @@ import {
   promotionFigures,
   promotionsOf,
   racingRollbacks,
+  racingRollbackVersions,
   verdictSummary,
 } from './__testUtils__/promotionRuns';
 
@@ -72,6 +73,17 @@ describe('concurrent promotions over git http-backend', () => {
   beforeAll(async () => {
     demo = await createDemoRepository();
     await addFleet(demo, services);
+    // Rollbacks go only to versions the environment ran: these did.
+    await demo.recordHistory([
+      {
+        file: `envs/prod-eu/${services[0].name}/values.yaml`,
+        key: 'image.tag',
+        values: [
+          ...racingRollbackVersions(SAME, '3.0'),
+          ...racingRollbackVersions(SAME, '4.0'),
+        ],
+      },
+    ]);
     http = await startGitHttpBackend(demo.dir);
     backend = await startPromotionBackend({
       demo,

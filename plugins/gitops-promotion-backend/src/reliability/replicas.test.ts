@@ -28,6 +28,7 @@ import {
   promotionFigures,
   promotionsOf,
   racingRollbacks,
+  racingRollbackVersions,
   verdictSummary,
 } from './__testUtils__/promotionRuns';
 
@@ -55,6 +56,19 @@ describe('two backend replicas on one PostgreSQL database', () => {
     const database = await postgres.create();
     demo = await createDemoRepository();
     await addFleet(demo, services);
+    // Rollbacks go only to versions the environment ran: these did.
+    await demo.recordHistory([
+      {
+        file: `envs/prod-us/${services[0].name}/values.yaml`,
+        key: 'image.tag',
+        values: racingRollbackVersions(SAME, '3.1'),
+      },
+      ...racingRollbackVersions(KEYS, '3.2').map((version, i) => ({
+        file: `envs/prod-us/${services[1 + i].name}/values.yaml`,
+        key: 'image.tag',
+        values: [version],
+      })),
+    ]);
     http = await startGitHttpBackend(demo.dir);
     // One after the other: the first one migrates the schema.
     const [repository, root] = [`${http.url}/gitops-repo.git`, demo.dir];

@@ -199,6 +199,11 @@ export function promotionsOf(
   }));
 }
 
+/** The versions {@link racingRollbacks} goes back to, to record as history first. */
+export function racingRollbackVersions(count: number, prefix: string) {
+  return Array.from({ length: count }, (_, i) => `${prefix}.${i}`);
+}
+
 /** `count` rollbacks of one service in one environment, each to its own version. */
 export function racingRollbacks(
   service: { name: string; entityRef: string },
