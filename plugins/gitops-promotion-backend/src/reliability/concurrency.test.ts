@@ -1,3 +1,4 @@
+import { setYamlValue } from '@internal/backstage-plugin-gitops-promotion-common';
 import { createDemoRepository } from '../__testUtils__/demoRepository';
 import {
   GitHttpServer,
@@ -207,6 +208,15 @@ describe('concurrent promotions against the GitHub fake, with sha races', () => 
         message: 'Seed',
       },
     );
+    // Rollbacks go only to versions the environment ran: these did.
+    const file = `envs/prod-eu/${services[0].name}/values.yaml`;
+    const original = fleetFiles(services)[file];
+    for (const version of racingRollbackVersions(SAME, '4.0')) {
+      fake.push('main', {
+        [file]: setYamlValue(original, 'image.tag', version),
+      });
+    }
+    fake.push('main', { [file]: original });
     backend = await startPromotionBackend({
       entities: catalogWith(services),
       rootConfig: githubIntegration(fake, token),

@@ -1,43 +1,36 @@
+import { oneLine, requesterGitIdentity } from './gitIdentity';
+import { promotionIdTrailer } from './trailers';
 import { GitIdentity } from './types';
 
 /**
  * A promotion's commit message: a subject a person can scan in `git log`, a
  * body saying what moved, and trailers tying the commit to the Backstage user
- * who asked and to the promotion record.
+ * who asked and to the promotion records (one `Promotion-Id:` per record, in
+ * order).
+ *
+ * Every part is kept to its own line (see {@link requesterGitIdentity} and
+ * {@link oneLine}): a display name from the catalog can neither add a trailer
+ * nor end the trailer block.
  */
 export function formatCommitMessage(options: {
   subject: string;
   body?: string[];
   requester: GitIdentity & { entityRef: string };
-  /** One `Promotion-Id:` trailer each (a release train has several). */
   promotionIds?: string[];
 }): string {
   const { subject, body = [], requester, promotionIds = [] } = options;
+  const { name, email } = requesterGitIdentity(requester.entityRef, requester);
   const trailers = [
     `Promoted-by: ${oneLine(requester.entityRef)}`,
-    ...promotionIds.map(id => `Promotion-Id: ${id}`),
-    `Co-authored-by: ${oneLine(requester.name).replace(/[<>]/g, '')} <${
-      /^[^\s<>@]+@[^\s<>@]+$/.test(requester.email)
-        ? requester.email
-        : 'unknown@users.backstage.invalid'
-    }>`,
+    ...promotionIds.map(id => promotionIdTrailer(oneLine(id))),
+    `Co-authored-by: ${name} <${email}>`,
   ];
+  const lines = body.map(oneLine).filter(Boolean);
   return [
-    subject,
+    oneLine(subject),
     '',
-    ...(body.length ? [...body, ''] : []),
+    ...(lines.length ? [...lines, ''] : []),
     ...trailers,
     '',
   ].join('\n');
-}
-
-/** Control characters and line separators of a catalog profile become spaces: no injected trailer lines. */
-function oneLine(text: string): string {
-  return (
-    text
-      // eslint-disable-next-line no-control-regex
-      .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ')
-      .replace(/\s+/g, ' ')
-      .trim()
-  );
 }

@@ -1,6 +1,6 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
-import { parseEntityRef } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import { requesterGitIdentity } from '../repository/gitIdentity';
 import { GitIdentity } from '../repository/types';
 
 /** Who asked, as the catalog knows them: the git author of the promotion. */
@@ -11,7 +11,8 @@ export interface Requester extends GitIdentity {
 
 /**
  * The git identity of the caller: a user's catalog profile (display name and
- * e-mail) or, for a service principal, its subject.
+ * e-mail) or, for a service principal, its subject; made safe for a commit
+ * by {@link requesterGitIdentity}.
  */
 export async function requesterIdentity(
   credentials: BackstageCredentials,
@@ -28,23 +29,17 @@ export async function requesterIdentity(
       .getEntityByRef(entityRef, { credentials })
       .catch(() => undefined);
     const profile = (user?.spec?.profile ?? {}) as {
-      displayName?: string;
-      email?: string;
+      displayName?: unknown;
+      email?: unknown;
     };
-    const { name } = parseEntityRef(entityRef);
     return {
       entityRef,
-      name: profile.displayName ?? name,
-      email: profile.email ?? `${name}@users.backstage.invalid`,
+      ...requesterGitIdentity(entityRef, {
+        name: profile.displayName,
+        email: profile.email,
+      }),
     };
   }
-  const subject = principal.subject ?? 'unknown';
-  return {
-    entityRef: `${principal.type}:${subject}`,
-    name: subject,
-    email: `${subject.replace(
-      /[^A-Za-z0-9._-]/g,
-      '-',
-    )}@services.backstage.invalid`,
-  };
+  const entityRef = `${principal.type}:${principal.subject ?? 'unknown'}`;
+  return { entityRef, ...requesterGitIdentity(entityRef) };
 }
