@@ -1,3 +1,4 @@
+import { setYamlValue } from '@internal/backstage-plugin-gitops-promotion-common';
 import { mockCredentials } from '@backstage/backend-test-utils';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
@@ -125,6 +126,37 @@ describe('security', () => {
     argoProxy = await HttpFaultProxy.start();
     fake = await GithubFake.start({ token: SECRETS.githubToken });
     fake.push('main', exampleFiles(), { message: 'Seed' });
+    // Rollbacks go only to versions an environment ran: the table's did.
+    const counter = Array.from({ length: 80 }, (_, i) => String(i + 1));
+    await demo.recordHistory([
+      {
+        file: 'envs/staging/cart/values.yaml',
+        key: 'image.tag',
+        values: [...counter.map(i => `3.9.${i}`), '6.6.6', '3.8.1'],
+      },
+      {
+        file: 'envs/prod-eu/checkout/values.yaml',
+        key: 'image.tag',
+        values: counter.map(i => `2.9.${i}`),
+      },
+      {
+        file: 'envs/staging/payments/values.yaml',
+        key: 'image.tag',
+        values: ['6.6.7'],
+      },
+    ]);
+    for (const [file, versions] of [
+      ['envs/prod-us/payments/values.yaml', counter.map(i => `1.9.${i}`)],
+      ['envs/prod-us/checkout/values.yaml', ['2.8.1']],
+    ] as const) {
+      const original = exampleFiles()[file];
+      for (const version of versions) {
+        fake.push('main', {
+          [file]: setYamlValue(original, 'image.tag', version),
+        });
+      }
+      fake.push('main', { [file]: original });
+    }
     trap = await startTrap();
     backend = await startPromotionBackend({
       demo,
