@@ -70,6 +70,7 @@ describe('formatCommitMessage', () => {
         `Co-authored-by: ${shown} <jane@acme.test>`,
         '',
       ]);
+      // eslint-disable-next-line no-control-regex
       expect(message).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u2028\u2029]/);
     },
   );
