@@ -11,17 +11,18 @@ export interface LocalCatalogConfig {
 }
 
 /**
- * Reads `gitopsPromotion.development.localCatalog`; undefined when it is
- * absent or NODE_ENV is production. The directory's index must be read by a
+ * Reads `gitopsPromotion.development.localCatalog` once at startup; undefined
+ * when it is absent (development only by configuration: NODE_ENV plays no
+ * part, and app-config.production.yaml removes the section the root
+ * app-config.yaml sets for `yarn start`). The directory's index must be read by a
  * `file` location in `catalog.locations` (`<directory>/catalog-info.yaml`), or
  * the catalog would never see the entities: that is refused with the key named.
  */
 export function readLocalCatalogConfig(
   config: Config,
-  env: string | undefined = process.env.NODE_ENV,
 ): LocalCatalogConfig | undefined {
   const local = config.getOptionalConfig(KEY);
-  if (!local || env === 'production') return undefined;
+  if (!local) return undefined;
   const configured = local.getString('directory');
   const directory = path.resolve(configured);
   const index = path.join(directory, 'catalog-info.yaml');

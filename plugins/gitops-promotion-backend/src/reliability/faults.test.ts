@@ -1,4 +1,7 @@
-import { getYamlValue } from '@internal/backstage-plugin-gitops-promotion-common';
+import {
+  getYamlValue,
+  setYamlValue,
+} from '@internal/backstage-plugin-gitops-promotion-common';
 import { createDemoRepository } from '../__testUtils__/demoRepository';
 import {
   GitHttpServer,
@@ -145,6 +148,27 @@ async function survive(
   return problems;
 }
 
+/** The versions runFaultCases rolls back to with `prefix` (at most 20 cases). */
+function faultVersions(prefix: string): string[] {
+  return Array.from(
+    { length: 20 * ROUNDS },
+    (_, i) => `${prefix}.${Math.floor(i / ROUNDS)}.${i % ROUNDS}`,
+  );
+}
+
+/** Pushes one commit per version to a GitHub fake's file, then restores it. */
+function recordGithubHistory(
+  fake: GithubFake,
+  file: string,
+  versions: string[],
+) {
+  const original = exampleFiles()[file];
+  for (const version of versions) {
+    fake.push('main', { [file]: setYamlValue(original, 'image.tag', version) });
+  }
+  fake.push('main', { [file]: original });
+}
+
 function runFaultCases(
   scenario: string,
   context: () => { api: ApiClient; view: RepositoryView; clear: () => void },
@@ -189,6 +213,14 @@ describe('faults of the git remote (git http-backend behind a fault proxy)', () 
 
   beforeAll(async () => {
     demo = await createDemoRepository();
+    // Rollbacks go only to versions the environment ran: these did.
+    await demo.recordHistory([
+      {
+        file: 'envs/staging/checkout/values.yaml',
+        key: 'image.tag',
+        values: faultVersions('5.0'),
+      },
+    ]);
     http = await startGitHttpBackend(demo.dir);
     proxy = await HttpFaultProxy.start(http.url);
     backend = await startPromotionBackend({
@@ -301,6 +333,11 @@ describe('faults of GitHub (the fake, behind a fault proxy)', () => {
   beforeAll(async () => {
     fake = await GithubFake.start({ token });
     fake.push('main', exampleFiles(), { message: 'Seed' });
+    recordGithubHistory(
+      fake,
+      'envs/staging/checkout/values.yaml',
+      faultVersions('6.0'),
+    );
     proxy = await HttpFaultProxy.start(fake.url);
     backend = await startPromotionBackend({
       rootConfig: githubIntegration(fake, token, proxy.url),
@@ -397,6 +434,14 @@ describe('faults of Argo CD (the stand-in behind a fault proxy)', () => {
         instance.cacheTtlSeconds = 0;
       },
     });
+    // Rollbacks go only to versions the environment ran: these did.
+    await backend.demo.recordHistory([
+      {
+        file: 'envs/staging/cart/values.yaml',
+        key: 'image.tag',
+        values: ['7.0.1', '7.0.2'],
+      },
+    ]);
     api = apiClient(backend.server);
   });
 
@@ -522,6 +567,26 @@ describe('the database restarts (PostgreSQL behind a TCP proxy)', () => {
     database = await postgres.create();
     db = await TcpFaultProxy.start(database.host, database.port);
     demo = await createDemoRepository();
+    const load = Array.from({ length: LOAD }, (_, i) => ({
+      file: `envs/${['dev', 'staging', 'prod-eu'][Math.floor(i / 3) % 3]}/${
+        ['payments', 'checkout', 'cart'][i % 3]
+      }/values.yaml`,
+      key: 'image.tag',
+      values: [`9.0.${i}`],
+    }));
+    await demo.recordHistory([
+      ...load,
+      {
+        file: 'envs/staging/cart/values.yaml',
+        key: 'image.tag',
+        values: ['8.0.0'],
+      },
+      {
+        file: 'charts/search/values-staging.yaml',
+        key: 'image.tag',
+        values: ['0.9.9'],
+      },
+    ]);
     http = await startGitHttpBackend(demo.dir);
     git = await HttpFaultProxy.start(http.url);
   });

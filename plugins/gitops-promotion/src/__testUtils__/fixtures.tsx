@@ -133,7 +133,7 @@ export function preview(
     environment: 'prod-eu',
     mode: 'commit',
     baseCommit: 'c'.repeat(40),
-    sourceCommit: 'c'.repeat(40),
+    sourceCommit: 'f'.repeat(40),
     versions: ['2.6.1'],
     edits: [
       {
@@ -210,6 +210,7 @@ export function history(environmentName: string): EnvironmentHistoryResponse {
         message: `Promote checkout 2.5.0 to ${environmentName}`,
         from: '2.4.0',
         to: '2.5.0',
+        versions: ['2.5.0'],
       },
       {
         commitSha: '2'.repeat(40),
@@ -218,6 +219,7 @@ export function history(environmentName: string): EnvironmentHistoryResponse {
         message: `Promote checkout 2.4.0 to ${environmentName}`,
         from: '2.3.1',
         to: '2.4.0',
+        versions: ['2.4.0'],
       },
     ],
   };

@@ -204,11 +204,12 @@ export function ServiceEnvironments(props: { entityRef: string }) {
     target: EnvironmentView,
     entry: EnvironmentHistoryEntry,
   ) => {
-    if (entry.to === undefined) return;
+    // Every value of the bundle as that commit left it: a rollback sets them all.
+    if (!entry.versions) return;
     setPromoteRequest({
       kind: 'rollback',
       target,
-      version: entry.to,
+      versions: entry.versions,
       commitSha: entry.commitSha,
     });
   };

@@ -54,6 +54,20 @@ const useStyles = makeStyles((theme: Theme) => ({
   },
 }));
 
+/** The environment's values now, in bundle order. */
+function currentValues(environment: EnvironmentView) {
+  return environment.values.length > 0
+    ? environment.values.map(v => v.value)
+    : [environment.version];
+}
+
+function sameValues(
+  a: ReadonlyArray<string | undefined>,
+  b: ReadonlyArray<string | undefined>,
+) {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
 /** Why the caller cannot roll back to `entry`, if they cannot. */
 function rollbackBlocker(
   environment: EnvironmentView,
@@ -63,13 +77,29 @@ function rollbackBlocker(
   if (!mayPromote) {
     return `You may not promote to ${environment.title}.`;
   }
-  if (environment.values.length > 1) {
-    return 'This service moves several values together; roll back by promoting from an upstream environment.';
+  if (!entry.versions) {
+    return 'This commit did not set every value of the bundle: there is no complete set of versions to go back to.';
   }
-  if (entry.to === environment.version) {
-    return `${environment.title} runs ${entry.to} now.`;
+  if (sameValues(entry.versions, currentValues(environment))) {
+    return `${environment.title} runs ${entry.versions.join(', ')} now.`;
   }
   return undefined;
+}
+
+/**
+ * Whether a commit changed a version: the first value, or (in a bundle) any
+ * value compared with the commit before it.
+ */
+function changedVersion(
+  entry: EnvironmentHistoryEntry,
+  previous: EnvironmentHistoryEntry | undefined,
+) {
+  if (entry.to !== undefined && entry.to !== entry.from) return true;
+  return Boolean(
+    entry.versions &&
+      previous?.versions &&
+      !sameValues(entry.versions, previous.versions),
+  );
 }
 
 function HistoryTable(props: {
@@ -112,10 +142,11 @@ function HistoryTable(props: {
     return <Typography>No commits touched this environment yet.</Typography>;
   }
   const mayPromote = !permission.loading && permission.allowed;
-  const notice = environment.values.length > 1 || !mayPromote;
+  const bundle = environment.values.length > 1;
+  const now = currentValues(environment);
   return (
     <>
-      {notice && !permission.loading && (
+      {!mayPromote && !permission.loading && (
         <Alert severity="info" style={{ marginBottom: 16 }}>
           Rollback is not available here:{' '}
           {rollbackBlocker(environment, entries[0], mayPromote)}
@@ -124,6 +155,12 @@ function HistoryTable(props: {
       <Typography variant="body2" color="textSecondary" gutterBottom>
         Commits to <code>{history.value?.path}</code> (
         <code>{history.value?.key}</code>), newest first.
+        {bundle &&
+          ` ${environment.title} moves ${environment.values
+            .map(v => v.key)
+            .join(
+              ', ',
+            )} together: a rollback sets every one of them to its value after that commit.`}
       </Typography>
       <Table
         size="small"
@@ -142,17 +179,24 @@ function HistoryTable(props: {
           </TableRow>
         </TableHead>
         <TableBody>
-          {entries.map(entry => {
-            const changed = entry.to !== undefined && entry.to !== entry.from;
-            const current = changed && entry.to === environment.version;
+          {entries.map((entry, i) => {
+            const changed = changedVersion(entry, entries[i + 1]);
+            const current =
+              changed &&
+              (entry.versions
+                ? sameValues(entry.versions, now)
+                : entry.to === environment.version);
             const blocker = rollbackBlocker(environment, entry, mayPromote);
+            const label = (entry.versions ?? [entry.to]).join(', ');
             return (
               <TableRow key={entry.commitSha}>
                 <TableCell>
                   {changed ? (
                     <>
                       <span className={classes.muted}>
-                        {entry.from ? `${entry.from} → ` : ''}
+                        {entry.from && entry.from !== entry.to
+                          ? `${entry.from} → `
+                          : ''}
                       </span>
                       <span className={classes.version}>{entry.to}</span>
                       {current && (
@@ -161,6 +205,24 @@ function HistoryTable(props: {
                           label="current"
                           style={{ marginLeft: 8 }}
                         />
+                      )}
+                      {bundle && (
+                        <Typography
+                          variant="caption"
+                          component="div"
+                          className={classes.muted}
+                        >
+                          {entry.versions
+                            ? environment.values
+                                .map(
+                                  (v, k) =>
+                                    `${v.key} ${
+                                      entry.versions?.[k] ?? 'not set'
+                                    }`,
+                                )
+                                .join(', ')
+                            : 'not every value of the bundle was set'}
+                        </Typography>
                       )}
                     </>
                   ) : (
@@ -190,7 +252,7 @@ function HistoryTable(props: {
                           variant="outlined"
                           color="primary"
                           disabled={Boolean(blocker) || permission.loading}
-                          aria-label={`Roll back to ${entry.to}`}
+                          aria-label={`Roll back to ${label}`}
                           onClick={() => onRollback(entry)}
                         >
                           Roll back

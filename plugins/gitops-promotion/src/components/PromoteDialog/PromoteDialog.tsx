@@ -41,11 +41,25 @@ export type PromoteDialogRequest =
   | {
       kind: 'rollback';
       target: EnvironmentView;
-      /** The version to go back to. */
-      version: string;
-      /** The commit that introduced it, for the reader. */
+      /** Every value of the bundle to go back to, in bundle order. */
+      versions: string[];
+      /** The commit that introduced them, for the reader. */
       commitSha?: string;
     };
+
+/** Every value of a bundle, as one line. */
+function bundleText(values: Array<string | undefined>) {
+  return values.length === 0
+    ? 'not set'
+    : values.map(v => v ?? 'not set').join(', ');
+}
+
+/** What the target runs now: every value of its bundle. */
+function currentText(target: EnvironmentView) {
+  return target.values.length > 0
+    ? bundleText(target.values.map(v => v.value))
+    : target.version ?? 'not set';
+}
 
 const useStyles = makeStyles((theme: Theme) => ({
   title: {
@@ -157,20 +171,29 @@ function ModeInfo(props: { preview: PromotionTargetPreview }) {
 
 function SubmitError(props: { error: Error; onRefresh: () => void }) {
   const { status, message } = describeError(props.error);
+  // A refused confirm leaves focus on a disabled button: move it to the way on.
+  const refresh = useInitialFocus<HTMLButtonElement>(props.error);
   if (status === 409) {
     return (
       <Alert
         severity="warning"
         role="alert"
         action={
-          <Button color="inherit" size="small" onClick={props.onRefresh}>
+          <Button
+            color="inherit"
+            size="small"
+            onClick={props.onRefresh}
+            ref={refresh}
+            disableFocusRipple
+          >
             Refresh preview
           </Button>
         }
       >
         <AlertTitle>Conflict: nothing was committed</AlertTitle>
-        {message} The GitOps repository or the environment changed since this
-        preview; refresh it to see the change as it would be made now.
+        {message} What you reviewed is no longer what would be written; refresh
+        the preview to see the change as it would be made now, then confirm
+        again.
       </Alert>
     );
   }
@@ -197,10 +220,15 @@ function FromTo(props: {
   const { request, preview } = props;
   const classes = useStyles();
   const { target } = request;
+  // The preview's versions once it is there: what a confirm writes.
+  const from =
+    request.kind === 'promote'
+      ? (preview && bundleText(preview.versions)) ?? request.source.version
+      : currentText(target);
   const next =
     request.kind === 'promote'
-      ? preview?.edits[0]?.to ?? request.source.version
-      : request.version;
+      ? (preview && bundleText(preview.versions)) ?? request.source.version
+      : bundleText(request.versions);
   return (
     <div className={classes.fromTo}>
       <div className={classes.endpoint} aria-label="From">
@@ -213,9 +241,7 @@ function FromTo(props: {
             : request.target.title}
         </Typography>
         <Typography className={classes.version}>
-          {(request.kind === 'promote'
-            ? request.source.version
-            : target.version) ?? 'not set'}
+          {from ?? 'not set'}
         </Typography>
       </div>
       {request.kind === 'promote' ? (
@@ -231,7 +257,7 @@ function FromTo(props: {
         <Typography className={classes.version}>
           {request.kind === 'promote' && (
             <Typography component="span" color="textSecondary">
-              {target.version ?? 'not set'} →{' '}
+              {currentText(target)} →{' '}
             </Typography>
           )}
           {next ?? 'not set'}
@@ -258,14 +284,26 @@ function PromoteDialogBody(props: {
   const preview = usePromotionPreview(
     request.kind === 'promote'
       ? { entityRef, source: request.source.name, targets: [target.name] }
-      : { entityRef, targets: [target.name], versions: [request.version] },
+      : { entityRef, targets: [target.name], versions: request.versions },
   );
   const submit = usePromote();
   // Cancel first; Close once the promotion is under way.
   const initialFocus = useInitialFocus<HTMLButtonElement>(submit.value?.id);
-  // One key per preview: a double click or a client retry makes one commit,
-  // a refreshed preview is a new promotion.
+  // One key per preview: a double click or a retry of its confirm makes one
+  // commit; a refreshed preview is a new promotion with a new key.
   const idempotencyKey = useMemo(() => newIdempotencyKey(), [preview.value]); // eslint-disable-line react-hooks/exhaustive-deps
+  // Refreshing removes the button that had focus: once the new preview is
+  // there, focus its confirm button (Cancel when it cannot be confirmed).
+  const confirmRef = useRef<HTMLButtonElement>(null);
+  const refreshing = useRef<{ from?: PromotionTargetPreview }>();
+  useEffect(() => {
+    const pending = refreshing.current;
+    if (!pending || preview.loading) return;
+    if (preview.value === pending.from && !preview.error) return;
+    refreshing.current = undefined;
+    const button = confirmRef.current;
+    (button && !button.disabled ? button : initialFocus.current)?.focus();
+  }, [preview.value, preview.error, preview.loading, initialFocus]);
   const reported = useRef<string>();
   useEffect(() => {
     if (submit.value && reported.current !== submit.value.id) {
@@ -318,19 +356,26 @@ function PromoteDialogBody(props: {
 
   const value = preview.value;
   const nothingToDo = value !== undefined && value.edits.length === 0;
+  const outdated =
+    submit.error !== undefined && describeError(submit.error).status === 409;
   let blocked: string | undefined;
   if (preview.loading) blocked = 'Computing the change…';
   else if (preview.error) blocked = 'The change could not be computed.';
+  else if (outdated)
+    blocked = 'Nothing was committed: refresh the preview first.';
   else if (nothingToDo) blocked = `${target.title} already runs this version.`;
   else if (value && !value.allowed)
     blocked = 'A check failed: see the reasons above.';
-  const version =
-    request.kind === 'promote' ? value?.edits[0]?.to : request.version;
   const confirmLabel =
     request.kind === 'promote'
-      ? `Promote${version ? ` ${version}` : ''} to ${target.title}`
-      : `Roll back ${target.title} to ${request.version}`;
+      ? `Promote${value ? ` ${bundleText(value.versions)}` : ''} to ${
+          target.title
+        }`
+      : `Roll back ${target.title} to ${bundleText(request.versions)}`;
 
+  // The confirm writes exactly what the preview showed: its versions, read
+  // at its commits. Should anything move meanwhile, the backend writes
+  // nothing and answers 409.
   const confirm = () => {
     if (!value) return;
     const body: PromotionRequest =
@@ -339,13 +384,15 @@ function PromoteDialogBody(props: {
             entityRef,
             source: request.source.name,
             target: target.name,
+            versions: value.versions,
             baseCommit: value.baseCommit,
+            sourceCommit: value.sourceCommit,
           }
         : {
             entityRef,
             kind: 'rollback',
             target: target.name,
-            versions: [request.version],
+            versions: value.versions,
             baseCommit: value.baseCommit,
           };
     submit.promote(body, idempotencyKey);
@@ -421,6 +468,7 @@ function PromoteDialogBody(props: {
             <SubmitError
               error={submit.error}
               onRefresh={() => {
+                refreshing.current = { from: preview.value };
                 submit.reset();
                 preview.retry();
               }}
@@ -445,6 +493,7 @@ function PromoteDialogBody(props: {
           color="primary"
           variant="contained"
           onClick={confirm}
+          ref={confirmRef}
           disabled={Boolean(blocked) || submit.loading}
           aria-describedby={blocked ? 'promote-dialog-blocked' : undefined}
         >
