@@ -160,15 +160,30 @@ describe('PromoteDialog', () => {
     expect(onPromoted).not.toHaveBeenCalled();
   });
 
-  it('shows a conflict (409) and refreshes the preview on request', async () => {
+  it('confirms exactly what the preview showed: its versions and both commits', async () => {
+    const api = mockGitopsPromotionApi();
+    const dialog = await render(api);
+    await userEvent.click(await confirmButton(dialog));
+    await waitFor(() => expect(api.promote).toHaveBeenCalledTimes(1));
+    expect(api.promote).toHaveBeenCalledWith(
+      {
+        entityRef,
+        source: 'staging',
+        target: 'prod-eu',
+        versions: ['2.6.1'],
+        baseCommit: 'c'.repeat(40),
+        sourceCommit: 'f'.repeat(40),
+      },
+      { idempotencyKey: expect.any(String) },
+    );
+  });
+
+  it('shows a conflict (409) naming what moved, refreshes the preview on request and confirms the new one with a new key', async () => {
+    const moved =
+      'Promotion refused. Source pin: the source moved since your preview: staging has image.tag 2.6.2 now in envs/staging/checkout/values.yaml, the preview showed 2.6.1. Nothing was written; refresh the preview and confirm again.';
     const api = mockGitopsPromotionApi();
     api.promote
-      .mockRejectedValueOnce(
-        await responseError(
-          409,
-          'envs/prod-eu/checkout/values.yaml changed since the preview (base cccccccc); preview again',
-        ),
-      )
+      .mockRejectedValueOnce(await responseError(409, moved))
       .mockResolvedValueOnce(promotion());
     api.previewPromotion
       .mockResolvedValueOnce({
@@ -179,31 +194,97 @@ describe('PromoteDialog', () => {
       .mockResolvedValueOnce({
         entityRef,
         service: 'checkout',
-        targets: [preview({ baseCommit: 'e'.repeat(40) })],
+        targets: [
+          preview({
+            baseCommit: 'e'.repeat(40),
+            sourceCommit: '9'.repeat(40),
+            versions: ['2.6.2'],
+            edits: [
+              {
+                path: 'envs/prod-eu/checkout/values.yaml',
+                key: 'image.tag',
+                from: '2.5.0',
+                to: '2.6.2',
+              },
+            ],
+          }),
+        ],
       });
     const dialog = await render(api);
-    await userEvent.click(await confirmButton(dialog));
+    const confirm = await confirmButton(dialog);
+    await userEvent.click(confirm);
     const alert = await within(dialog).findByRole('alert');
     expect(alert).toHaveTextContent('Conflict: nothing was committed');
     expect(alert).toHaveTextContent(
-      'envs/prod-eu/checkout/values.yaml changed since the preview',
+      'the source moved since your preview: staging has image.tag 2.6.2 now in envs/staging/checkout/values.yaml, the preview showed 2.6.1.',
     );
+    expect(api.promote.mock.calls[0][0]).toEqual({
+      entityRef,
+      source: 'staging',
+      target: 'prod-eu',
+      versions: ['2.6.1'],
+      baseCommit: 'c'.repeat(40),
+      sourceCommit: 'f'.repeat(40),
+    });
     const firstKey = api.promote.mock.calls[0][1].idempotencyKey;
+    // The outdated preview cannot be confirmed again; focus is on the way on.
+    expect(confirm).toBeDisabled();
+    expect(confirm).toHaveAccessibleDescription(
+      'Nothing was committed: refresh the preview first.',
+    );
+    const refresh = within(alert).getByRole('button', {
+      name: 'Refresh preview',
+    });
+    expect(refresh).toHaveFocus();
 
-    await userEvent.click(
-      within(alert).getByRole('button', { name: 'Refresh preview' }),
-    );
-    await waitFor(() =>
-      expect(within(dialog).queryByRole('alert')).not.toBeInTheDocument(),
-    );
+    await userEvent.keyboard('{Enter}');
+    const refreshed = await within(dialog).findByRole('button', {
+      name: 'Promote 2.6.2 to Production EU',
+    });
+    expect(within(dialog).queryByRole('alert')).not.toBeInTheDocument();
     expect(api.previewPromotion).toHaveBeenCalledTimes(2);
-    await userEvent.click(await confirmButton(dialog));
+    expect(within(dialog).getByLabelText('From')).toHaveTextContent(
+      'Staging2.6.2',
+    );
+    expect(within(dialog).getByLabelText('To')).toHaveTextContent(
+      'Production EU2.5.0 → 2.6.2',
+    );
+    await waitFor(() => expect(refreshed).toHaveFocus());
+    await userEvent.keyboard('{Enter}');
     await waitFor(() => expect(api.promote).toHaveBeenCalledTimes(2));
-    expect(api.promote.mock.calls[1][0]).toMatchObject({
+    expect(api.promote.mock.calls[1][0]).toEqual({
+      entityRef,
+      source: 'staging',
+      target: 'prod-eu',
+      versions: ['2.6.2'],
       baseCommit: 'e'.repeat(40),
+      sourceCommit: '9'.repeat(40),
     });
     // A refreshed preview is a new promotion: a new idempotency key.
     expect(api.promote.mock.calls[1][1].idempotencyKey).not.toBe(firstKey);
+    expect(
+      await within(dialog).findByRole('region', {
+        name: 'Promotion of checkout 2.6.1 to Production EU',
+      }),
+    ).toBeInTheDocument();
+  });
+
+  it('retries a failed confirm of one preview with the same key and body', async () => {
+    const api = mockGitopsPromotionApi();
+    api.promote
+      .mockRejectedValueOnce(
+        await responseError(503, 'The GitOps repository is unavailable'),
+      )
+      .mockResolvedValueOnce(promotion());
+    const dialog = await render(api);
+    await userEvent.click(await confirmButton(dialog));
+    const alert = await within(dialog).findByRole('alert');
+    expect(alert).toHaveTextContent('The promotion failed');
+    expect(alert).toHaveTextContent('The GitOps repository is unavailable');
+    await userEvent.click(await confirmButton(dialog));
+    await waitFor(() => expect(api.promote).toHaveBeenCalledTimes(2));
+    expect(api.promote.mock.calls[1]).toEqual(api.promote.mock.calls[0]);
+    expect(api.previewPromotion).toHaveBeenCalledTimes(1);
   });
 
   it('sends one idempotency key for repeated confirms of one preview', async () => {
@@ -244,10 +325,28 @@ describe('PromoteDialog', () => {
 
   it('rolls back to a previous version through the same checks', async () => {
     const api = mockGitopsPromotionApi();
+    api.previewPromotion.mockResolvedValue({
+      entityRef,
+      service: 'checkout',
+      targets: [
+        preview({
+          sourceCommit: undefined,
+          versions: ['2.4.0'],
+          edits: [
+            {
+              path: 'envs/prod-eu/checkout/values.yaml',
+              key: 'image.tag',
+              from: '2.5.0',
+              to: '2.4.0',
+            },
+          ],
+        }),
+      ],
+    });
     const dialog = await render(api, {
       kind: 'rollback',
       target: prodEu,
-      version: '2.4.0',
+      versions: ['2.4.0'],
       commitSha: '2'.repeat(40),
     });
     expect(dialog).toHaveAccessibleName('Roll back checkout in Production EU');
@@ -262,5 +361,96 @@ describe('PromoteDialog', () => {
     expect(
       await within(dialog).findByRole('list', { name: 'Policy checks' }),
     ).toBeInTheDocument();
+    await userEvent.click(
+      within(dialog).getByRole('button', {
+        name: 'Roll back Production EU to 2.4.0',
+      }),
+    );
+    expect(api.promote).toHaveBeenCalledWith(
+      {
+        entityRef,
+        kind: 'rollback',
+        target: 'prod-eu',
+        versions: ['2.4.0'],
+        baseCommit: 'c'.repeat(40),
+      },
+      { idempotencyKey: expect.any(String) },
+    );
+  });
+
+  it('rolls a bundle back: every value as the commit left it', async () => {
+    const bundled = {
+      ...prodEu,
+      values: [
+        {
+          path: 'apps/checkout/prod-eu/Chart.yaml',
+          key: 'dependencies[name=service-base].version',
+          value: '1.4.3',
+        },
+        {
+          path: 'apps/checkout/prod-eu/values.yaml',
+          key: 'service-base.image.tag',
+          value: '2.5.0',
+        },
+      ],
+      version: '1.4.3',
+    };
+    const api = mockGitopsPromotionApi();
+    api.previewPromotion.mockResolvedValue({
+      entityRef,
+      service: 'checkout',
+      targets: [
+        preview({
+          sourceCommit: undefined,
+          versions: ['1.4.2', '2.4.0'],
+          edits: [
+            {
+              path: 'apps/checkout/prod-eu/Chart.yaml',
+              key: 'dependencies[name=service-base].version',
+              from: '1.4.3',
+              to: '1.4.2',
+            },
+            {
+              path: 'apps/checkout/prod-eu/values.yaml',
+              key: 'service-base.image.tag',
+              from: '2.5.0',
+              to: '2.4.0',
+            },
+          ],
+        }),
+      ],
+    });
+    const dialog = await render(api, {
+      kind: 'rollback',
+      target: bundled,
+      versions: ['1.4.2', '2.4.0'],
+      commitSha: '2'.repeat(40),
+    });
+    expect(within(dialog).getByLabelText('From')).toHaveTextContent(
+      'CurrentlyProduction EU1.4.3, 2.5.0',
+    );
+    expect(within(dialog).getByLabelText('To')).toHaveTextContent(
+      'Roll back toProduction EU1.4.2, 2.4.0as of commit 2222222',
+    );
+    expect(api.previewPromotion).toHaveBeenCalledWith({
+      entityRef,
+      targets: ['prod-eu'],
+      versions: ['1.4.2', '2.4.0'],
+    });
+    await userEvent.click(
+      await within(dialog).findByRole('button', {
+        name: 'Roll back Production EU to 1.4.2, 2.4.0',
+      }),
+    );
+    expect(api.promote).toHaveBeenCalledWith(
+      {
+        entityRef,
+        kind: 'rollback',
+        target: 'prod-eu',
+        versions: ['1.4.2', '2.4.0'],
+        baseCommit: 'c'.repeat(40),
+      },
+      { idempotencyKey: expect.any(String) },
+    );
   });
 });

@@ -240,9 +240,7 @@ function FromTo(props: {
             ? request.source.title
             : request.target.title}
         </Typography>
-        <Typography className={classes.version}>
-          {from ?? 'not set'}
-        </Typography>
+        <Typography className={classes.version}>{from ?? 'not set'}</Typography>
       </div>
       {request.kind === 'promote' ? (
         <ArrowForwardIcon className={classes.arrow} titleAccess="to" />
