@@ -225,6 +225,67 @@ export function history(environmentName: string): EnvironmentHistoryResponse {
   };
 }
 
+/**
+ * Production EU of checkout as a bundle (the umbrella-chart layout): the
+ * platform chart's version and the image tag move together.
+ */
+export function bundleEnvironment(): EnvironmentView {
+  return environment({
+    name: 'prod-eu',
+    title: 'Production EU',
+    promotesFrom: ['staging'],
+    protected: true,
+    version: '1.4.3',
+    values: [
+      {
+        path: 'apps/checkout/prod-eu/Chart.yaml',
+        key: 'dependencies[name=service-base].version',
+        value: '1.4.3',
+      },
+      {
+        path: 'apps/checkout/prod-eu/values.yaml',
+        key: 'service-base.image.tag',
+        value: '2.5.0',
+      },
+    ],
+  });
+}
+
+/**
+ * The history of {@link bundleEnvironment}, newest first: the image tag
+ * moved (now current), the chart moved, the image tag moved, and an old
+ * commit from before the image tag was set.
+ */
+export function bundleHistory(): EnvironmentHistoryResponse {
+  const entry = (
+    n: number,
+    message: string,
+    from: string,
+    to: string,
+    versions?: string[],
+  ) => ({
+    commitSha: String(n).repeat(40),
+    author: { name: 'Priya Raman', email: 'priya.raman@acme.test' },
+    date: `2026-11-0${n}T10:00:00Z`,
+    message,
+    from,
+    to,
+    versions,
+  });
+  return {
+    entityRef,
+    environment: 'prod-eu',
+    path: 'apps/checkout/prod-eu/Chart.yaml',
+    key: 'dependencies[name=service-base].version',
+    history: [
+      entry(4, 'Promote checkout 2.5.0', '1.4.3', '1.4.3', ['1.4.3', '2.5.0']),
+      entry(3, 'Platform chart 1.4.3', '1.4.2', '1.4.3', ['1.4.3', '2.4.0']),
+      entry(2, 'Promote checkout 2.4.0', '1.4.2', '1.4.2', ['1.4.2', '2.4.0']),
+      entry(1, 'Platform chart 1.4.2', '1.4.1', '1.4.2'),
+    ],
+  };
+}
+
 /** A matrix cell: Synced and Healthy at `version` unless overridden. */
 export function matrixCell(
   overrides: Partial<MatrixCell> & { environment: string },

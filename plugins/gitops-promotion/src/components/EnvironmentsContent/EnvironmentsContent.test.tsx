@@ -3,11 +3,15 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import {
+  bundleEnvironment,
+  bundleHistory,
   entity,
   entityRef,
   environment,
+  history as historyOf,
   mockGitopsPromotionApi,
   pipeline,
+  preview,
   promotion,
   Providers,
   responseError,
@@ -211,7 +215,9 @@ describe('EnvironmentsContent', () => {
         entityRef,
         source: 'staging',
         target: 'prod-eu',
+        versions: ['2.6.1'],
         baseCommit: 'c'.repeat(40),
+        sourceCommit: 'f'.repeat(40),
       },
       { idempotencyKey: expect.any(String) },
     );
@@ -342,6 +348,8 @@ describe('EnvironmentsContent', () => {
         {
           ...(await api.previewPromotion({ entityRef, targets: [] }))
             .targets[0],
+          sourceCommit: undefined,
+          versions: ['2.4.0'],
           edits: [
             {
               path: 'envs/prod-eu/checkout/values.yaml',
@@ -397,6 +405,84 @@ describe('EnvironmentsContent', () => {
         kind: 'rollback',
         target: 'prod-eu',
         versions: ['2.4.0'],
+        baseCommit: 'c'.repeat(40),
+      },
+      { idempotencyKey: expect.any(String) },
+    );
+  });
+
+  it('rolls a bundle back from the history: every value of the commit, previewed and confirmed as one', async () => {
+    const api = mockGitopsPromotionApi({
+      getEnvironments: jest.fn(async () => ({
+        entityRef,
+        service: 'checkout',
+        environments: pipeline().map(e =>
+          e.name === 'prod-eu' ? bundleEnvironment() : e,
+        ),
+      })),
+      getHistory: jest.fn(async ({ environment: name }) =>
+        name === 'prod-eu' ? bundleHistory() : historyOf(name),
+      ),
+    });
+    api.previewPromotion.mockResolvedValue({
+      entityRef,
+      service: 'checkout',
+      targets: [
+        preview({
+          sourceCommit: undefined,
+          versions: ['1.4.2', '2.4.0'],
+          edits: [
+            {
+              path: 'apps/checkout/prod-eu/Chart.yaml',
+              key: 'dependencies[name=service-base].version',
+              from: '1.4.3',
+              to: '1.4.2',
+            },
+            {
+              path: 'apps/checkout/prod-eu/values.yaml',
+              key: 'service-base.image.tag',
+              from: '2.5.0',
+              to: '2.4.0',
+            },
+          ],
+        }),
+      ],
+    });
+    api.promote.mockResolvedValue(
+      promotion({ kind: 'rollback', sourceEnv: undefined }),
+    );
+    render(api);
+
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'History of Production EU' }),
+    );
+    const history = await screen.findByRole('dialog', {
+      name: 'History of Production EU',
+    });
+    const rollback = await within(history).findByRole('button', {
+      name: 'Roll back to 1.4.2, 2.4.0',
+    });
+    await waitFor(() => expect(rollback).toBeEnabled());
+    await userEvent.click(rollback);
+    const dialog = await screen.findByRole('dialog', {
+      name: 'Roll back checkout in Production EU',
+    });
+    expect(api.previewPromotion).toHaveBeenLastCalledWith({
+      entityRef,
+      targets: ['prod-eu'],
+      versions: ['1.4.2', '2.4.0'],
+    });
+    await userEvent.click(
+      await within(dialog).findByRole('button', {
+        name: 'Roll back Production EU to 1.4.2, 2.4.0',
+      }),
+    );
+    expect(api.promote).toHaveBeenCalledWith(
+      {
+        entityRef,
+        kind: 'rollback',
+        target: 'prod-eu',
+        versions: ['1.4.2', '2.4.0'],
         baseCommit: 'c'.repeat(40),
       },
       { idempotencyKey: expect.any(String) },

@@ -88,18 +88,16 @@ function rollbackBlocker(
 
 /**
  * Whether a commit changed a version: the first value, or (in a bundle) any
- * value compared with the commit before it.
+ * value compared with the commit before it (one that left a value unset
+ * counts as different).
  */
 function changedVersion(
   entry: EnvironmentHistoryEntry,
   previous: EnvironmentHistoryEntry | undefined,
 ) {
   if (entry.to !== undefined && entry.to !== entry.from) return true;
-  return Boolean(
-    entry.versions &&
-      previous?.versions &&
-      !sameValues(entry.versions, previous.versions),
-  );
+  if (!entry.versions || !previous) return false;
+  return !previous.versions || !sameValues(entry.versions, previous.versions);
 }
 
 function HistoryTable(props: {
