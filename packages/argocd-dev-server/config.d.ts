@@ -1,8 +1,10 @@
 export interface Config {
   /**
    * Development only: runs the Argo CD API stand-in inside the backend, reconciling
-   * from a local GitOps repository of `gitopsPromotion.repositories`. Ignored when
-   * NODE_ENV is `production`.
+   * from a local GitOps repository of `gitopsPromotion.repositories`. Enabled by this
+   * section alone (NODE_ENV plays no part): the root app-config.yaml sets it for
+   * `yarn start`, app-config.production.yaml removes it with `argocdDevServer: null`.
+   * @visibility backend
    */
   argocdDevServer?: {
     /** Port to listen on (127.0.0.1), e.g. 7009. */

@@ -206,10 +206,17 @@ export interface Config {
     };
 
     /**
-     * Development only: creates the demo GitOps repository on first start. Ignored when
-     * NODE_ENV is `production`.
+     * Development only, enabled by configuration alone (NODE_ENV plays no part): the root
+     * app-config.yaml sets it for `yarn start`, app-config.production.yaml removes it with
+     * `development: null`. See also `localCatalog` (scaffolder-backend-module-gitops-promotion).
+     * @visibility backend
      */
     development?: {
+      /**
+       * Creates the demo GitOps repository on first start (an existing repository is kept).
+       * Without it nothing is seeded.
+       * @visibility backend
+       */
       seedRepository?: {
         /** Id of a `git` repository whose `url` is a local path; created there as a bare repository. */
         repository: string;

@@ -67,9 +67,8 @@ export const gitopsPromotionPlugin = createBackendPlugin({
           getResources: async names =>
             names.map(name => config.environments.find(e => e.name === name)),
         });
-        if (process.env.NODE_ENV !== 'production') {
-          await seedConfiguredDemoRepository(config, logger);
-        }
+        // Only with gitopsPromotion.development.seedRepository; NODE_ENV plays no part.
+        await seedConfiguredDemoRepository(config, logger);
 
         const argocd = ArgoCdClient.fromConfig(rootConfig, { logger });
         lifecycle.addShutdownHook(() => argocd?.close());

@@ -89,20 +89,50 @@ describe('argocdDevServerModule', () => {
     await expect(fetch(url)).rejects.toThrow();
   });
 
-  it('does nothing without an argocdDevServer section', async () => {
-    const port = await freePort();
-    const backend = await startTestBackend({
-      features: [
-        argocdDevServerModule,
-        mockServices.rootConfig.factory({
-          data: { gitopsPromotion: gitopsPromotion() },
-        }),
-      ],
+  describe('by configuration alone, whatever NODE_ENV says', () => {
+    const nodeEnv = process.env.NODE_ENV;
+    afterEach(() => {
+      process.env.NODE_ENV = nodeEnv;
     });
-    await expect(
-      fetch(`http://127.0.0.1:${port}/api/v1/applications`),
-    ).rejects.toThrow();
-    await backend.stop();
+
+    it('does nothing without an argocdDevServer section, even with NODE_ENV unset', async () => {
+      delete process.env.NODE_ENV;
+      const port = await freePort();
+      const backend = await startTestBackend({
+        features: [
+          argocdDevServerModule,
+          mockServices.rootConfig.factory({
+            data: { gitopsPromotion: gitopsPromotion() },
+          }),
+        ],
+      });
+      await expect(
+        fetch(`http://127.0.0.1:${port}/api/v1/applications`),
+      ).rejects.toThrow();
+      await backend.stop();
+    });
+
+    it('serves with the section, even with NODE_ENV production', async () => {
+      process.env.NODE_ENV = 'production';
+      const port = await freePort();
+      const backend = await startTestBackend({
+        features: [
+          argocdDevServerModule,
+          mockServices.rootConfig.factory({
+            data: {
+              gitopsPromotion: gitopsPromotion(),
+              argocdDevServer: { port, repository: 'acme-gitops', token: 't' },
+            },
+          }),
+        ],
+      });
+      const response = await fetch(
+        `http://127.0.0.1:${port}/api/v1/applications`,
+        { headers: { authorization: 'Bearer t' } },
+      );
+      expect(response.status).toBe(200);
+      await backend.stop();
+    });
   });
 
   it('refuses a repository that is not configured, naming the key', async () => {

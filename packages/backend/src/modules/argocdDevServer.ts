@@ -9,8 +9,9 @@ import path from 'node:path';
  * Development only: serves the Argo CD API stand-in (`@internal/argocd-dev-server`)
  * on `argocdDevServer.port`, reconciling from the local GitOps repository named by
  * `argocdDevServer.repository`, so `yarn start` shows sync and health without a
- * real Argo CD. Does nothing without the `argocdDevServer` section or when
- * NODE_ENV is `production`.
+ * real Argo CD. Enabled by configuration alone, read once at startup: it does
+ * nothing without the `argocdDevServer` section (the root app-config.yaml has one
+ * for `yarn start`, app-config.production.yaml removes it), whatever NODE_ENV says.
  *
  * The repository may not exist yet: the gitops-promotion plugin seeds it during
  * its own init, which runs after this module's. The stand-in polls for it.
@@ -27,7 +28,7 @@ export const argocdDevServerModule = createBackendModule({
       },
       async init({ config, logger, lifecycle }) {
         const devConfig = config.getOptionalConfig('argocdDevServer');
-        if (!devConfig || process.env.NODE_ENV === 'production') {
+        if (!devConfig) {
           return;
         }
         const repositoryId = devConfig.getString('repository');

@@ -3,7 +3,12 @@ import path from 'node:path';
 import { GitopsPromotionConfig } from '../config/types';
 import { seedDemoRepository } from './seedDemoRepository';
 
-/** Seeds the repository named by `gitopsPromotion.development.seedRepository`, if any. */
+/**
+ * Seeds the repository named by `gitopsPromotion.development.seedRepository`,
+ * if any: development only by configuration (the root app-config.yaml sets it
+ * for `yarn start`, app-config.production.yaml removes it), whatever NODE_ENV
+ * says.
+ */
 export async function seedConfiguredDemoRepository(
   config: GitopsPromotionConfig,
   logger: LoggerService,
