@@ -196,6 +196,7 @@ describe('MatrixPage', () => {
       previewBulkPromotion: jest.fn(async request => ({
         source: request.source,
         target: request.target,
+        baseCommit: 'c'.repeat(40),
         services: [
           {
             entityRef: 'component:default/checkout',
@@ -288,12 +289,22 @@ describe('MatrixPage', () => {
     await userEvent.click(within(dialog).getByLabelText('All or nothing'));
     await userEvent.click(confirm);
 
+    // What the preview showed is what is sent: the services it can promote,
+    // each pinned to its versions, on the one commit it was computed on.
     expect(api.promoteBulk).toHaveBeenCalledWith(
       {
-        entityRefs: ['component:default/checkout', 'component:default/cart'],
+        entityRefs: ['component:default/checkout'],
         source: 'staging',
         target: 'prod-eu',
         allOrNothing: false,
+        baseCommit: 'c'.repeat(40),
+        pins: [
+          {
+            entityRef: 'component:default/checkout',
+            versions: ['2.6.1'],
+            sourceCommit: 'f'.repeat(40),
+          },
+        ],
       },
       { idempotencyKey: expect.any(String) },
     );
@@ -310,6 +321,254 @@ describe('MatrixPage', () => {
     // The matrix reloads to show where the services are now.
     await waitFor(() => expect(api.getMatrix).toHaveBeenCalledTimes(2));
   }, 30_000);
+
+  describe('release train confirm', () => {
+    const checkoutPreview = (version: string, sourceCommit: string) =>
+      preview({
+        sourceCommit,
+        versions: [version],
+        edits: [
+          {
+            path: 'envs/prod-eu/checkout/values.yaml',
+            key: 'image.tag',
+            from: '2.5.0',
+            to: version,
+          },
+        ],
+      });
+    const cartPreview = (version: string, sourceCommit: string) =>
+      preview({
+        sourceCommit,
+        versions: [version],
+        edits: [
+          {
+            path: 'envs/prod-eu/cart/values.yaml',
+            key: 'image.tag',
+            from: '3.0.0',
+            to: version,
+          },
+        ],
+      });
+
+    /** Selects my services (cart, checkout) and opens the train dialog. */
+    async function openTrain(api: GitopsPromotionApi) {
+      await render(api);
+      await screen.findByText('Showing 2 of 4 services');
+      await userEvent.click(
+        within(table()).getByRole('checkbox', {
+          name: 'Select all services shown',
+        }),
+      );
+      await userEvent.click(
+        screen.getByRole('button', { name: 'Promote selected together' }),
+      );
+      return screen.findByRole('dialog', {
+        name: 'Promote 2 services together',
+      });
+    }
+
+    it('shows a conflict (409) naming what moved, refreshes the preview on request and confirms the new one with a new key', async () => {
+      const moved =
+        'Promotion refused. Source pin: the source moved since your preview: staging has image.tag 2.6.2 now in envs/staging/checkout/values.yaml, the preview showed 2.6.1. Nothing was written; refresh the preview and confirm again.';
+      const api = mockGitopsPromotionApi();
+      api.previewBulkPromotion
+        .mockResolvedValueOnce({
+          source: 'staging',
+          target: 'prod-eu',
+          baseCommit: 'c'.repeat(40),
+          services: [
+            {
+              entityRef: 'component:default/checkout',
+              service: 'checkout',
+              preview: checkoutPreview('2.6.1', '1'.repeat(40)),
+            },
+            {
+              entityRef: 'component:default/cart',
+              service: 'cart',
+              preview: cartPreview('3.1.0', '1'.repeat(40)),
+            },
+          ],
+        })
+        .mockResolvedValueOnce({
+          source: 'staging',
+          target: 'prod-eu',
+          baseCommit: 'e'.repeat(40),
+          services: [
+            {
+              entityRef: 'component:default/checkout',
+              service: 'checkout',
+              preview: checkoutPreview('2.6.2', '2'.repeat(40)),
+            },
+            {
+              entityRef: 'component:default/cart',
+              service: 'cart',
+              preview: cartPreview('3.1.0', '2'.repeat(40)),
+            },
+          ],
+        });
+      api.promoteBulk
+        .mockRejectedValueOnce(await responseError(409, moved))
+        .mockResolvedValueOnce({
+          bulkId: 'b2',
+          promotions: [
+            promotion({ commitSha: 'd'.repeat(40) }),
+            promotion({ service: 'cart', commitSha: 'd'.repeat(40) }),
+          ],
+          refused: [],
+        });
+      const dialog = await openTrain(api);
+      const combined = await within(dialog).findByRole('region', {
+        name: 'Combined preview',
+      });
+      expect(
+        within(combined).getByText('Will promote 2.5.0 → 2.6.1'),
+      ).toBeVisible();
+      const confirm = within(dialog).getByRole('button', {
+        name: 'Promote 2 to Production EU',
+      });
+      await userEvent.click(confirm);
+
+      const alert = await within(dialog).findByRole('alert');
+      expect(alert).toHaveTextContent('Conflict: nothing was committed');
+      expect(alert).toHaveTextContent(
+        'the source moved since your preview: staging has image.tag 2.6.2 now in envs/staging/checkout/values.yaml, the preview showed 2.6.1.',
+      );
+      expect(api.promoteBulk.mock.calls[0][0]).toEqual({
+        entityRefs: ['component:default/checkout', 'component:default/cart'],
+        source: 'staging',
+        target: 'prod-eu',
+        allOrNothing: false,
+        baseCommit: 'c'.repeat(40),
+        pins: [
+          {
+            entityRef: 'component:default/checkout',
+            versions: ['2.6.1'],
+            sourceCommit: '1'.repeat(40),
+          },
+          {
+            entityRef: 'component:default/cart',
+            versions: ['3.1.0'],
+            sourceCommit: '1'.repeat(40),
+          },
+        ],
+      });
+      const firstKey = api.promoteBulk.mock.calls[0][1].idempotencyKey;
+      expect(confirm).toBeDisabled();
+      expect(confirm).toHaveAccessibleDescription(
+        'Nothing was committed: refresh the preview first.',
+      );
+      const refresh = within(alert).getByRole('button', {
+        name: 'Refresh preview',
+      });
+      expect(refresh).toHaveFocus();
+
+      await userEvent.keyboard('{Enter}');
+      expect(
+        await within(combined).findByText('Will promote 2.5.0 → 2.6.2'),
+      ).toBeVisible();
+      expect(api.previewBulkPromotion).toHaveBeenCalledTimes(2);
+      expect(within(dialog).queryByRole('alert')).not.toBeInTheDocument();
+      await waitFor(() => expect(confirm).toBeEnabled());
+      await waitFor(() => expect(confirm).toHaveFocus());
+      await userEvent.keyboard('{Enter}');
+
+      await waitFor(() => expect(api.promoteBulk).toHaveBeenCalledTimes(2));
+      expect(api.promoteBulk.mock.calls[1][0]).toEqual({
+        entityRefs: ['component:default/checkout', 'component:default/cart'],
+        source: 'staging',
+        target: 'prod-eu',
+        allOrNothing: false,
+        baseCommit: 'e'.repeat(40),
+        pins: [
+          {
+            entityRef: 'component:default/checkout',
+            versions: ['2.6.2'],
+            sourceCommit: '2'.repeat(40),
+          },
+          {
+            entityRef: 'component:default/cart',
+            versions: ['3.1.0'],
+            sourceCommit: '2'.repeat(40),
+          },
+        ],
+      });
+      // A refreshed preview is a new train: a new idempotency key.
+      expect(api.promoteBulk.mock.calls[1][1].idempotencyKey).not.toBe(
+        firstKey,
+      );
+      expect(
+        await within(dialog).findByText(
+          /Promoted 2 services together in commit ddddddd: checkout, cart/,
+        ),
+      ).toBeVisible();
+    }, 30_000);
+
+    it('retries a failed confirm of one preview with the same key and body', async () => {
+      const api = mockGitopsPromotionApi();
+      api.previewBulkPromotion.mockResolvedValue({
+        source: 'staging',
+        target: 'prod-eu',
+        baseCommit: 'c'.repeat(40),
+        services: [
+          {
+            entityRef: 'component:default/checkout',
+            service: 'checkout',
+            preview: checkoutPreview('2.6.1', '1'.repeat(40)),
+          },
+          {
+            entityRef: 'component:default/cart',
+            service: 'cart',
+            refusal: 'envs/prod-eu/cart/values.yaml does not exist',
+          },
+        ],
+      });
+      api.promoteBulk
+        .mockRejectedValueOnce(
+          await responseError(503, 'The GitOps repository is unavailable'),
+        )
+        .mockResolvedValueOnce({
+          bulkId: 'b3',
+          promotions: [promotion()],
+          refused: [],
+        });
+      const dialog = await openTrain(api);
+      const confirm = await within(dialog).findByRole('button', {
+        name: 'Promote 1 to Production EU',
+      });
+      await waitFor(() => expect(confirm).toBeEnabled());
+      await userEvent.click(confirm);
+      const alert = await within(dialog).findByRole('alert');
+      expect(alert).toHaveTextContent('The release train failed');
+      expect(alert).toHaveTextContent('The GitOps repository is unavailable');
+      expect(confirm).toBeEnabled();
+      await userEvent.click(confirm);
+      await waitFor(() => expect(api.promoteBulk).toHaveBeenCalledTimes(2));
+      expect(api.promoteBulk.mock.calls[1]).toEqual(
+        api.promoteBulk.mock.calls[0],
+      );
+      expect(api.promoteBulk.mock.calls[0][0]).toEqual({
+        entityRefs: ['component:default/checkout'],
+        source: 'staging',
+        target: 'prod-eu',
+        allOrNothing: false,
+        baseCommit: 'c'.repeat(40),
+        pins: [
+          {
+            entityRef: 'component:default/checkout',
+            versions: ['2.6.1'],
+            sourceCommit: '1'.repeat(40),
+          },
+        ],
+      });
+      expect(api.previewBulkPromotion).toHaveBeenCalledTimes(1);
+      // The service the preview could not plan was not sent, and says why.
+      expect(
+        await within(dialog).findByText(
+          'Left out: cart (envs/prod-eu/cart/values.yaml does not exist)',
+        ),
+      ).toBeVisible();
+    }, 30_000);
+  });
 
   it('keeps only the rows in view in the page for 2,000 services', async () => {
     const m = matrix();

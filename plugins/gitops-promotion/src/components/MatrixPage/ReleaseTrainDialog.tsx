@@ -19,21 +19,26 @@ import {
   Theme,
   Typography,
 } from '@material-ui/core';
-import { Alert } from '@material-ui/lab';
+import { Alert, AlertTitle } from '@material-ui/lab';
 import ExpandMoreIcon from '@material-ui/icons/ExpandMore';
 import {
   BulkPromotionPreviewResponse,
+  BulkPromotionRequest,
   BulkPromotionResponse,
   MatrixEnvironment,
   MatrixService,
 } from '@internal/backstage-plugin-gitops-promotion-common';
-import { useMemo, useState } from 'react';
-import useAsync from 'react-use/esm/useAsync';
-import useAsyncFn from 'react-use/esm/useAsyncFn';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { gitopsPromotionApiRef } from '../../api';
 import { DiffView } from '../DiffView';
 import { VerdictList } from '../PromoteDialog';
-import { describeError, newIdempotencyKey, shortSha } from '../shared';
+import {
+  describeError,
+  newIdempotencyKey,
+  shortSha,
+  useInitialFocus,
+} from '../shared';
 import { bestPathIndex, promotionPaths } from './matrixModel';
 
 const useStyles = makeStyles((theme: Theme) => ({
@@ -51,11 +56,69 @@ const useStyles = makeStyles((theme: Theme) => ({
 }));
 
 type ServicePreview = BulkPromotionPreviewResponse['services'][number];
+type PlannedPreview = Extract<ServicePreview, { preview: unknown }>;
 
-function isPlanned(
-  entry: ServicePreview,
-): entry is Extract<ServicePreview, { preview: unknown }> {
+function isPlanned(entry: ServicePreview): entry is PlannedPreview {
   return 'preview' in entry;
+}
+
+/** Planned, allowed and changing something: what a confirm promotes. */
+function isPromotable(entry: ServicePreview): entry is PlannedPreview {
+  return (
+    isPlanned(entry) && entry.preview.allowed && entry.preview.edits.length > 0
+  );
+}
+
+/** Why the preview leaves a service out of the train. */
+function leftOutReason(entry: ServicePreview) {
+  if (!isPlanned(entry)) return entry.refusal;
+  const failed = entry.preview.verdicts.filter(v => !v.passed);
+  if (failed.length > 0) return failed.map(v => v.message).join(' ');
+  return 'already runs these versions';
+}
+
+interface SubmitState {
+  loading: boolean;
+  error?: Error;
+  value?: BulkPromotionResponse;
+}
+
+function SubmitError(props: { error: Error; onRefresh: () => void }) {
+  const { status, message } = describeError(props.error);
+  // The confirm button is disabled now: focus the way on.
+  const refresh = useInitialFocus<HTMLButtonElement>(props.error);
+  if (status === 409) {
+    return (
+      <Alert
+        severity="warning"
+        role="alert"
+        action={
+          <Button
+            color="inherit"
+            size="small"
+            onClick={props.onRefresh}
+            ref={refresh}
+            disableFocusRipple
+          >
+            Refresh preview
+          </Button>
+        }
+      >
+        <AlertTitle>Conflict: nothing was committed</AlertTitle>
+        {message} What you reviewed is no longer what would be written; refresh
+        the preview to see the train as it would be made now, then confirm
+        again.
+      </Alert>
+    );
+  }
+  return (
+    <Alert severity="error" role="alert">
+      <AlertTitle>
+        {status === 403 ? 'Not allowed' : 'The release train failed'}
+      </AlertTitle>
+      {message}
+    </Alert>
+  );
 }
 
 function ServicePreviewItem(props: { entry: ServicePreview; title: string }) {
@@ -111,9 +174,17 @@ function ServicePreviewItem(props: { entry: ServicePreview; title: string }) {
 
 function PromotedResult(props: {
   result: BulkPromotionResponse;
+  /** Services the preview left out, which the confirm did not send. */
+  notSent: Array<{ entityRef: string; reason: string }>;
   titleOf: (entityRef: string) => string;
 }) {
-  const { result, titleOf } = props;
+  const { result, notSent, titleOf } = props;
+  const refused = [
+    ...result.refused,
+    ...notSent.filter(
+      n => !result.refused.some(r => r.entityRef === n.entityRef),
+    ),
+  ];
   const classes = useStyles();
   const [first] = result.promotions;
   let where = '';
@@ -127,12 +198,10 @@ function PromotedResult(props: {
         {result.promotions.length === 1 ? '' : 's'} together{where}:{' '}
         {result.promotions.map(p => p.service).join(', ')}.
       </Alert>
-      {result.refused.length > 0 && (
+      {refused.length > 0 && (
         <Alert severity="warning">
           Left out:{' '}
-          {result.refused
-            .map(r => `${titleOf(r.entityRef)} (${r.reason})`)
-            .join('; ')}
+          {refused.map(r => `${titleOf(r.entityRef)} (${r.reason})`).join('; ')}
         </Alert>
       )}
     </div>
@@ -142,7 +211,9 @@ function PromotedResult(props: {
 /**
  * A release train: the selected services from one environment to the next in
  * one commit or pull request, with a combined preview. Refused services are
- * listed and left out, unless the user asks for all or nothing.
+ * listed and left out, unless the user asks for all or nothing. The confirm
+ * writes exactly what the preview showed (its commit and each service's
+ * versions) or nothing: when anything moved, it offers a refreshed preview.
  */
 export function ReleaseTrainDialog(props: {
   open: boolean;
@@ -167,28 +238,78 @@ export function ReleaseTrainDialog(props: {
   const titleOfEnv = (name: string) =>
     environments.find(e => e.name === name)?.title ?? name;
 
-  const preview = useAsync(async () => {
+  const preview = useAsyncRetry(async () => {
     if (!open || !path || entityRefs.length === 0) return undefined;
     return api.previewBulkPromotion({ entityRefs, ...path });
     // entityRefs by content
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [api, open, path?.source, path?.target, refsKey]);
 
-  const [promotion, promote] = useAsyncFn(async () => {
-    const result = await api.promoteBulk(
-      { entityRefs, ...path!, allOrNothing },
-      { idempotencyKey: newIdempotencyKey() },
-    );
-    props.onPromoted();
-    return result;
-  }, [api, refsKey, path?.source, path?.target, allOrNothing]);
+  // One key per preview (and choice of all or nothing): a double click or a
+  // retry of the confirm makes one train; a refreshed preview gets a new key.
+  const idempotencyKey = useMemo(
+    () => newIdempotencyKey(),
+    [preview.value, allOrNothing], // eslint-disable-line react-hooks/exhaustive-deps
+  );
+  const [promotion, setPromotion] = useState<SubmitState>({ loading: false });
+  // A new preview is a new train: what went wrong with the last one is gone.
+  useEffect(() => {
+    setPromotion(s => (s.value ? s : { loading: false }));
+  }, [preview.value]);
+
+  // Refreshing removes the focused button: focus the confirm once the new
+  // preview is there.
+  const confirmRef = useRef<HTMLButtonElement>(null);
+  const refreshing = useRef<{ from?: BulkPromotionPreviewResponse }>();
+  useEffect(() => {
+    const pending = refreshing.current;
+    if (!pending || preview.loading) return;
+    if (preview.value === pending.from && !preview.error) return;
+    refreshing.current = undefined;
+    confirmRef.current?.focus();
+  }, [preview.value, preview.error, preview.loading]);
+  const refresh = () => {
+    refreshing.current = { from: preview.value };
+    setPromotion({ loading: false });
+    preview.retry();
+  };
 
   const entries = preview.value?.services ?? [];
-  const promotable = entries.filter(e => isPlanned(e) && e.preview.allowed);
+  const promotable = entries.filter(isPromotable);
+  const notSent = entries
+    .filter(e => !isPromotable(e))
+    .map(e => ({ entityRef: e.entityRef, reason: leftOutReason(e) }));
+  const outdated = describeError(promotion.error).status === 409;
   const blocked =
     promotable.length === 0 ||
-    (allOrNothing && promotable.length < entries.length);
-  const error = preview.error ?? promotion.error;
+    (allOrNothing && promotable.length < entries.length) ||
+    outdated;
+
+  // The services the preview can promote, each pinned to the versions it
+  // showed, on the one commit it was computed on.
+  const promote = async () => {
+    const reviewed = preview.value;
+    if (!reviewed || !path) return;
+    const request: BulkPromotionRequest = {
+      entityRefs: promotable.map(e => e.entityRef),
+      ...path,
+      allOrNothing,
+      baseCommit: reviewed.baseCommit,
+      pins: promotable.map(e => ({
+        entityRef: e.entityRef,
+        versions: e.preview.versions,
+        sourceCommit: e.preview.sourceCommit,
+      })),
+    };
+    setPromotion({ loading: true });
+    try {
+      const value = await api.promoteBulk(request, { idempotencyKey });
+      setPromotion({ loading: false, value });
+      props.onPromoted();
+    } catch (error) {
+      setPromotion({ loading: false, error: error as Error });
+    }
+  };
 
   return (
     <Dialog
@@ -231,9 +352,18 @@ export function ReleaseTrainDialog(props: {
           />
         </div>
         {preview.loading && <Progress />}
-        {error && (
-          <Alert severity="error" role="alert">
-            {describeError(error).message}
+        {preview.error && (
+          <Alert
+            severity="error"
+            role="alert"
+            action={
+              <Button color="inherit" size="small" onClick={preview.retry}>
+                Retry
+              </Button>
+            }
+          >
+            <AlertTitle>The preview failed</AlertTitle>
+            {describeError(preview.error).message}
           </Alert>
         )}
         {preview.value && (
@@ -256,11 +386,23 @@ export function ReleaseTrainDialog(props: {
             ))}
           </section>
         )}
+        {promotion.error && (
+          <SubmitError error={promotion.error} onRefresh={refresh} />
+        )}
         {promotion.value && (
-          <PromotedResult result={promotion.value} titleOf={titleOf} />
+          <PromotedResult
+            result={promotion.value}
+            notSent={notSent}
+            titleOf={titleOf}
+          />
         )}
       </DialogContent>
       <DialogActions>
+        {outdated && (
+          <Typography variant="body2" id="release-train-outdated">
+            Nothing was committed: refresh the preview first.
+          </Typography>
+        )}
         <Button onClick={onClose}>
           {promotion.value ? 'Close' : 'Cancel'}
         </Button>
@@ -269,7 +411,9 @@ export function ReleaseTrainDialog(props: {
             color="primary"
             variant="contained"
             onClick={promote}
+            ref={confirmRef}
             disabled={blocked || preview.loading || promotion.loading}
+            aria-describedby={outdated ? 'release-train-outdated' : undefined}
           >
             {promotion.loading
               ? 'Promoting…'
