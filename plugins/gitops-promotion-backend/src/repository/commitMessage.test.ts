@@ -35,45 +35,68 @@ describe('formatCommitMessage', () => {
   });
 
   it('has no Promotion-Id without records', () => {
-    expect(trailerBlock(formatCommitMessage({ subject: 's', requester }))).toEqual([
+    expect(
+      trailerBlock(formatCommitMessage({ subject: 's', requester })),
+    ).toEqual([
       'Promoted-by: user:default/jane',
       'Co-authored-by: Jane Doe <jane@acme.test>',
     ]);
   });
 
   it.each([
-    ['a newline and a trailer', 'Jane\nPromotion-Id: evil', 'Jane Promotion-Id: evil'],
-    ['a blank line and a trailer', 'Jane\n\nPromotion-Id: evil\n', 'Jane Promotion-Id: evil'],
-    ['a carriage return', 'Jane\rPromotion-Id: evil', 'Jane Promotion-Id: evil'],
+    [
+      'a newline and a trailer',
+      'Jane\nPromotion-Id: evil',
+      'Jane Promotion-Id: evil',
+    ],
+    [
+      'a blank line and a trailer',
+      'Jane\n\nPromotion-Id: evil\n',
+      'Jane Promotion-Id: evil',
+    ],
+    [
+      'a carriage return',
+      'Jane\rPromotion-Id: evil',
+      'Jane Promotion-Id: evil',
+    ],
     ['CRLF', 'Jane\r\nSigned-off-by: x', 'Jane Signed-off-by: x'],
-    ['a line separator', 'Jane\u2028Promotion-Id: evil', 'Jane Promotion-Id: evil'],
-    ['a paragraph separator', 'Jane\u2029Promotion-Id: evil', 'Jane Promotion-Id: evil'],
-    ['a next-line control', 'Jane\u0085Promotion-Id: evil', 'Jane Promotion-Id: evil'],
+    [
+      'a line separator',
+      'Jane\u2028Promotion-Id: evil',
+      'Jane Promotion-Id: evil',
+    ],
+    [
+      'a paragraph separator',
+      'Jane\u2029Promotion-Id: evil',
+      'Jane Promotion-Id: evil',
+    ],
+    [
+      'a next-line control',
+      'Jane\u0085Promotion-Id: evil',
+      'Jane Promotion-Id: evil',
+    ],
     ['a NUL', 'Ja\u0000ne', 'Ja ne'],
     ['tabs and runs of spaces', '  Jane \t  Doe  ', 'Jane Doe'],
     ['an address of its own', 'Jane <x@y>', 'Jane x@y'],
     ['only brackets and controls', '<>\n\u0000', 'jane'],
     ['an empty name', '', 'jane'],
-  ])(
-    'keeps a display name with %s on its trailer line',
-    (_, name, shown) => {
-      const message = formatCommitMessage({
-        subject: 'Promote checkout 2.6.1 to staging',
-        requester: { ...requester, name },
-        promotionIds: ['id-1'],
-      });
-      expect(message.split('\n')).toEqual([
-        'Promote checkout 2.6.1 to staging',
-        '',
-        'Promoted-by: user:default/jane',
-        'Promotion-Id: id-1',
-        `Co-authored-by: ${shown} <jane@acme.test>`,
-        '',
-      ]);
-      // eslint-disable-next-line no-control-regex
-      expect(message).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u2028\u2029]/);
-    },
-  );
+  ])('keeps a display name with %s on its trailer line', (_, name, shown) => {
+    const message = formatCommitMessage({
+      subject: 'Promote checkout 2.6.1 to staging',
+      requester: { ...requester, name },
+      promotionIds: ['id-1'],
+    });
+    expect(message.split('\n')).toEqual([
+      'Promote checkout 2.6.1 to staging',
+      '',
+      'Promoted-by: user:default/jane',
+      'Promotion-Id: id-1',
+      `Co-authored-by: ${shown} <jane@acme.test>`,
+      '',
+    ]);
+    // eslint-disable-next-line no-control-regex
+    expect(message).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u2028\u2029]/);
+  });
 
   it.each([
     ['a newline and a trailer', 'jane@acme.test\nPromotion-Id: evil'],
