@@ -84,7 +84,9 @@ describe('the root app-config files', () => {
 
     it('grants the guest user no production promotion or freeze override', async () => {
       expect(
-        config.getStringArray('gitopsPromotionExamplePolicy.productionPromoters'),
+        config.getStringArray(
+          'gitopsPromotionExamplePolicy.productionPromoters',
+        ),
       ).not.toContain('user:default/guest');
       const policy = policyOf(config);
       const promote = await policy.handle(
@@ -113,9 +115,9 @@ describe('the root app-config files', () => {
       ).toBeUndefined();
       expect(config.getOptionalConfig('argocdDevServer')).toBeUndefined();
       // The rest of the section is still there.
-      expect(config.getConfigArray('gitopsPromotion.environments')).toHaveLength(
-        4,
-      );
+      expect(
+        config.getConfigArray('gitopsPromotion.environments'),
+      ).toHaveLength(4);
     });
   });
 
@@ -130,13 +132,17 @@ describe('the root app-config files', () => {
         'user:default/guest',
       );
       expect(
-        config.getStringArray('gitopsPromotionExamplePolicy.productionPromoters'),
+        config.getStringArray(
+          'gitopsPromotionExamplePolicy.productionPromoters',
+        ),
       ).toContain('user:default/guest');
     });
 
     it('turns on the demo seed, the local catalog and the Argo CD stand-in', () => {
       expect(
-        config.getString('gitopsPromotion.development.seedRepository.repository'),
+        config.getString(
+          'gitopsPromotion.development.seedRepository.repository',
+        ),
       ).toBe('acme-gitops');
       expect(
         config.getString('gitopsPromotion.development.localCatalog.directory'),
