@@ -37,7 +37,7 @@ import {
   describeError,
   newIdempotencyKey,
   shortSha,
-  useInitialFocus,
+  ConflictAlert,
 } from '../shared';
 import { bestPathIndex, promotionPaths } from './matrixModel';
 
@@ -85,30 +85,14 @@ interface SubmitState {
 
 function SubmitError(props: { error: Error; onRefresh: () => void }) {
   const { status, message } = describeError(props.error);
-  // The confirm button is disabled now: focus the way on.
-  const refresh = useInitialFocus<HTMLButtonElement>(props.error);
   if (status === 409) {
     return (
-      <Alert
-        severity="warning"
-        role="alert"
-        action={
-          <Button
-            color="inherit"
-            size="small"
-            onClick={props.onRefresh}
-            ref={refresh}
-            disableFocusRipple
-          >
-            Refresh preview
-          </Button>
-        }
-      >
-        <AlertTitle>Conflict: nothing was committed</AlertTitle>
-        {message} What you reviewed is no longer what would be written; refresh
-        the preview to see the train as it would be made now, then confirm
-        again.
-      </Alert>
+      <ConflictAlert
+        error={props.error}
+        message={message}
+        subject="the train"
+        onRefresh={props.onRefresh}
+      />
     );
   }
   return (

@@ -31,6 +31,7 @@ import {
   describeError,
   newIdempotencyKey,
   shortSha,
+  ConflictAlert,
   useInitialFocus,
   useRetained,
 } from '../shared';
@@ -171,30 +172,14 @@ function ModeInfo(props: { preview: PromotionTargetPreview }) {
 
 function SubmitError(props: { error: Error; onRefresh: () => void }) {
   const { status, message } = describeError(props.error);
-  // A refused confirm leaves focus on a disabled button: move it to the way on.
-  const refresh = useInitialFocus<HTMLButtonElement>(props.error);
   if (status === 409) {
     return (
-      <Alert
-        severity="warning"
-        role="alert"
-        action={
-          <Button
-            color="inherit"
-            size="small"
-            onClick={props.onRefresh}
-            ref={refresh}
-            disableFocusRipple
-          >
-            Refresh preview
-          </Button>
-        }
-      >
-        <AlertTitle>Conflict: nothing was committed</AlertTitle>
-        {message} What you reviewed is no longer what would be written; refresh
-        the preview to see the change as it would be made now, then confirm
-        again.
-      </Alert>
+      <ConflictAlert
+        error={props.error}
+        message={message}
+        subject="the change"
+        onRefresh={props.onRefresh}
+      />
     );
   }
   if (status === 403) {

@@ -5,3 +5,4 @@ export { newIdempotencyKey, shortSha, titleOf } from './format';
 export { useInitialFocus } from './useInitialFocus';
 export { useRetained } from './useRetained';
 export { visuallyHidden } from './visuallyHidden';
+export { ConflictAlert } from './ConflictAlert';
