@@ -26,6 +26,14 @@ export interface Config {
       url: string;
       /** Branch used when an environment names none. Defaults to `main`. */
       defaultBranch?: string;
+      /**
+       * How long a branch head looked up for a preview, the matrix or the history serves later
+       * reads of the branch, so that a page of requests makes one `ls-remote` (or one GitHub ref
+       * request), not one each. Reads may be that long behind commits made elsewhere; writes and
+       * checks of a confirmed promotion always ask the remote, and a commit made here is seen at
+       * once. Concurrent lookups are shared even at 0. Defaults to 2.
+       */
+      branchHeadCacheSeconds?: number;
     }>;
 
     /**

@@ -132,6 +132,11 @@ export async function startPromotionBackend(
     workingDirectory: path.join(demo.dir, 'work-cache'),
     mutate: section => {
       section.argocd.instances[0].token = 'test-argocd-token';
+      // Tests commit behind the backend's back and read at once; the
+      // head cache is tested on its own (router.headCache.test.ts).
+      for (const repository of section.repositories) {
+        repository.branchHeadCacheSeconds = 0;
+      }
       options.mutateConfig?.(section);
     },
   });

@@ -6,7 +6,7 @@ import { ArgoCdConfig } from './ArgoCdConfig';
 import { ArgoCdInstanceApi } from './ArgoCdInstanceApi';
 import { ArgoCdRequestError } from './ArgoCdRequestError';
 import { ApplicationListQuery, buildListQuery } from './buildListQuery';
-import { CoalescingTtlCache } from './CoalescingTtlCache';
+import { CoalescingTtlCache } from '../cache/CoalescingTtlCache';
 import { evaluateRollout } from './evaluateRollout';
 import { findApplication } from './findApplication';
 import {

@@ -1,5 +1,6 @@
 import { Config } from '@backstage/config';
 import { GitopsPromotionConfigError } from '../config/GitopsPromotionConfigError';
+import { readNumber } from '../config/readNumber';
 import {
   ArgoCdConfig,
   ArgoCdCredentials,
@@ -258,21 +259,4 @@ function assertServiceTemplate(template: string, key: string) {
       `'${template}' must contain {service}, otherwise every service maps to the same application`,
     );
   }
-}
-
-function readNumber(
-  c: Config | undefined,
-  field: string,
-  key: string,
-  fallback: number,
-  min: number,
-): number {
-  const value = c?.getOptionalNumber(field) ?? fallback;
-  if (!Number.isFinite(value) || value < min) {
-    throw new GitopsPromotionConfigError(
-      key,
-      `must be a number >= ${min}, got ${value}`,
-    );
-  }
-  return value;
 }

@@ -31,6 +31,7 @@ describe('readPluginConfig', () => {
       'umbrella-chart',
     ]);
     expect(config.development?.seedRepository?.repository).toBe('acme-gitops');
+    expect(config.repositories[0].branchHeadTtlMs).toBe(2000);
   });
 
   it('returns undefined when the section is absent', () => {
@@ -51,6 +52,11 @@ describe('readPluginConfig', () => {
           url: 'https://github.com/acme',
         }),
       'gitopsPromotion.repositories[0].url: a github repository must be',
+    ],
+    [
+      'negative branch head cache',
+      c => (c.repositories[0].branchHeadCacheSeconds = -1),
+      'gitopsPromotion.repositories[0].branchHeadCacheSeconds: must be a number >= 0, got -1',
     ],
     [
       'duplicate repository id',

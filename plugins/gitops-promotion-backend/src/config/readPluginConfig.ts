@@ -1,6 +1,7 @@
 import { Config } from '@backstage/config';
 import { parseKeyPath } from '@internal/backstage-plugin-gitops-promotion-common';
 import { GitopsPromotionConfigError } from './GitopsPromotionConfigError';
+import { readNumber } from './readNumber';
 import { readPolicyConfig } from '../policy/readPolicyConfig';
 import {
   inspectRenderedFiles,
@@ -20,6 +21,7 @@ const ROOT = 'gitopsPromotion';
 const NAME_PATTERN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const PLACEHOLDER_PATTERN = /\{([^}]*)\}/g;
 const KNOWN_PLACEHOLDERS = new Set(['service', 'env']);
+const DEFAULT_BRANCH_HEAD_CACHE_SECONDS = 2;
 
 /**
  * Reads and validates the `gitopsPromotion` section once at startup.
@@ -125,6 +127,14 @@ function readRepository(c: Config, key: string): RepositoryConfig {
     provider,
     url,
     defaultBranch: c.getOptionalString('defaultBranch') ?? 'main',
+    branchHeadTtlMs:
+      readNumber(
+        c,
+        'branchHeadCacheSeconds',
+        `${key}.branchHeadCacheSeconds`,
+        DEFAULT_BRANCH_HEAD_CACHE_SECONDS,
+        0,
+      ) * 1000,
   };
 }
 

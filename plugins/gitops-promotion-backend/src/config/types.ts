@@ -4,6 +4,8 @@ export interface RepositoryConfig {
   provider: 'github' | 'git';
   url: string;
   defaultBranch: string;
+  /** How long a branch head read for a preview or the matrix serves other reads. */
+  branchHeadTtlMs: number;
 }
 
 /** One file of a layout and the keys of the version value(s) in it. */

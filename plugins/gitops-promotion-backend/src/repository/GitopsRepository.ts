@@ -1,4 +1,5 @@
 import { ConflictError, InputError } from '@backstage/errors';
+import { CoalescingTtlCache } from '../cache/CoalescingTtlCache';
 import { BlobCache } from './BlobCache';
 import { ConcurrencyLimit, concurrencyLimit } from './concurrencyLimit';
 import {
@@ -80,6 +81,11 @@ export class GitopsRepository {
   /** In-flight bulk reads by commit, shared by concurrent prefetches. */
   private readonly bulkReads = new Map<string, Promise<Map<string, string>>>();
   private bulkReadsPausedUntil = 0;
+  /**
+   * Branch heads for reads, shared by concurrent snapshots (one lookup in
+   * flight per branch) and kept briefly; writes read the head themselves.
+   */
+  private readonly heads: CoalescingTtlCache<string>;
 
   constructor(
     readonly id: string,
@@ -92,8 +98,16 @@ export class GitopsRepository {
        * never does).
        */
       bulkReadThreshold?: number;
+      /**
+       * How long a branch head looked up for {@link GitopsRepository.snapshot}
+       * answers later snapshots of the branch. Default 0: only a lookup in
+       * flight is shared. A commit made here updates it at once.
+       */
+      branchHeadTtlMs?: number;
     } = {},
   ) {
+    const headTtlMs = options.branchHeadTtlMs ?? 0;
+    this.heads = new CoalescingTtlCache(() => headTtlMs);
     this.blobReadSlots = concurrencyLimit(
       options.maxConcurrentBlobReads ?? Infinity,
     );
@@ -101,9 +115,24 @@ export class GitopsRepository {
       options.bulkReadThreshold ?? DEFAULT_BULK_READ_THRESHOLD;
   }
 
-  /** One request for the head, one tree listing (cached per commit). */
-  async snapshot(branch: string): Promise<Snapshot> {
-    const commitSha = await this.provider.getBranchHead(branch);
+  /**
+   * The branch at its head: one head lookup (shared by concurrent snapshots
+   * and cached for `branchHeadTtlMs`, so it may be that long behind commits
+   * made elsewhere; `fresh` asks the provider now and caches its answer), one
+   * tree listing (cached per commit).
+   */
+  async snapshot(
+    branch: string,
+    options: { fresh?: boolean } = {},
+  ): Promise<Snapshot> {
+    const lookup = () => this.provider.getBranchHead(branch);
+    if (!options.fresh) {
+      return this.snapshotAt(branch, await this.heads.get(branch, lookup));
+    }
+    const commitSha = await lookup();
+    // What a write just saw is what the next preview shows (a refreshed
+    // preview after a 409 must not show the head from before it).
+    this.heads.set(branch, commitSha);
     return this.snapshotAt(branch, commitSha);
   }
 
@@ -292,8 +321,11 @@ export class GitopsRepository {
         author: request.author,
       });
       if (result.status === 'committed') {
+        // A preview right after this commit is computed on it.
+        this.heads.set(request.branch, result.commitSha);
         return { commitSha: result.commitSha, parentSha, rebases };
       }
+      this.heads.invalidate(request.branch);
       const elapsed = Date.now() - started;
       if (attempt >= MIN_ATTEMPTS && elapsed > COMMIT_BUDGET_MS) {
         throw new ConflictError(

@@ -40,12 +40,14 @@ describe('createRepositories', () => {
           provider: 'git' as const,
           url: demo.bare,
           defaultBranch: 'main',
+          branchHeadTtlMs: 0,
         },
         {
           id: 'hub',
           provider: 'github' as const,
           url: fake.repositoryUrl,
           defaultBranch: 'main',
+          branchHeadTtlMs: 0,
         },
       ],
     };
@@ -184,6 +186,7 @@ describe('createRepositories', () => {
           provider: 'github' as const,
           url: 'https://github.example.com/acme/gitops',
           defaultBranch: 'main',
+          branchHeadTtlMs: 0,
         },
       ],
     };

@@ -47,6 +47,7 @@ export function createRepositories(options: {
         repository.id,
         new GitopsRepository(repository.id, provider, {
           maxConcurrentBlobReads,
+          branchHeadTtlMs: repository.branchHeadTtlMs,
         }),
       ];
     }),

@@ -121,7 +121,8 @@ export class PromotionPlanner {
 
     const heads = options.heads ?? new Map<string, Promise<Snapshot>>();
     const repository = this.deps.repositories(location.repository.id);
-    const head = await this.head(location, heads);
+    const fresh = options.purpose === 'write';
+    const head = await this.head(location, heads, fresh);
     const snapshot = intent.baseCommit
       ? await this.pinned(location, intent.baseCommit, head, 'baseCommit')
       : head;
@@ -137,6 +138,7 @@ export class PromotionPlanner {
           location,
           snapshot,
           heads,
+          fresh,
         )
       : undefined;
     const values = source?.values ?? intent.versions;
@@ -237,17 +239,22 @@ export class PromotionPlanner {
     });
   }
 
-  /** The branch head's snapshot, once per branch for the plans sharing `heads`. */
+  /**
+   * The branch head's snapshot, once per branch for the plans sharing `heads`;
+   * `fresh` (a write) asks the remote rather than the briefly cached head, so
+   * that a commit previewed on another replica is on the branch it reads.
+   */
   private head(
     location: ServiceLocation,
     heads: Map<string, Promise<Snapshot>>,
+    fresh: boolean,
   ): Promise<Snapshot> {
     const key = `${location.repository.id}\0${location.branch}`;
     let head = heads.get(key);
     if (!head) {
       head = this.deps
         .repositories(location.repository.id)
-        .snapshot(location.branch);
+        .snapshot(location.branch, { fresh });
       heads.set(key, head);
     }
     return head;
@@ -291,9 +298,10 @@ export class PromotionPlanner {
     targetLocation: ServiceLocation,
     targetSnapshot: Snapshot,
     heads: Map<string, Promise<Snapshot>>,
+    fresh: boolean,
   ) {
     const repository = this.deps.repositories(location.repository.id);
-    const head = await this.head(location, heads);
+    const head = await this.head(location, heads, fresh);
     const current = await readValues(repository, head, location);
     const sameBranch =
       location.repository.id === targetLocation.repository.id &&

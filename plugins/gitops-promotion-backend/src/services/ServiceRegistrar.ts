@@ -130,7 +130,9 @@ export class ServiceRegistrar {
     await this.authorize(service, environments, credentials);
 
     const repository = this.deps.repositories(first.repository.id);
-    const snapshot = await repository.snapshot(first.branch);
+    const snapshot = await repository.snapshot(first.branch, {
+      fresh: !request.dryRun,
+    });
     const files: RegisteredFile[] = [];
     const existing: string[] = [];
     for (const file of rendered) {

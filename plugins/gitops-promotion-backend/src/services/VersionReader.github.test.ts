@@ -19,7 +19,13 @@ function config(url: string): GitopsPromotionConfig {
   return {
     committer: { name: 'bot', email: 'bot@acme.test' },
     repositories: [
-      { id: 'hub', provider: 'github', url, defaultBranch: 'main' },
+      {
+        id: 'hub',
+        provider: 'github',
+        url,
+        defaultBranch: 'main',
+        branchHeadTtlMs: 0,
+      },
     ],
     layouts: [
       {

@@ -114,6 +114,7 @@ async function githubScenario(options: { bulkReads: boolean }) {
     provider: 'github',
     url: fake.repositoryUrl,
     defaultBranch: 'main',
+    branchHeadTtlMs: 0,
   });
   const rootConfig = new ConfigReader({
     integrations: {
@@ -205,6 +206,7 @@ async function gitScenario() {
       provider: 'git',
       url: bare,
       defaultBranch: 'main',
+      branchHeadTtlMs: 0,
     }),
     workingDirectory: path.join(dir, 'cache'),
   };

@@ -6,9 +6,10 @@ interface Entry<V> {
 
 /**
  * Caches one value per key for `ttlMs` after it was loaded; callers asking
- * while it loads share the same load. Loaders must not reject: they return
- * their failure as a value, so a failing upstream is also asked at most
- * once per TTL.
+ * while it loads share the same load. A load that rejects is shared by the
+ * callers waiting for it but not kept: the next `get` loads again. Loaders
+ * that want a failing upstream asked at most once per TTL return their
+ * failure as a value instead (the Argo CD client does).
  */
 export class CoalescingTtlCache<V> {
   private readonly entries = new Map<string, Entry<V>>();
@@ -26,11 +27,26 @@ export class CoalescingTtlCache<V> {
     }
     const entry: Entry<V> = { value: load(), expiresAt: Infinity };
     this.entries.set(key, entry);
-    const settle = () => {
-      entry.expiresAt = this.now() + this.ttlMs(key);
-    };
-    entry.value.then(settle, settle);
+    entry.value.then(
+      () => {
+        entry.expiresAt = this.now() + this.ttlMs(key);
+      },
+      () => {
+        if (this.entries.get(key) === entry) this.entries.delete(key);
+      },
+    );
     return entry.value;
+  }
+
+  /**
+   * Caches `value` for `key` for `ttlMs` from now, in place of whatever was
+   * cached or loading (callers already waiting for a load keep its result).
+   */
+  set(key: string, value: V): void {
+    this.entries.set(key, {
+      value: Promise.resolve(value),
+      expiresAt: this.now() + this.ttlMs(key),
+    });
   }
 
   /** Forgets the value of `key`; the next `get` loads again. */
