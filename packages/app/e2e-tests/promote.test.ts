@@ -134,7 +134,11 @@ test('a developer promotes staging to production and watches it deploy', async (
   });
   await expect(confirm).toBeEnabled();
   await page.mouse.move(0, 0);
-  await page.screenshot({ path: 'docs/screenshots/promote-dialog.png' });
+  await page.screenshot({
+    path: 'docs/screenshots/promote-dialog.png',
+    // The confirm button fades from disabled to primary; show where it ends.
+    animations: 'disabled',
+  });
 
   const posted = page.waitForResponse(
     response =>
