@@ -6,6 +6,7 @@ import {
 } from './__testUtils__/gitHttpBackend';
 import {
   asUser,
+  previewUntil,
   startPromotionBackend,
 } from './__testUtils__/promotionBackend';
 import { runGit } from './git/runGit';
@@ -62,15 +63,13 @@ describe('branch head cache (REST API, git over HTTP)', () => {
         return res.body.targets[0];
       },
       /** Previews until every rule passes (Argo CD has synced the source). */
-      allowedPreview: async (body: object) => {
-        for (let attempt = 0; ; attempt++) {
-          const res = await post('/promotions/preview', body);
-          expect(res.status).toBe(200);
-          const [target] = res.body.targets;
-          if (target.allowed || attempt > 60) return target;
-          await new Promise(r => setTimeout(r, 250));
-        }
-      },
+      allowedPreview: async (body: object) =>
+        (
+          await previewUntil(
+            () => post('/promotions/preview', body),
+            (b: any) => b.targets[0].allowed,
+          )
+        ).targets[0],
       promote: (body: object) => post('/promotions', body),
       /** Requests the git remote served while `work` ran. */
       remoteRequests: async (work: () => Promise<unknown>) => {

@@ -2,6 +2,7 @@ import { getYamlValue } from '@internal/backstage-plugin-gitops-promotion-common
 import request from 'supertest';
 import {
   asUser,
+  previewUntil,
   startPromotionBackend,
 } from './__testUtils__/promotionBackend';
 import { runGit } from './git/runGit';
@@ -56,25 +57,18 @@ describe('promotion integrity', () => {
     getYamlValue(await backend.demo.show(tagFile(env, service)), 'image.tag');
 
   /** Previews until every rule passes (Argo CD has synced the source), then returns the target's preview. */
-  async function allowedPreview(body: object) {
-    for (let attempt = 0; ; attempt++) {
-      const res = await post('/promotions/preview', body);
-      expect(res.status).toBe(200);
-      const [target] = res.body.targets;
-      if (target.allowed || attempt > 60) return target;
-      await new Promise(r => setTimeout(r, 250));
-    }
-  }
-
-  async function allowedBulkPreview(body: object) {
-    for (let attempt = 0; ; attempt++) {
-      const res = await post('/promotions/bulk/preview', body);
-      expect(res.status).toBe(200);
-      const all = res.body.services.every((s: any) => s.preview?.allowed);
-      if (all || attempt > 60) return res.body;
-      await new Promise(r => setTimeout(r, 250));
-    }
-  }
+  const allowedPreview = async (body: object) =>
+    (
+      await previewUntil(
+        () => post('/promotions/preview', body),
+        (b: any) => b.targets[0].allowed,
+      )
+    ).targets[0];
+  const allowedBulkPreview = (body: object) =>
+    previewUntil(
+      () => post('/promotions/bulk/preview', body),
+      (b: any) => b.services.every((s: any) => s.preview?.allowed),
+    );
 
   describe('reviewed is written', () => {
     it('refuses (409) a confirm whose source moved since the preview, naming what moved, and writes nothing', async () => {

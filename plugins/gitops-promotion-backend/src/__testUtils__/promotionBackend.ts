@@ -254,3 +254,24 @@ export function asUser(userEntityRef = 'user:default/guest') {
 export function asService() {
   return mockCredentials.service.header();
 }
+
+/**
+ * Asks `preview` until `ready` holds of its answer (Argo CD's stand-in has
+ * synced what the preview gates on), at most 60 times 250 ms; returns the
+ * last answer's body.
+ */
+export async function previewUntil<T>(
+  preview: () => PromiseLike<{ status: number; body: T }>,
+  ready: (body: T) => boolean,
+): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    const res = await preview();
+    if (res.status !== 200) {
+      throw new Error(
+        `preview answered ${res.status}: ${JSON.stringify(res.body)}`,
+      );
+    }
+    if (ready(res.body) || attempt > 60) return res.body;
+    await new Promise(r => setTimeout(r, 250));
+  }
+}
