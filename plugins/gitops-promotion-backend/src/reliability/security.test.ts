@@ -127,7 +127,7 @@ describe('security', () => {
     fake = await GithubFake.start({ token: SECRETS.githubToken });
     fake.push('main', exampleFiles(), { message: 'Seed' });
     // Rollbacks go only to versions an environment ran: the table's did.
-    const counter = Array.from({ length: 80 }, (_, i) => String(i + 1));
+    const counter = Array.from({ length: 120 }, (_, i) => String(i + 1));
     await demo.recordHistory([
       {
         file: 'envs/staging/cart/values.yaml',
@@ -251,14 +251,56 @@ describe('security', () => {
     expect(problems).toEqual([]);
   });
 
+  /** An answer as a row sees it; `note` is shown in the row's cell of the table. */
+  interface RowResponse {
+    status: number;
+    body: any;
+    text?: string;
+    note?: string;
+  }
+
   /** A row of the routes x roles table: one request, the status each role gets. */
   interface Row {
     name: string;
-    send: (role: Role, n: number) => Promise<{ status: number; body: any }>;
+    send: (role: Role, n: number) => Promise<RowResponse>;
     expected: Record<Role, number>;
     /** Runs before the request (e.g. waits until Argo CD reports the source synced). */
     prepare?: () => Promise<void>;
+    /** What else is wrong with the answer (what it shows, what it asked upstream). */
+    check?: (
+      role: Role,
+      res: RowResponse,
+      n: number,
+    ) => string[] | Promise<string[]>;
   }
+
+  /** Requests the git remote, GitHub and Argo CD have seen so far. */
+  const upstreamRequests = () => ({
+    git: gitProxy.seen.length,
+    github: fake.requests.length,
+    argocd: argoProxy.seen.length,
+  });
+
+  /** Sends a request, counting the upstream requests made while it runs. */
+  async function countingUpstream(request: () => Promise<RowResponse>) {
+    const before = upstreamRequests();
+    const res = await request();
+    const after = upstreamRequests();
+    const upstream = {
+      git: after.git - before.git,
+      github: after.github - before.github,
+      argocd: after.argocd - before.argocd,
+    };
+    return {
+      ...res,
+      upstream,
+      note: `upstream: git ${upstream.git}, GitHub ${upstream.github}, Argo CD ${upstream.argocd}`,
+    };
+  }
+
+  /** Idempotency-Key every role sends in its row: keys are per requester. */
+  const SHARED_KEY = 'reliability-shared-key-3b7c';
+  const keyedPromotions = new Map<string, Role>();
 
   const onlyAdmin = {
     admin: 201,
@@ -270,6 +312,96 @@ describe('security', () => {
 
   /** Every write; `send` with `n` makes each request a new one. */
   const WRITES: Row[] = [
+    {
+      // First in the table: no earlier write's follow-up (an Argo CD refresh) is in flight.
+      name: 'POST /promotions into staging with a baseCommit: refused before anything upstream is asked',
+      send: role =>
+        countingUpstream(() =>
+          api.post(
+            '/promotions',
+            {
+              entityRef: 'component:default/cart',
+              source: 'dev',
+              target: 'staging',
+              baseCommit: 'f'.repeat(40),
+            },
+            { auth: auth(role) },
+          ),
+        ),
+      // who may promote gets as far as the branch: not a commit of it
+      expected: {
+        admin: 400,
+        developer: 400,
+        viewer: 403,
+        outsider: 403,
+        service: 403,
+      },
+      check: (_role, res: any) => {
+        const { git, github, argocd } = res.upstream;
+        if (res.status === 403) {
+          return git + github + argocd
+            ? [`refused, but asked upstream (${res.note})`]
+            : [];
+        }
+        // the control: a request let through reads the remote, so the count shows something
+        return git ? [] : [`the remote was never asked (${res.note})`];
+      },
+    },
+    {
+      name: 'POST /promotions into staging (rollback), one Idempotency-Key for every role',
+      send: (role, n) =>
+        api.post(
+          '/promotions',
+          {
+            entityRef: 'component:default/cart',
+            target: 'staging',
+            kind: 'rollback',
+            versions: [`3.9.${n}`],
+          },
+          { auth: auth(role), headers: { 'Idempotency-Key': SHARED_KEY } },
+        ),
+      // another body under the same key would be a 422 were keys shared
+      expected: { ...onlyAdmin, developer: 201 },
+      check: async (role, res, n) => {
+        if (res.status !== 201) return [];
+        const problems: string[] = [];
+        const id = res.body.id as string;
+        if (keyedPromotions.has(id)) {
+          problems.push(`got ${keyedPromotions.get(id)}'s promotion ${id}`);
+        }
+        keyedPromotions.set(id, role);
+        // the key works for its owner: the same request again is the same promotion
+        const again = await api.post(
+          '/promotions',
+          {
+            entityRef: 'component:default/cart',
+            target: 'staging',
+            kind: 'rollback',
+            versions: [`3.9.${n}`],
+          },
+          { auth: auth(role), headers: { 'Idempotency-Key': SHARED_KEY } },
+        );
+        if (again.status !== 200 || again.body.id !== id) {
+          problems.push(
+            `the retry with the key answered ${again.status} ${again.body.id}`,
+          );
+        }
+        const read = await api.get(`/promotions/${id}`, { auth: auth(role) });
+        for (const [what, answer] of [
+          ['answer', res],
+          ['retry', again],
+          ['GET /promotions/{id}', read],
+        ] as const) {
+          if (
+            'idempotencyKey' in (answer.body ?? {}) ||
+            (answer.text ?? JSON.stringify(answer.body)).includes(SHARED_KEY)
+          ) {
+            problems.push(`the ${what} carries the Idempotency-Key`);
+          }
+        }
+        return problems;
+      },
+    },
     {
       name: 'POST /promotions into staging (rollback)',
       send: (role, n) =>
@@ -366,7 +498,15 @@ describe('security', () => {
     },
   ];
 
-  /** Reads of an environment: refused to whoever may not read it. */
+  /** A promotion into prod-eu the reads ask for, once the writes made one. */
+  let prodEuPromotion: string | undefined;
+  /** Whether the tracker has moved the table's promotions to deployed. */
+  let delivered = false;
+
+  /**
+   * Reads of an environment: refused to whoever may not read it (403, or 404
+   * for one record), or showing only what they may read.
+   */
   const READS: Row[] = [
     {
       name: 'GET /environments/history of prod-eu',
@@ -423,6 +563,93 @@ describe('security', () => {
         service: 200,
       },
     },
+    {
+      name: 'GET /promotions: only promotions into readable environments',
+      send: role => api.get('/promotions?limit=500', { auth: auth(role) }),
+      expected: {
+        admin: 200,
+        developer: 200,
+        viewer: 200,
+        outsider: 200,
+        service: 200,
+      },
+      check: (role, res) => {
+        const items: Array<{ targetEnv: string }> = res.body.items ?? [];
+        if (role === 'outsider') {
+          return items.length
+            ? [
+                `shows ${items.length} promotion(s) into ${[
+                  ...new Set(items.map(i => i.targetEnv)),
+                ].join(', ')}`,
+              ]
+            : [];
+        }
+        return items.some(i => i.targetEnv === 'prod-eu')
+          ? []
+          : ['shows no promotion into prod-eu'];
+      },
+    },
+    {
+      name: 'GET /promotions/{id} of a promotion into prod-eu',
+      prepare: async () => {
+        prodEuPromotion ??= (
+          await api.get('/promotions?environment=prod-eu&limit=1')
+        ).body.items?.[0]?.id;
+      },
+      send: role =>
+        api.get(`/promotions/${prodEuPromotion}`, { auth: auth(role) }),
+      // one they may not read is as unknown as a missing one
+      expected: {
+        admin: 200,
+        developer: 200,
+        viewer: 200,
+        outsider: 404,
+        service: 200,
+      },
+      check: (_role, res) =>
+        res.status === 404 && res.body.targetEnv !== undefined
+          ? ['the 404 carries the promotion']
+          : [],
+    },
+    {
+      name: 'GET /delivery: figures of readable environments only',
+      prepare: async () => {
+        // deployed promotions make figures: the tracker moves the table's
+        if (!delivered) {
+          delivered = await eventually(async () => {
+            await backend.runTracker();
+            return (
+              await api.get('/delivery?days=30')
+            ).body.total?.environments?.some(
+              (e: { environment: string; deployments: number }) =>
+                e.environment === 'prod-eu' && e.deployments > 0,
+            );
+          });
+        }
+      },
+      send: role => api.get('/delivery?days=30', { auth: auth(role) }),
+      expected: {
+        admin: 200,
+        developer: 200,
+        viewer: 200,
+        outsider: 200,
+        service: 200,
+      },
+      check: (role, res) => {
+        const environments = [
+          ...(res.body.total?.environments ?? []),
+          ...(res.body.services ?? []).flatMap((s: any) => s.environments),
+        ].map((e: { environment: string }) => e.environment);
+        if (role === 'outsider') {
+          return environments.length
+            ? [`shows figures of ${[...new Set(environments)].join(', ')}`]
+            : [];
+        }
+        return environments.includes('prod-eu')
+          ? []
+          : ['shows no figures of prod-eu'];
+      },
+    },
   ];
 
   /** Waits until the upstream gate of a promotion from staging to prod-eu passes. */
@@ -453,8 +680,9 @@ describe('security', () => {
       for (const role of roles) {
         await row.prepare?.();
         const [before, ledger] = [await heads(), await ledgerSize()];
-        const res = await row.send(role, ++n);
-        cells.push(`${role} ${res.status}`);
+        const cell = ++n;
+        const res = await row.send(role, cell);
+        cells.push(`${role} ${res.status}${res.note ? ` (${res.note})` : ''}`);
         const message = errorMessage(res as never);
         if (res.status !== row.expected[role]) {
           problems.push(
@@ -462,6 +690,9 @@ describe('security', () => {
               row.expected[role]
             } (${message ?? ''})`,
           );
+        }
+        for (const problem of (await row.check?.(role, res, cell)) ?? []) {
+          problems.push(`${row.name} as ${role}: ${problem}`);
         }
         if (res.status === 403) {
           if ((await heads()) !== before || (await ledgerSize()) !== ledger) {
@@ -478,7 +709,7 @@ describe('security', () => {
     return { problems, table, checked: rows.length * roles.length };
   }
 
-  it('every write without permission is 403 and writes nothing, every environment read without permission is 403 (routes x roles)', async () => {
+  it('every write without permission is 403 and writes nothing, every environment read without permission is 403, 404 or filtered (routes x roles)', async () => {
     const { problems, table, checked } = await runTable(
       [...WRITES, ...READS],
       ROLES,

@@ -40,6 +40,39 @@ export interface BadRequest {
   body?: unknown;
   raw?: { contentType: string; data: string };
   headers?: Record<string, string>;
+  /** The answer a rule of the planner owes this request, when more is known than "a clear 4xx". */
+  expect?: { status: number; message: string | RegExp };
+}
+
+/**
+ * A request the schema accepts but a promotion-integrity rule must refuse
+ * (a stale pin, a commit off the branch, a reused key): a body of its own
+ * over the route's valid request, and the status and message it must get.
+ */
+export interface IntegrityCase {
+  label: string;
+  body: Record<string, unknown>;
+  headers?: Record<string, string>;
+  status: number;
+  message: string | RegExp;
+}
+
+/** The integrity cases of a route as bad requests, sent like its corpus. */
+export function integrityRequestsFor(
+  name: string,
+  spec: RouteSpec,
+  cases: IntegrityCase[],
+): BadRequest[] {
+  return cases.map(c => ({
+    route: name,
+    label: c.label,
+    method: spec.method,
+    path: spec.path,
+    auth: spec.auth,
+    body: c.body,
+    headers: c.headers,
+    expect: { status: c.status, message: c.message },
+  }));
 }
 
 const MB = 1024 * 1024;
