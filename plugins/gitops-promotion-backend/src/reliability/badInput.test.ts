@@ -609,6 +609,12 @@ const INTEGRITY: Record<string, (s: IntegrityState) => IntegrityCase[]> = {
         message: notOnMain('baseCommit', sha),
       })),
       {
+        label: 'baseCommit: a commit of another branch, without allOrNothing',
+        body: { ...train, baseCommit: s.side },
+        status: 400,
+        message: notOnMain('baseCommit', s.side),
+      },
+      {
         label: 'baseCommit: a 7-digit short SHA of the head',
         body: { ...train, allOrNothing: true, baseCommit: s.head.slice(0, 7) },
         status: 400,

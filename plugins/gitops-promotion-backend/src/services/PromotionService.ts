@@ -291,6 +291,7 @@ export class PromotionService {
     const accepted: PromotionPlan[] = [];
     const refused: Array<{ entityRef: string; reason: string }> = [];
     let allForbidden = true;
+    let allBadInput = true;
     let outdated: Error | undefined;
     for (const entityRef of [...new Set(request.entityRefs)]) {
       try {
@@ -319,13 +320,19 @@ export class PromotionService {
       } catch (error) {
         if (request.allOrNothing) throw error;
         allForbidden &&= error instanceof NotAllowedError;
+        allBadInput &&= error instanceof InputError;
         refused.push({ entityRef, reason: (error as Error).message });
       }
     }
     if (outdated) throw outdated;
     if (accepted.length === 0) {
-      // Refused for want of permission alone, the train is a 403 like a single promotion.
-      const Refusal = allForbidden ? NotAllowedError : ConflictError;
+      // Refused for want of permission alone, the train is a 403 like a single
+      // promotion; for bad input alone (a baseCommit off the branch), a 400.
+      const Refusal = allForbidden
+        ? NotAllowedError
+        : allBadInput
+        ? InputError
+        : ConflictError;
       throw new Refusal(
         `No service of the release train can be promoted: ${refused
           .map(r => `${r.entityRef}: ${r.reason}`)
