@@ -328,11 +328,9 @@ export class PromotionService {
     if (accepted.length === 0) {
       // Refused for want of permission alone, the train is a 403 like a single
       // promotion; for bad input alone (a baseCommit off the branch), a 400.
-      const Refusal = allForbidden
-        ? NotAllowedError
-        : allBadInput
-        ? InputError
-        : ConflictError;
+      let Refusal: new (message: string) => Error = ConflictError;
+      if (allForbidden) Refusal = NotAllowedError;
+      else if (allBadInput) Refusal = InputError;
       throw new Refusal(
         `No service of the release train can be promoted: ${refused
           .map(r => `${r.entityRef}: ${r.reason}`)
