@@ -31,6 +31,7 @@ ensure_chromium() {
 check tsc yarn tsc
 check lint yarn lint:all
 check prettier yarn prettier:check
+check openapi yarn generate:openapi --check
 
 echo "::: test PostgreSQL"
 eval "$(scripts/start-test-postgres.sh)" || echo "could not start PostgreSQL: the ledger's PostgreSQL tests will fail"

@@ -72,9 +72,13 @@ describe('POST /services', () => {
     [
       'an unknown field',
       { ...body, path: 'envs/dev/x.yaml' },
-      'request: Unrecognized key: "path"',
+      'request/body must NOT have additional properties',
     ],
-    ['a missing version', { ...body, version: undefined }, 'version:'],
+    [
+      'a missing version',
+      { ...body, version: undefined },
+      "request/body must have required property 'version'",
+    ],
     [
       'a bad service name',
       { ...body, service: 'Billing' },

@@ -450,7 +450,10 @@ describe('GitOps Promotion REST API', () => {
         { entityRef: checkout, source: 'staging', target: 'qa' },
         /Unknown environment 'qa'/,
       ],
-      [{ entityRef: checkout, target: 'prod-eu' }, /source is required/],
+      [
+        { entityRef: checkout, target: 'prod-eu' },
+        /must have required property 'source'/,
+      ],
       [
         {
           entityRef: checkout,
@@ -458,7 +461,7 @@ describe('GitOps Promotion REST API', () => {
           target: 'prod-eu',
           path: '/etc/passwd',
         },
-        /Unrecognized key/,
+        /must NOT have additional properties/,
       ],
       [
         {

@@ -11,11 +11,10 @@ import {
 import { JsonObject } from '@backstage/types';
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
-import { z } from 'zod';
 import { GitopsPromotionConfig } from './config/types';
 import { isDatabaseUnavailable, PromotionStore } from './ledger';
 import { pipelineEnds } from './policy';
-import { normalizeEntityRef, ServiceCatalog } from './catalog/ServiceCatalog';
+import { ServiceCatalog } from './catalog/ServiceCatalog';
 import { EnvironmentAccess } from './permissions/EnvironmentAccess';
 import { EnvironmentsService } from './services/EnvironmentsService';
 import { PromotionService } from './services/PromotionService';
@@ -23,150 +22,7 @@ import { ServiceRegistrar } from './services/ServiceRegistrar';
 import { readHistory } from './services/readHistory';
 import { resolveServiceLocation } from './locations/resolveServiceLocation';
 import { GitopsRepository } from './repository/GitopsRepository';
-
-const name = z
-  .string()
-  .min(1)
-  .max(63)
-  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be an environment name');
-/** An entity ref the catalog could hold: malformed ones are bad requests on every route. */
-const entityRef = z
-  .string()
-  .min(1)
-  .max(512)
-  .superRefine((ref, ctx) => {
-    try {
-      normalizeEntityRef(ref);
-    } catch (error) {
-      ctx.addIssue({ code: 'custom', message: (error as Error).message });
-    }
-  });
-const version = z.string().min(1).max(256);
-const versions = z.array(version).min(1).max(20);
-/** A commit a preview was computed on; the planner checks it is on the branch. */
-const commit = z.string().min(1).max(64);
-/** A whole number from the query string: digits only, no `0x10`, ` 5` or `1e3`. */
-const wholeNumber = (min: number, max: number, fallback: number) =>
-  z
-    .string()
-    .regex(/^[0-9]{1,9}$/, 'must be a whole number')
-    .default(String(fallback))
-    .transform(Number)
-    .pipe(z.number().int().min(min).max(max));
-const list = (value: z.ZodString) =>
-  z
-    .union([value, z.array(value).max(500)])
-    .transform(v => (Array.isArray(v) ? v : [v]));
-
-const schemas = {
-  environments: z.object({ entityRef }),
-  history: z.object({
-    entityRef,
-    environment: name,
-    limit: wholeNumber(1, 100, 20),
-  }),
-  matrix: z.object({
-    owner: list(entityRef).optional(),
-    system: list(entityRef).optional(),
-    lifecycle: list(name).optional(),
-    entityRef: list(entityRef).optional(),
-  }),
-  preview: z
-    .object({
-      entityRef,
-      source: name.optional(),
-      targets: z.array(name).min(1).max(20),
-      versions: versions.optional(),
-    })
-    .strict(),
-  promote: z
-    .object({
-      entityRef,
-      source: name.optional(),
-      target: name,
-      versions: versions.optional(),
-      baseCommit: commit.optional(),
-      sourceCommit: commit.optional(),
-      kind: z.enum(['promote', 'rollback']).default('promote'),
-    })
-    .strict()
-    .refine(b => b.kind === 'rollback' || b.source, {
-      message: 'source is required unless kind is rollback',
-      path: ['source'],
-    })
-    .refine(b => b.kind !== 'rollback' || b.versions, {
-      message: 'a rollback names the versions to go back to',
-      path: ['versions'],
-    })
-    .refine(b => b.kind !== 'rollback' || !b.source, {
-      message: 'a rollback has no source: it goes back to the versions named',
-      path: ['source'],
-    })
-    .refine(b => b.kind !== 'rollback' || !b.sourceCommit, {
-      message: 'a rollback has no source commit',
-      path: ['sourceCommit'],
-    }),
-  bulk: z
-    .object({
-      entityRefs: z.array(entityRef).min(1).max(200),
-      source: name,
-      target: name,
-      allOrNothing: z.boolean().default(false),
-      baseCommit: commit.optional(),
-      pins: z
-        .array(
-          z
-            .object({
-              entityRef,
-              versions,
-              sourceCommit: commit.optional(),
-            })
-            .strict(),
-        )
-        .min(1)
-        .max(200)
-        .optional(),
-    })
-    .strict(),
-  bulkPreview: z
-    .object({
-      entityRefs: z.array(entityRef).min(1).max(200),
-      source: name,
-      target: name,
-    })
-    .strict(),
-  ci: z
-    .object({
-      entityRef,
-      versions,
-      environments: z.array(name).min(1).max(20).optional(),
-    })
-    .strict(),
-  listPromotions: z.object({
-    entityRef: entityRef.optional(),
-    environment: name.optional(),
-    limit: wholeNumber(1, 500, 50),
-    before: z.string().uuid().optional(),
-  }),
-  delivery: z.object({
-    entityRef: list(entityRef).optional(),
-    owner: list(entityRef).optional(),
-    days: wholeNumber(1, 365, 30),
-  }),
-  idempotencyKey: z.string().min(1).max(255).optional(),
-};
-
-function parse<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
-  const result = schema.safeParse(value);
-  if (!result.success) {
-    throw new InputError(
-      result.error.issues
-        .map(i => `${i.path.join('.') || 'request'}: ${i.message}`)
-        .join('; '),
-    );
-  }
-  return result.data;
-}
+import { createOpenApiRouter } from './schema/openapi.generated';
 
 /** Control, line-separator and bidirectional-override characters, as `\uXXXX`. */
 function escapeControlCharacters(message: string): string {
@@ -177,8 +33,23 @@ function escapeControlCharacters(message: string): string {
   );
 }
 
-function idempotencyKey(req: Request) {
-  return parse(schemas.idempotencyKey, req.header('idempotency-key'));
+/**
+ * A whole number of the query string. The spec's validation has applied its
+ * default and range already, but lets `Infinity` through as a number.
+ */
+function wholeNumber(name: string, value: number | undefined): number {
+  if (value === undefined || !Number.isSafeInteger(value)) {
+    throw new InputError(`${name} must be a whole number`);
+  }
+  return value;
+}
+
+/** A request of any route, as httpAuth and the auditor take it. */
+type AnyRequest = Parameters<HttpAuthService['credentials']>[0];
+
+/** The `Idempotency-Key` header, checked by the spec (1 to 255 characters). */
+function idempotencyKey(req: AnyRequest) {
+  return req.header('idempotency-key');
 }
 
 export interface RouterOptions {
@@ -209,21 +80,35 @@ export async function createRouter(
     catalog,
     access,
   } = options;
-  const router = Router();
-  router.use(express.json({ limit: '64kb' }));
+  // Bodies are parsed here, before the spec's validation, so that an
+  // oversized one stays a 413 rather than becoming the validator's 400.
+  const outer = Router();
+  outer.use(express.json({ limit: '64kb' }));
+  const router = createOpenApiRouter({
+    validatorOptions: {
+      // Credentials are httpAuth's decision (the spec only documents them).
+      validateSecurity: false,
+      // The spec documents that query parameters it does not name are ignored.
+      validateRequests: {
+        allowUnknownQueryParameters: true,
+        coerceTypes: false,
+      },
+    },
+  });
+  outer.use(router);
 
-  const userOrService = (req: Request) =>
+  const userOrService = (req: AnyRequest) =>
     httpAuth.credentials(req, { allow: ['user', 'service'] });
 
   router.get('/environments', async (req, res) => {
-    const query = parse(schemas.environments, req.query);
+    const query = req.query;
     res.json(
       await environments.forEntity(query.entityRef, await userOrService(req)),
     );
   });
 
   router.get('/environments/history', async (req, res) => {
-    const query = parse(schemas.history, req.query);
+    const query = req.query;
     const credentials = await userOrService(req);
     await access.assertReadable([query.environment], credentials);
     const service = await catalog.getService(query.entityRef, credentials);
@@ -239,12 +124,17 @@ export async function createRouter(
       environment: query.environment,
       path: location.files[0].path,
       key: location.files[0].keys[0],
-      history: await readHistory(repository, snapshot, location, query.limit),
+      history: await readHistory(
+        repository,
+        snapshot,
+        location,
+        wholeNumber('limit', query.limit),
+      ),
     });
   });
 
   router.get('/matrix', async (req, res) => {
-    const query = parse(schemas.matrix, req.query);
+    const query = req.query;
     res.json(
       await environments.matrix(
         {
@@ -259,7 +149,7 @@ export async function createRouter(
   });
 
   router.post('/promotions/preview', async (req, res) => {
-    const body = parse(schemas.preview, req.body);
+    const body = req.body;
     const credentials = await userOrService(req);
     // A preview shows the environments' files: only to those who may read them.
     await access.assertReadable(
@@ -270,7 +160,7 @@ export async function createRouter(
   });
 
   router.post('/promotions/bulk/preview', async (req, res) => {
-    const body = parse(schemas.bulkPreview, req.body);
+    const body = req.body;
     const credentials = await userOrService(req);
     await access.assertReadable([body.source, body.target], credentials);
     res.json(await promotions.previewBulk(body, credentials));
@@ -301,7 +191,7 @@ export async function createRouter(
   }
 
   router.post('/promotions', async (req, res) => {
-    const body = parse(schemas.promote, req.body);
+    const body = { ...req.body, kind: req.body.kind ?? 'promote' };
     const key = idempotencyKey(req);
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     const { promotion, created } = await audited(
@@ -309,7 +199,7 @@ export async function createRouter(
       {
         action: body.kind,
         entityRef: body.entityRef,
-        source: body.source ?? null,
+        source: 'source' in body ? body.source : null,
         target: body.target,
         versions: body.versions ?? null,
         baseCommit: body.baseCommit ?? null,
@@ -325,7 +215,7 @@ export async function createRouter(
   });
 
   router.post('/promotions/bulk', async (req, res) => {
-    const body = parse(schemas.bulk, req.body);
+    const body = { ...req.body, allOrNothing: req.body.allOrNothing ?? false };
     const key = idempotencyKey(req);
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     const result = await audited(
@@ -348,19 +238,21 @@ export async function createRouter(
 
   router.get('/promotions/:id', async (req, res) => {
     const credentials = await userOrService(req);
-    const id = parse(z.string().uuid(), req.params.id);
-    res.json(await promotions.get(id, credentials));
+    res.json(await promotions.get(req.params.id, credentials));
   });
 
   router.get('/promotions', async (req, res) => {
-    const query = parse(schemas.listPromotions, req.query);
+    const query = {
+      ...req.query,
+      limit: wholeNumber('limit', req.query.limit),
+    };
     const credentials = await userOrService(req);
     res.json({ items: await promotions.list(query, credentials) });
   });
 
   // CI entry point: a build sets the version of a service in its first environment(s).
   router.post('/ci/versions', async (req, res) => {
-    const body = parse(schemas.ci, req.body);
+    const body = req.body;
     const key = idempotencyKey(req);
     const credentials = await httpAuth.credentials(req, { allow: ['service'] });
     const first = pipelineEnds(config.environments).first;
@@ -408,18 +300,8 @@ export async function createRouter(
 
   // Onboarding: a new service's files in every (or the chosen) environment,
   // one commit or pull request; idempotent; `dryRun` writes nothing.
-  const registration = z
-    .object({
-      service: z.string().min(1).max(63),
-      layout: name.optional(),
-      environments: z.array(name).min(1).max(50).optional(),
-      imageRepository: z.string().min(1).max(255),
-      version,
-      dryRun: z.boolean().default(false),
-    })
-    .strict();
   router.post('/services', async (req, res) => {
-    const body = parse(registration, req.body);
+    const body = req.body;
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     const register = () => options.registrar.register(body, credentials);
     const result = body.dryRun
@@ -445,7 +327,7 @@ export async function createRouter(
   });
 
   router.get('/delivery', async (req, res) => {
-    const query = parse(schemas.delivery, req.query);
+    const query = { ...req.query, days: wholeNumber('days', req.query.days) };
     const credentials = await userOrService(req);
     const services = await catalog.findServices(
       { entityRefs: query.entityRef, owner: query.owner },
@@ -468,7 +350,7 @@ export async function createRouter(
   // A database that went away mid-request (a restart, a failover) is a 503
   // the client may retry; the driver's message, SQL included, is only logged.
   // No message carries control characters from the input into a response.
-  router.use(
+  outer.use(
     (
       error: unknown,
       _req: Request,
@@ -493,5 +375,5 @@ export async function createRouter(
     },
   );
 
-  return router;
+  return outer;
 }

@@ -35,6 +35,16 @@ const checkout = 'component:default/checkout';
 
 /** A valid request of every route; the corpus breaks one thing at a time. */
 const ROUTES: Record<string, RouteSpec> = {
+  // The contract itself (served by backend-openapi-utils): it takes no input.
+  'GET /openapi.json': {
+    method: 'get',
+    path: '/openapi.json',
+    auth: 'user',
+    in: 'query',
+    valid: {},
+    fields: {},
+    required: [],
+  },
   'GET /environments': {
     method: 'get',
     path: '/environments',

@@ -15,8 +15,13 @@ import {
   isDigest,
   versionKindOfKey,
 } from '../policy';
-import { Lag, LagReader } from './LagReader';
-import { CellVersion, KeyValue, VersionReader } from './VersionReader';
+import { LagReader } from './LagReader';
+import { CellVersion, VersionReader } from './VersionReader';
+import {
+  EnvironmentLag,
+  EnvironmentView,
+  PromoteOption,
+} from '@internal/backstage-plugin-gitops-promotion-common';
 
 /** Drift: git says one version, Argo CD runs images without it. */
 export interface Drift {
@@ -30,38 +35,6 @@ const IN_FLIGHT_STATES: PromotionState[] = [
   'pr-open',
   'syncing',
 ];
-
-/** What the caller may do from this environment. */
-export interface PromoteOption {
-  target: string;
-  allowed: boolean;
-  /** The failed rules' messages when not allowed. */
-  reasons: string[];
-}
-
-/** One environment of one service. */
-export interface EnvironmentView {
-  name: string;
-  title: string;
-  promotesFrom: string[];
-  mode: 'commit' | 'pull-request';
-  protected: boolean;
-  frozen: string[];
-  version?: string;
-  values: KeyValue[];
-  commitSha: string;
-  status: ArgoCdStatus;
-  drift?: Drift;
-  lag?: Lag;
-  openPullRequests: Array<{ id: string; url: string; number: number }>;
-  inFlight: Array<
-    Pick<
-      PromotionRecord,
-      'id' | 'state' | 'sourceEnv' | 'versions' | 'commitSha' | 'createdAt'
-    >
-  >;
-  promote: PromoteOption[];
-}
 
 /**
  * Every environment of a service (or of many services for the matrix): git
@@ -200,11 +173,11 @@ export class EnvironmentsService {
         entityRef: s.entityRef,
         service: s.service,
         title: s.entity.metadata.title ?? s.entity.metadata.name,
-        owner: s.entity.spec?.owner,
+        owner: stringField(s.entity.spec?.owner),
         owners: relationTargets(s, 'ownedBy'),
-        system: s.entity.spec?.system,
+        system: stringField(s.entity.spec?.system),
         systems: relationTargets(s, 'partOf'),
-        lifecycle: s.entity.spec?.lifecycle,
+        lifecycle: stringField(s.entity.spec?.lifecycle),
         cells: readable.map((env, ei) => {
           const index = si * readable.length + ei;
           const cell = cells[index];
@@ -341,7 +314,7 @@ export class EnvironmentsService {
     services: ServiceEntity[],
     readable: EnvironmentConfig[],
     cells: CellVersion[],
-  ): Promise<Array<Lag | undefined>> {
+  ): Promise<Array<EnvironmentLag | undefined>> {
     const upstreams = readable.map(env =>
       readable.findIndex(e => e.name === env.promotesFrom[0]),
     );
@@ -384,4 +357,9 @@ function driftOf(cell: CellVersion, status: ArgoCdStatus): Drift | undefined {
     image.endsWith(`${separator}${tag.value}`),
   );
   return running ? undefined : { desired: tag.value, live: status.images };
+}
+
+/** A catalog field the API answers as a string: anything else is left out. */
+function stringField(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
 }

@@ -3,16 +3,7 @@ import { resolveServiceLocation } from '../locations/resolveServiceLocation';
 import { BoundedCache } from '../repository/github/BoundedCache';
 import { GitopsRepository } from '../repository/GitopsRepository';
 import { toVersionChanges, VersionChange } from './readHistory';
-
-/** How far an environment is behind its (first) upstream. */
-export interface Lag {
-  upstream: string;
-  upstreamVersion?: string;
-  /** Versions the upstream went through since this environment's version; undefined when unknown. */
-  versionsBehind?: number;
-  /** When the upstream first moved past this environment's version (ISO 8601). */
-  behindSince?: string;
-}
+import { EnvironmentLag } from '@internal/backstage-plugin-gitops-promotion-common';
 
 /** An environment's version and its upstream's, as read at `upstreamCommitSha`. */
 export interface LagRequest {
@@ -59,7 +50,7 @@ export class LagReader {
   ) {}
 
   /** The lag of each request. */
-  async lags(requests: LagRequest[]): Promise<Lag[]> {
+  async lags(requests: LagRequest[]): Promise<EnvironmentLag[]> {
     const sources = await Promise.all(
       requests.map(r =>
         r.version !== undefined &&
@@ -151,7 +142,10 @@ export class LagReader {
   }
 }
 
-function lagFrom(history: VersionChange[], request: LagRequest): Lag {
+function lagFrom(
+  history: VersionChange[],
+  request: LagRequest,
+): EnvironmentLag {
   const { upstream, upstreamVersion, version } = request;
   const index = history.findIndex(h => h.to === version);
   if (index < 0) return { upstream, upstreamVersion };

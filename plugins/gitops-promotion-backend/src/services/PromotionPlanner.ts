@@ -20,7 +20,8 @@ import { PromotionKindChecked } from '../policy/types';
 import { GitopsRepository, Snapshot } from '../repository/GitopsRepository';
 import { buildChangeSet, ChangeSet } from './buildChangeSet';
 import { findRanBefore } from './rollbackHistory';
-import { KeyValue, readValues } from './VersionReader';
+import { readValues } from './VersionReader';
+import { GitopsKeyValue } from '@internal/backstage-plugin-gitops-promotion-common';
 
 const COMMIT_SHA = /^[0-9a-f]{40}$/;
 
@@ -349,7 +350,7 @@ export class PromotionPlanner {
 }
 
 /** The values, or an InputError naming the key the environment lacks. */
-function requireValues(values: KeyValue[], location: ServiceLocation) {
+function requireValues(values: GitopsKeyValue[], location: ServiceLocation) {
   return values.map(({ value, key, path }) => {
     if (value === undefined) {
       throw new InputError(

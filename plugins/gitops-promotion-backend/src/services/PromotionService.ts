@@ -38,36 +38,16 @@ import {
 import { Snapshot } from '../repository/GitopsRepository';
 import { requestFingerprint } from './requestFingerprint';
 import { Requester, requesterIdentity } from './requesterIdentity';
+import {
+  BulkPromotionRequest,
+  PromotionTargetPreview,
+} from '@internal/backstage-plugin-gitops-promotion-common';
 
-/** The preview of one target: the exact change and every rule's verdict. */
-export interface PromotionPreview {
-  environment: string;
-  mode: 'commit' | 'pull-request';
-  baseCommit: string;
-  sourceCommit?: string;
-  versions: string[];
-  edits: PromotionPlan['changeSet']['edits'];
-  diff: string;
-  allowed: boolean;
-  verdicts: PromotionPlan['evaluation']['verdicts'];
-}
-
-/** A release train: several services into one environment, one commit or PR. */
-export interface BulkRequest {
-  entityRefs: string[];
-  source: string;
-  target: string;
-  /** Refuse the whole train when any service is refused. */
-  allOrNothing: boolean;
-  /** The bulk preview's commit of the target branch. */
-  baseCommit?: string;
-  /** What the bulk preview showed per service; one per entity ref. */
-  pins?: Array<{
-    entityRef: string;
-    versions: string[];
-    sourceCommit?: string;
-  }>;
-}
+/**
+ * A release train: several services into one environment, one commit or PR
+ * (the spec's request, with `allOrNothing` decided).
+ */
+export type BulkRequest = BulkPromotionRequest & { allOrNothing: boolean };
 
 /**
  * Promotions end to end: plan and check, record in the ledger (idempotent),
@@ -104,7 +84,7 @@ export class PromotionService {
     // Without a source, only a rollback is confirmed: preview it as one.
     const kind = request.source ? 'promote' : 'rollback';
     const heads = new Map<string, Promise<Snapshot>>();
-    const targets: PromotionPreview[] = [];
+    const targets: PromotionTargetPreview[] = [];
     for (const target of request.targets) {
       const plan = await this.deps.planner.plan(
         { ...request, kind, target },
@@ -574,7 +554,7 @@ function isRefusal(error: unknown): error is Error {
   return isError(error) && REFUSALS.includes(error.name);
 }
 
-export function toPreview(plan: PromotionPlan): PromotionPreview {
+export function toPreview(plan: PromotionPlan): PromotionTargetPreview {
   return {
     environment: plan.location.environment.name,
     mode: plan.location.environment.policy.mode,

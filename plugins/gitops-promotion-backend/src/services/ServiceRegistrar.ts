@@ -27,6 +27,11 @@ import { checkImmutableVersion } from '../policy/rules/checkImmutableVersion';
 import { formatCommitMessage } from '../repository/commitMessage';
 import { GitopsRepository } from '../repository/GitopsRepository';
 import { requesterIdentity } from './requesterIdentity';
+import {
+  RegisteredFile,
+  ServiceRegistrationRequest,
+  ServiceRegistrationResult,
+} from '@internal/backstage-plugin-gitops-promotion-common';
 
 /** A new service's name: a DNS label (RFC 1123), usable in Kubernetes and Argo CD names. */
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -35,51 +40,12 @@ const IMAGE_REPOSITORY =
   /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]{1,5})?\/)?[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*$/;
 const IMAGE_REPOSITORY_MAX = 255;
 
-/** What to register: a new service's files in the GitOps repository. */
-export interface ServiceRegistrationRequest {
-  service: string;
-  /** A configured layout with templates; default: `defaultLayout`. */
-  layout?: string;
-  /** Default: every configured environment. */
-  environments?: string[];
-  imageRepository: string;
-  /** The first version, in every environment. */
-  version: string;
-  /** Compute and check everything, write nothing. */
-  dryRun?: boolean;
-}
-
-/** One file of a registration. */
-export interface RegisteredFile {
-  environment: string;
-  path: string;
-  content: string;
-  /** Unified diff against the branch head; empty when the file is already there as rendered. */
-  diff: string;
-}
-
-/** The outcome of {@link ServiceRegistrar.register}. */
-export interface ServiceRegistrationResult {
-  service: string;
-  layout: string;
-  environments: string[];
-  version: string;
-  /** Whether this request wrote the files (or opened the pull request). */
-  created: boolean;
-  dryRun: boolean;
-  mode: 'commit' | 'pull-request';
-  repository: string;
-  branch: string;
-  /** The branch head the files were compared with (and the commit was based on). */
-  baseCommit: string;
-  /** What happened, in one sentence. */
-  message: string;
-  commit?: { sha: string; url?: string };
-  pullRequest?: { number: number; url: string };
-  files: RegisteredFile[];
-  /** The annotations the service's catalog entity needs. */
-  annotations: Record<string, string>;
-}
+/** What to register and what came of it: the spec's request and result. */
+export type {
+  RegisteredFile,
+  ServiceRegistrationRequest,
+  ServiceRegistrationResult,
+};
 
 /**
  * Registers a new service in the GitOps repository: renders the layout's file

@@ -8,20 +8,13 @@ import {
   ServiceLocation,
 } from '../locations/resolveServiceLocation';
 import { GitopsRepository, Snapshot } from '../repository/GitopsRepository';
+import { GitopsKeyValue } from '@internal/backstage-plugin-gitops-promotion-common';
 
 /** A service in an environment, as the catalog names it. */
 export interface CellRequest {
   service: string;
   layout?: string;
   environment: string;
-}
-
-/** One key's value, or why it could not be read. */
-export interface KeyValue {
-  path: string;
-  key: string;
-  value?: string;
-  problem?: string;
 }
 
 /** What git says a service runs in an environment. */
@@ -32,7 +25,7 @@ export interface CellVersion {
   commitSha: string;
   /** The first key's value: the version shown. */
   version?: string;
-  values: KeyValue[];
+  values: GitopsKeyValue[];
 }
 
 /**
@@ -138,7 +131,10 @@ export class VersionReader {
 }
 
 /** Parsed values by blob SHA, path and key: a blob never changes, so neither does its value. */
-export type ParsedValueCache = Map<string, Omit<KeyValue, 'path' | 'key'>>;
+export type ParsedValueCache = Map<
+  string,
+  Omit<GitopsKeyValue, 'path' | 'key'>
+>;
 const PARSED_VALUES_LIMIT = 100_000;
 
 /** Reads every key of the location's files from the snapshot. */
@@ -147,8 +143,8 @@ export async function readValues(
   snapshot: Snapshot,
   location: ServiceLocation,
   parsedValues: ParsedValueCache = new Map(),
-): Promise<KeyValue[]> {
-  const values: KeyValue[] = [];
+): Promise<GitopsKeyValue[]> {
+  const values: GitopsKeyValue[] = [];
   for (const file of location.files) {
     const blobSha = snapshot.files.get(file.path);
     for (const key of file.keys) {

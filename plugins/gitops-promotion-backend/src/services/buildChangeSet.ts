@@ -8,14 +8,7 @@ import { createTwoFilesPatch } from 'diff';
 import { ServiceLocation } from '../locations/resolveServiceLocation';
 import { GitopsRepository, Snapshot } from '../repository/GitopsRepository';
 import { FileChange } from '../repository/types';
-
-/** One value that changes. */
-export interface ValueEdit {
-  path: string;
-  key: string;
-  from?: string;
-  to: string;
-}
+import { PromotionValueChange } from '@internal/backstage-plugin-gitops-promotion-common';
 
 /** The exact change a promotion makes, computed on one commit. */
 export interface ChangeSet {
@@ -24,7 +17,7 @@ export interface ChangeSet {
   /** The commit the change set was computed on; the write is based on it. */
   baseCommit: string;
   changes: FileChange[];
-  edits: ValueEdit[];
+  edits: PromotionValueChange[];
   /** Unified diff of every changed file. */
   diff: string;
 }
@@ -47,7 +40,7 @@ export async function buildChangeSet(
     );
   }
   const changes: FileChange[] = [];
-  const edits: ValueEdit[] = [];
+  const edits: PromotionValueChange[] = [];
   const diffs: string[] = [];
   let index = 0;
   for (const file of location.files) {

@@ -1,1 +1,6 @@
 export * from './types';
+export type {
+  components as OpenApiComponents,
+  operations as OpenApiOperations,
+  paths as OpenApiPaths,
+} from '../schema/openapi.generated';

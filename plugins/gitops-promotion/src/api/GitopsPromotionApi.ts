@@ -3,12 +3,16 @@ import {
   BulkPromotionPreviewResponse,
   BulkPromotionRequest,
   BulkPromotionResponse,
+  DeliveryFiguresQuery,
   DeliveryFiguresResponse,
+  EnvironmentHistoryQuery,
   EnvironmentHistoryResponse,
   MatrixResponse,
   EnvironmentsResponse,
   PromotionPreviewRequest,
   PromotionPreviewResponse,
+  PromotionListQuery,
+  PromotionListResponse,
   PromotionRecord,
   PromotionRequest,
 } from '@internal/backstage-plugin-gitops-promotion-common';
@@ -24,11 +28,9 @@ export interface GitopsPromotionApi {
   getEnvironments(entityRef: string): Promise<EnvironmentsResponse>;
 
   /** The git history of the version of a service in one environment. */
-  getHistory(request: {
-    entityRef: string;
-    environment: string;
-    limit?: number;
-  }): Promise<EnvironmentHistoryResponse>;
+  getHistory(
+    request: EnvironmentHistoryQuery,
+  ): Promise<EnvironmentHistoryResponse>;
 
   /** The exact change a promotion would make and every rule's verdict. */
   previewPromotion(
@@ -62,18 +64,12 @@ export interface GitopsPromotionApi {
   ): Promise<BulkPromotionResponse>;
 
   /** Deployment frequency and lead time of services (by owner or by ref). */
-  getDeliveryFigures(request: {
-    owner?: string[];
-    entityRef?: string[];
-    days: number;
-  }): Promise<DeliveryFiguresResponse>;
+  getDeliveryFigures(
+    request: DeliveryFiguresQuery,
+  ): Promise<DeliveryFiguresResponse>;
 
   /** Promotions of a service, newest first. */
-  listPromotions(request: {
-    entityRef: string;
-    environment?: string;
-    limit?: number;
-  }): Promise<{ items: PromotionRecord[] }>;
+  listPromotions(request: PromotionListQuery): Promise<PromotionListResponse>;
 }
 
 /**

@@ -4,12 +4,16 @@ import {
   BulkPromotionPreviewResponse,
   BulkPromotionRequest,
   BulkPromotionResponse,
+  DeliveryFiguresQuery,
   DeliveryFiguresResponse,
+  EnvironmentHistoryQuery,
   EnvironmentHistoryResponse,
   MatrixResponse,
   EnvironmentsResponse,
   PromotionPreviewRequest,
   PromotionPreviewResponse,
+  PromotionListQuery,
+  PromotionListResponse,
   PromotionRecord,
   PromotionRequest,
 } from '@internal/backstage-plugin-gitops-promotion-common';
@@ -34,11 +38,9 @@ export class GitopsPromotionClient implements GitopsPromotionApi {
     return this.request(`environments?${query({ entityRef })}`);
   }
 
-  getHistory(request: {
-    entityRef: string;
-    environment: string;
-    limit?: number;
-  }): Promise<EnvironmentHistoryResponse> {
+  getHistory(
+    request: EnvironmentHistoryQuery,
+  ): Promise<EnvironmentHistoryResponse> {
     return this.request(`environments/history?${query(request)}`);
   }
 
@@ -66,11 +68,7 @@ export class GitopsPromotionClient implements GitopsPromotionApi {
     return this.request(`promotions/${encodeURIComponent(id)}`);
   }
 
-  listPromotions(request: {
-    entityRef: string;
-    environment?: string;
-    limit?: number;
-  }): Promise<{ items: PromotionRecord[] }> {
+  listPromotions(request: PromotionListQuery): Promise<PromotionListResponse> {
     return this.request(`promotions?${query(request)}`);
   }
 
@@ -98,11 +96,9 @@ export class GitopsPromotionClient implements GitopsPromotionApi {
     });
   }
 
-  getDeliveryFigures(request: {
-    owner?: string[];
-    entityRef?: string[];
-    days: number;
-  }): Promise<DeliveryFiguresResponse> {
+  getDeliveryFigures(
+    request: DeliveryFiguresQuery,
+  ): Promise<DeliveryFiguresResponse> {
     return this.request(`delivery?${query(request)}`);
   }
 

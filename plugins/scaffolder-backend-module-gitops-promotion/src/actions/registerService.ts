@@ -7,24 +7,13 @@ import {
   ServiceUnavailableError,
 } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  ServiceRegistrationRequest,
+  ServiceRegistrationResult,
+} from '@internal/backstage-plugin-gitops-promotion-common';
 import { examples } from './registerService.examples';
 
 const PLUGIN_ID = 'gitops-promotion';
-
-/** The answer of `POST /api/gitops-promotion/services` (what the action reads of it). */
-interface RegistrationResponse {
-  service: string;
-  layout: string;
-  environments: string[];
-  created: boolean;
-  dryRun: boolean;
-  mode: 'commit' | 'pull-request';
-  message: string;
-  commit?: { sha: string; url?: string };
-  pullRequest?: { number: number; url: string };
-  files: Array<{ environment: string; path: string; diff: string }>;
-  annotations: Record<string, string>;
-}
 
 /**
  * Creates the `gitops-promotion:register-service` action: registers a new
@@ -124,13 +113,13 @@ export function createRegisterServiceAction(options: {
             ? input.environments
             : undefined,
           dryRun,
-        }),
+        } satisfies ServiceRegistrationRequest),
         signal: ctx.signal,
       });
       if (!response.ok) {
         throw await toActionError(response, input.service);
       }
-      const result = (await response.json()) as RegistrationResponse;
+      const result = (await response.json()) as ServiceRegistrationResult;
 
       logger.info(result.message);
       for (const file of result.files) {

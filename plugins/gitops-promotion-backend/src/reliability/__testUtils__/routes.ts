@@ -13,19 +13,24 @@ export interface Route {
 export async function routesOfRouter(): Promise<Route[]> {
   // Building the router only registers handlers; none of the options is used.
   const router = await createRouter({} as RouterOptions);
-  const stack = (
-    router as unknown as {
-      stack: Array<{ route?: { path: string; methods: Record<string, true> } }>;
-    }
-  ).stack;
-  return stack.flatMap(layer =>
-    layer.route
-      ? Object.keys(layer.route.methods).map(method => ({
-          method: method.toUpperCase(),
-          path: layer.route!.path,
-        }))
-      : [],
-  );
+  return routesOf((router as unknown as { stack: Layer[] }).stack);
+}
+
+interface Layer {
+  route?: { path: string; methods: Record<string, boolean> };
+  /** A mounted router's own layers. */
+  handle?: { stack?: Layer[] };
+}
+
+/** The routes of a router's layers and of the routers it mounts. */
+function routesOf(stack: Layer[]): Route[] {
+  return stack.flatMap(layer => {
+    if (!layer.route) return routesOf(layer.handle?.stack ?? []);
+    const { path, methods } = layer.route;
+    return Object.keys(methods)
+      .filter(method => methods[method])
+      .map(method => ({ method: method.toUpperCase(), path }));
+  });
 }
 
 /** `POST /promotions`: the key route tables use. */

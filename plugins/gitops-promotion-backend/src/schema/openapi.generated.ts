@@ -1,0 +1,1897 @@
+// Generated from plugins/gitops-promotion-backend/src/schema/openapi.yaml
+// by `yarn generate:openapi`. Do not edit: change the spec and run it again.
+
+import {
+  createValidatedOpenApiRouterFromGeneratedEndpointMap,
+  TypedRouter,
+} from '@backstage/backend-openapi-utils';
+import type { OpenApiOperations as operations } from '@internal/backstage-plugin-gitops-promotion-common';
+import type { RequestHandler } from 'express';
+
+/** The REST API's contract, as the router validates requests with it. */
+export const spec = {
+  openapi: '3.1.0',
+  info: {
+    title: 'gitops-promotion',
+    version: '1',
+    description:
+      "The GitOps Promotion REST API, mounted at `/api/gitops-promotion`: every\nservice's version per environment from the GitOps repository and Argo CD,\npreviews of promotions with every rule's verdict, and promotions written\nas one commit or pull request and recorded in the plugin's ledger.\n\nEvery route needs Backstage credentials (`Authorization: Bearer <token>`):\na user's, or a service principal's (for example a CI token from\n`backend.auth.externalAccess`) where the operation says so. Without them\nthe answer is 401. Every error is Backstage's error body (`Error`).\n\nPermissions: `gitops-promotion.environment.read` (see an environment),\n`gitops-promotion.environment.promote` (write into it) and\n`gitops-promotion.freeze.override` (promote during a freeze window), each\ndecided per environment name.\n\nRequest bodies are at most 64 KB (else 413) and refuse unknown fields.\nQuery parameters not named here are ignored; entity refs in the query\nmay carry `:` and `/` unencoded (`allowReserved`), as in the catalog's API.\n",
+  },
+  servers: [{ url: '/' }],
+  security: [{ backstageToken: [] }],
+  tags: [
+    { name: 'environments', description: 'What runs where.' },
+    {
+      name: 'promotions',
+      description: 'Previews, promotions, rollbacks and release trains.',
+    },
+    { name: 'ci', description: 'The entry point of CI builds.' },
+    { name: 'services', description: 'Onboarding of new services.' },
+    { name: 'delivery', description: 'Delivery figures from the ledger.' },
+  ],
+  paths: {
+    '/environments': {
+      get: {
+        operationId: 'getEnvironments',
+        tags: ['environments'],
+        summary: 'Every environment of one service.',
+        description:
+          "Users and service principals. Every environment the caller may read\n(`gitops-promotion.environment.read`), in pipeline order, with the\ngit version and values, Argo CD's status, drift, lag behind the\nupstream, active freeze windows, open pull requests, promotions in\nflight and, per downstream target, whether the caller may promote\n(`gitops-promotion.environment.promote`) and the refusal reasons.\nEnvironments the caller may not read are left out.\n",
+        parameters: [{ $ref: '#/components/parameters/entityRefQuery' }],
+        responses: {
+          '200': {
+            description: "The service's environments.",
+            content: {
+              'application/json': {
+                schema: { $ref: '#/components/schemas/EnvironmentsResponse' },
+              },
+            },
+          },
+          '400': { $ref: '#/components/responses/BadRequest' },
+          '401': { $ref: '#/components/responses/Unauthorized' },
+          '404': { $ref: '#/components/responses/NotFound' },
+          '503': { $ref: '#/components/responses/ServiceUnavailable' },
+        },
+      },
+    },
+    '/environments/history': {
+      get: {
+        operationId: 'getEnvironmentHistory',
+        tags: ['environments'],
+        summary: "The git history of a service's version in one environment.",
+        description:
+          'Users and service principals who may read the environment\n(`gitops-promotion.environment.read`; else 403). The git log of the\nfile holding the version, newest first: commit, author, date,\nmessage, the version before and after, and the whole bundle after\nthe commit (`versions`, what a rollback to it sends).\n',
+        parameters: [
+          { $ref: '#/components/parameters/entityRefQuery' },
+          {
+            name: 'environment',
+            in: 'query',
+            allowReserved: true,
+            required: true,
+            schema: { $ref: '#/components/schemas/EnvironmentName' },
+          },
+          {
+            name: 'limit',
+            in: 'query',
+            allowReserved: true,
+            description: 'At most this many commits.',
+            schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The history, newest first.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/EnvironmentHistoryResponse',
+                },
+              },
+            },
+          },
+          '400': { $ref: '#/components/responses/BadRequest' },
+          '401': { $ref: '#/components/responses/Unauthorized' },
+          '403': { $ref: '#/components/responses/Forbidden' },
+          '404': { $ref: '#/components/responses/NotFound' },
+          '503': { $ref: '#/components/responses/ServiceUnavailable' },
+        },
+      },
+    },
+    '/matrix': {
+      get: {
+        operationId: 'getMatrix',
+        tags: ['environments'],
+        summary: 'Many services in every environment at once.',
+        description:
+          'Users and service principals. The services the catalog shows the\ncaller (each filter repeatable; with `entityRef`, those entities),\nin every environment the caller may read\n(`gitops-promotion.environment.read`): per cell the version, values,\nArgo CD status, drift, whether it is behind its upstream (with the\nlag), open pull requests and promotions in flight.\n',
+        parameters: [
+          {
+            name: 'owner',
+            in: 'query',
+            allowReserved: true,
+            description:
+              'Owners (entity refs, default kind `group`), any of them.',
+            style: 'form',
+            explode: true,
+            schema: { $ref: '#/components/schemas/EntityRefList' },
+          },
+          {
+            name: 'system',
+            in: 'query',
+            allowReserved: true,
+            description:
+              'Systems (entity refs, default kind `system`), any of them.',
+            style: 'form',
+            explode: true,
+            schema: { $ref: '#/components/schemas/EntityRefList' },
+          },
+          {
+            name: 'lifecycle',
+            in: 'query',
+            allowReserved: true,
+            description: "The entities' `spec.lifecycle`, any of them.",
+            style: 'form',
+            explode: true,
+            schema: {
+              type: 'array',
+              maxItems: 500,
+              items: { $ref: '#/components/schemas/EnvironmentName' },
+            },
+          },
+          {
+            name: 'entityRef',
+            in: 'query',
+            allowReserved: true,
+            description:
+              'These entities only (the other filters are still validated).',
+            style: 'form',
+            explode: true,
+            schema: { $ref: '#/components/schemas/EntityRefList' },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The matrix.',
+            content: {
+              'application/json': {
+                schema: { $ref: '#/components/schemas/MatrixResponse' },
+              },
+            },
+          },
+          '400': { $ref: '#/components/responses/BadRequest' },
+          '401': { $ref: '#/components/responses/Unauthorized' },
+          '503': { $ref: '#/components/responses/ServiceUnavailable' },
+        },
+      },
+    },
+    '/promotions/preview': {
+      post: {
+        operationId: 'previewPromotion',
+        tags: ['promotions'],
+        summary:
+          'Preview a promotion (or a rollback) into one or more targets.',
+        description:
+          "Users and service principals who may read the source and every\ntarget (`gitops-promotion.environment.read`; else 403). Writes\nnothing. Per target: the exact edits, the unified diff, every rule's\nverdict, whether it is allowed, and the pin to confirm it with\n(`versions`, `baseCommit`, `sourceCommit`). Without `source`, it is\nthe preview of a rollback to `versions`.\n",
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: { $ref: '#/components/schemas/PromotionPreviewRequest' },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'The preview of each target, in the order asked.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/PromotionPreviewResponse',
+                },
+              },
+            },
+          },
+          '400': { $ref: '#/components/responses/BadRequest' },
+          '401': { $ref: '#/components/responses/Unauthorized' },
+          '403': { $ref: '#/components/responses/Forbidden' },
+          '404': { $ref: '#/components/responses/NotFound' },
+          '409': { $ref: '#/components/responses/Conflict' },
+          '413': { $ref: '#/components/responses/PayloadTooLarge' },
+          '503': { $ref: '#/components/responses/ServiceUnavailable' },
+        },
+      },
+    },
+    '/promotions/bulk/preview': {
+      post: {
+        operationId: 'previewBulkPromotion',
+        tags: ['promotions'],
+        summary: 'Preview a release train.',
+        description:
+          "Users and service principals who may read the source and the target\n(`gitops-promotion.environment.read`; else 403). Writes nothing.\nEvery service's preview on one snapshot of the target branch (its\n`baseCommit`), or why the service cannot be planned (unknown entity,\nno annotation, not allowed).\n",
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/BulkPromotionPreviewRequest',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: "Each service's preview or refusal.",
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/BulkPromotionPreviewResponse',
+                },
+              },
+            },
+          },
+          '400': { $ref: '#/components/responses/BadRequest' },
+          '401': { $ref: '#/components/responses/Unauthorized' },
+          '403': { $ref: '#/components/responses/Forbidden' },
+          '413': { $ref: '#/components/responses/PayloadTooLarge' },
+          '503': { $ref: '#/components/responses/ServiceUnavailable' },
+        },
+      },
+    },
+    '/promotions': {
+      post: {
+        operationId: 'createPromotion',
+        tags: ['promotions'],
+        summary: 'Promote (or roll back) one service into one environment.',
+        description:
+          "Users only (a service principal gets 403), with\n`gitops-promotion.environment.promote` on the target (else 403,\nnaming the rule). Writes exactly the pinned preview as one commit or\npull request and records it; every rule is checked again (400, 403\nor 409 naming the rule; 409 when the source or the target's files\nmoved since the preview, or the target already runs the versions).\nWith an `Idempotency-Key` (scoped to the requester) a repeated\nrequest answers the first promotion with 200; the same key with\nanother body is 422. An auditor event `promotion` is emitted.\n",
+        parameters: [{ $ref: '#/components/parameters/idempotencyKey' }],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: { $ref: '#/components/schemas/PromotionRequest' },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description:
+              'The promotion an earlier request with this idempotency key made.',
+            content: {
+              'application/json': {
+                schema: { $ref: '#/components/schemas/PromotionRecord' },
+              },
+            },
+          },
+          '201': {
+            description: 'The promotion this request made.',
+            content: {
+              'application/json': {
+                schema: { $ref: '#/components/schemas/PromotionRecord' },
+              },
+            },
+          },
+          '400': { $ref: '#/components/responses/BadRequest' },
+          '401': { $ref: '#/components/responses/Unauthorized' },
+          '403': { $ref: '#/components/responses/Forbidden' },
+          '404': { $ref: '#/components/responses/NotFound' },
+          '409': { $ref: '#/components/responses/Conflict' },
+          '413': { $ref: '#/components/responses/PayloadTooLarge' },
+          '422': { $ref: '#/components/responses/UnprocessableContent' },
+          '503': { $ref: '#/components/responses/ServiceUnavailable' },
+        },
+      },
+      get: {
+        operationId: 'listPromotions',
+        tags: ['promotions'],
+        summary: 'Promotions, newest first.',
+        description:
+          'Users and service principals. Promotions into environments the\ncaller may read (`gitops-promotion.environment.read`), of entities\nthe catalog shows them, newest first; `before` pages on.\n',
+        parameters: [
+          {
+            name: 'entityRef',
+            in: 'query',
+            allowReserved: true,
+            schema: { $ref: '#/components/schemas/EntityRef' },
+          },
+          {
+            name: 'environment',
+            in: 'query',
+            allowReserved: true,
+            description: 'The target environment.',
+            schema: { $ref: '#/components/schemas/EnvironmentName' },
+          },
+          {
+            name: 'limit',
+            in: 'query',
+            allowReserved: true,
+            description: 'At most this many.',
+            schema: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
+          },
+          {
+            name: 'before',
+            in: 'query',
+            allowReserved: true,
+            description: 'The id of the last promotion of the previous page.',
+            schema: { $ref: '#/components/schemas/PromotionId' },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The promotions.',
+            content: {
+              'application/json': {
+                schema: { $ref: '#/components/schemas/PromotionListResponse' },
+              },
+            },
+          },
+          '400': { $ref: '#/components/responses/BadRequest' },
+          '401': { $ref: '#/components/responses/Unauthorized' },
+          '503': { $ref: '#/components/responses/ServiceUnavailable' },
+        },
+      },
+    },
+    '/promotions/bulk': {
+      post: {
+        operationId: 'createBulkPromotion',
+        tags: ['promotions'],
+        summary: 'Promote a release train.',
+        description:
+          'Users only (a service principal gets 403), with\n`gitops-promotion.environment.promote` on the target. Every accepted\nservice in one commit or pull request; refused services are listed\nwith their reason, unless `allOrNothing` (then the first refusal is\nthe answer). One moved source refuses the whole train (409); no\nservice promotable is 403 when for want of permission only, else\n409. With an `Idempotency-Key` a repeated request answers the first\ntrain (also with 201); the same key with another body is 422. An\nauditor event `promotion` is emitted.\n',
+        parameters: [{ $ref: '#/components/parameters/idempotencyKey' }],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: { $ref: '#/components/schemas/BulkPromotionRequest' },
+            },
+          },
+        },
+        responses: {
+          '201': {
+            description:
+              'The release train (also when answered for a repeated idempotency key).',
+            content: {
+              'application/json': {
+                schema: { $ref: '#/components/schemas/BulkPromotionResponse' },
+              },
+            },
+          },
+          '400': { $ref: '#/components/responses/BadRequest' },
+          '401': { $ref: '#/components/responses/Unauthorized' },
+          '403': { $ref: '#/components/responses/Forbidden' },
+          '404': { $ref: '#/components/responses/NotFound' },
+          '409': { $ref: '#/components/responses/Conflict' },
+          '413': { $ref: '#/components/responses/PayloadTooLarge' },
+          '422': { $ref: '#/components/responses/UnprocessableContent' },
+          '503': { $ref: '#/components/responses/ServiceUnavailable' },
+        },
+      },
+    },
+    '/promotions/{id}': {
+      get: {
+        operationId: 'getPromotion',
+        tags: ['promotions'],
+        summary: 'One promotion and its state.',
+        description:
+          'Users and service principals. 404 when there is no such promotion,\nor the caller may not read its environment\n(`gitops-promotion.environment.read`) or its entity.\n',
+        parameters: [
+          {
+            name: 'id',
+            in: 'path',
+            required: true,
+            schema: { $ref: '#/components/schemas/PromotionId' },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The promotion.',
+            content: {
+              'application/json': {
+                schema: { $ref: '#/components/schemas/PromotionRecord' },
+              },
+            },
+          },
+          '400': { $ref: '#/components/responses/BadRequest' },
+          '401': { $ref: '#/components/responses/Unauthorized' },
+          '404': { $ref: '#/components/responses/NotFound' },
+          '503': { $ref: '#/components/responses/ServiceUnavailable' },
+        },
+      },
+    },
+    '/ci/versions': {
+      post: {
+        operationId: 'setCiVersions',
+        tags: ['ci'],
+        summary: "Set a build's versions in the first environment(s).",
+        description:
+          'Service principals only (a user gets 403), e.g. a CI token from\n`backend.auth.externalAccess`. Sets the versions in the first\nenvironments (those without `promotesFrom`; another one is 400) with\nthe same rules, ledger and audit as a promotion. 201 when any\nenvironment was written, 200 when every one was answered for a\nrepeated `Idempotency-Key` (the key is per environment: `<key>#<env>`);\nthe same key with another body is 422.\n',
+        parameters: [{ $ref: '#/components/parameters/idempotencyKey' }],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: { $ref: '#/components/schemas/CiVersionsRequest' },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description:
+              'The promotions earlier requests with this idempotency key made.',
+            content: {
+              'application/json': {
+                schema: { $ref: '#/components/schemas/CiVersionsResponse' },
+              },
+            },
+          },
+          '201': {
+            description: 'One promotion per environment.',
+            content: {
+              'application/json': {
+                schema: { $ref: '#/components/schemas/CiVersionsResponse' },
+              },
+            },
+          },
+          '400': { $ref: '#/components/responses/BadRequest' },
+          '401': { $ref: '#/components/responses/Unauthorized' },
+          '403': { $ref: '#/components/responses/Forbidden' },
+          '404': { $ref: '#/components/responses/NotFound' },
+          '409': { $ref: '#/components/responses/Conflict' },
+          '413': { $ref: '#/components/responses/PayloadTooLarge' },
+          '422': { $ref: '#/components/responses/UnprocessableContent' },
+          '503': { $ref: '#/components/responses/ServiceUnavailable' },
+        },
+      },
+    },
+    '/services': {
+      post: {
+        operationId: 'registerService',
+        tags: ['services'],
+        summary: "Register a new service's files in the GitOps repository.",
+        description:
+          "Users only (a service principal gets 403), with\n`gitops-promotion.environment.promote` on every environment\nregistered (else 403 naming them). Renders the layout's templates\nfor each environment and writes them as one commit (or one pull\nrequest). 201 when this request wrote them; 200 when they are\nalready there as rendered, the pull request is already open, or\n`dryRun`. 409 when some of the service's files exist otherwise.\n`service` must be a DNS label and `imageRepository` an OCI\nrepository without tag (else 400). Writes emit an auditor event\n`service-registration`; nothing goes into the ledger.\n",
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/ServiceRegistrationRequest',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description:
+              'Nothing written (already registered, pull request already open, or a dry run).',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ServiceRegistrationResult',
+                },
+              },
+            },
+          },
+          '201': {
+            description: 'Written in one commit or pull request.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ServiceRegistrationResult',
+                },
+              },
+            },
+          },
+          '400': { $ref: '#/components/responses/BadRequest' },
+          '401': { $ref: '#/components/responses/Unauthorized' },
+          '403': { $ref: '#/components/responses/Forbidden' },
+          '409': { $ref: '#/components/responses/Conflict' },
+          '413': { $ref: '#/components/responses/PayloadTooLarge' },
+          '503': { $ref: '#/components/responses/ServiceUnavailable' },
+        },
+      },
+    },
+    '/delivery': {
+      get: {
+        operationId: 'getDeliveryFigures',
+        tags: ['delivery'],
+        summary: 'Deployment frequency and lead time, from the ledger.',
+        description:
+          'Users and service principals. Per service the catalog shows the\ncaller (by `entityRef` or `owner`) and per environment they may read\n(`gitops-promotion.environment.read`): deployments in the last\n`days`, per week and weekly, and the lead time from the first\nenvironment to production.\n',
+        parameters: [
+          {
+            name: 'entityRef',
+            in: 'query',
+            allowReserved: true,
+            style: 'form',
+            explode: true,
+            schema: { $ref: '#/components/schemas/EntityRefList' },
+          },
+          {
+            name: 'owner',
+            in: 'query',
+            allowReserved: true,
+            description: 'Owners (entity refs, default kind `group`).',
+            style: 'form',
+            explode: true,
+            schema: { $ref: '#/components/schemas/EntityRefList' },
+          },
+          {
+            name: 'days',
+            in: 'query',
+            allowReserved: true,
+            description: 'The period, ending now.',
+            schema: { type: 'integer', minimum: 1, maximum: 365, default: 30 },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The figures.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/DeliveryFiguresResponse',
+                },
+              },
+            },
+          },
+          '400': { $ref: '#/components/responses/BadRequest' },
+          '401': { $ref: '#/components/responses/Unauthorized' },
+          '503': { $ref: '#/components/responses/ServiceUnavailable' },
+        },
+      },
+    },
+  },
+  components: {
+    securitySchemes: {
+      backstageToken: {
+        type: 'http',
+        scheme: 'bearer',
+        description: "A Backstage user token, or a service principal's token.",
+      },
+    },
+    parameters: {
+      entityRefQuery: {
+        name: 'entityRef',
+        in: 'query',
+        allowReserved: true,
+        required: true,
+        schema: { $ref: '#/components/schemas/EntityRef' },
+      },
+      idempotencyKey: {
+        name: 'Idempotency-Key',
+        in: 'header',
+        description:
+          'Makes the request idempotent for its requester: the same key with\nthe same body answers the first result; with another body, 422.\n',
+        schema: { type: 'string', minLength: 1, maxLength: 255 },
+      },
+    },
+    responses: {
+      BadRequest: {
+        description:
+          'Bad input: the message names the field or the rule (pipeline order,\nimmutable version, rollback history, a pin not on its branch).\n',
+        content: {
+          'application/json': {
+            schema: { $ref: '#/components/schemas/Error' },
+          },
+        },
+      },
+      Unauthorized: {
+        description: 'No or invalid Backstage credentials.',
+        content: {
+          'application/json': {
+            schema: { $ref: '#/components/schemas/Error' },
+          },
+        },
+      },
+      Forbidden: {
+        description:
+          'Not allowed (the wrong kind of principal, or a permission, named).',
+        content: {
+          'application/json': {
+            schema: { $ref: '#/components/schemas/Error' },
+          },
+        },
+      },
+      NotFound: {
+        description:
+          'An unknown entity or environment, or a promotion the caller may not read.',
+        content: {
+          'application/json': {
+            schema: { $ref: '#/components/schemas/Error' },
+          },
+        },
+      },
+      Conflict: {
+        description:
+          "The source or the target's files moved since the preview, the\nenvironment already runs the versions, a gate or freeze window\nrefuses for now, or (registration) the service's files exist.\n",
+        content: {
+          'application/json': {
+            schema: { $ref: '#/components/schemas/Error' },
+          },
+        },
+      },
+      PayloadTooLarge: {
+        description: 'The body is larger than 64 KB.',
+        content: {
+          'application/json': {
+            schema: { $ref: '#/components/schemas/Error' },
+          },
+        },
+      },
+      UnprocessableContent: {
+        description:
+          'The `Idempotency-Key` was already used by this requester with another body.',
+        content: {
+          'application/json': {
+            schema: { $ref: '#/components/schemas/Error' },
+          },
+        },
+      },
+      ServiceUnavailable: {
+        description:
+          "The GitOps repository, GitHub or the ledger's database is unavailable; try again.",
+        content: {
+          'application/json': {
+            schema: { $ref: '#/components/schemas/Error' },
+          },
+        },
+      },
+    },
+    schemas: {
+      Error: {
+        description:
+          "Backstage's error body (`ErrorResponseBody` of `@backstage/errors`).",
+        type: 'object',
+        additionalProperties: false,
+        required: ['error', 'response'],
+        properties: {
+          error: {
+            description: 'The serialized error; other fields may be present.',
+            type: 'object',
+            additionalProperties: true,
+            required: ['name', 'message'],
+            properties: {
+              name: {
+                description:
+                  'e.g. `InputError`, `NotAllowedError`, `NotFoundError`, `ConflictError`, `IdempotencyKeyReusedError`.',
+                type: 'string',
+              },
+              message: { type: 'string' },
+              stack: { type: 'string' },
+              code: { type: 'string' },
+            },
+          },
+          request: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['method', 'url'],
+            properties: { method: { type: 'string' }, url: { type: 'string' } },
+          },
+          response: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['statusCode'],
+            properties: {
+              statusCode: { type: 'integer', minimum: 400, maximum: 599 },
+            },
+          },
+        },
+      },
+      EntityRef: {
+        description:
+          "A catalog entity ref, `[kind:][namespace/]name` (default kind\n`component`, or `group`/`system` for owner and system filters;\ndefault namespace `default`), following the catalog's naming rules.\n",
+        type: 'string',
+        minLength: 1,
+        maxLength: 512,
+        pattern:
+          '^(?:[a-zA-Z][a-z0-9A-Z]{0,62}:)?(?:[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?/)?(?:[A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9]$',
+      },
+      EntityRefList: {
+        description: 'One entity ref, or the parameter repeated.',
+        type: 'array',
+        maxItems: 500,
+        items: { $ref: '#/components/schemas/EntityRef' },
+      },
+      EnvironmentName: {
+        description: 'A configured environment (or layout) name.',
+        type: 'string',
+        minLength: 1,
+        maxLength: 63,
+        pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
+      },
+      Version: {
+        description:
+          'A value of the bundle: an OCI tag, a `sha256` digest or a SemVer\nchart version (other values are refused by the rules with 400).\n',
+        type: 'string',
+        minLength: 1,
+        maxLength: 256,
+      },
+      Versions: {
+        description: 'Every value of the bundle, in bundle order.',
+        type: 'array',
+        minItems: 1,
+        maxItems: 20,
+        items: { $ref: '#/components/schemas/Version' },
+      },
+      CommitPin: {
+        description:
+          'A commit a preview was computed on (a full SHA of its branch, else 400).',
+        type: 'string',
+        minLength: 1,
+        maxLength: 64,
+      },
+      PromotionId: {
+        type: 'string',
+        format: 'uuid',
+        pattern:
+          '^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff)$',
+      },
+      PromotionPreviewRequest: {
+        description: 'The body of `POST /promotions/preview`.',
+        type: 'object',
+        additionalProperties: false,
+        required: ['entityRef', 'targets'],
+        properties: {
+          entityRef: { $ref: '#/components/schemas/EntityRef' },
+          source: {
+            description: 'Absent for the preview of a rollback to `versions`.',
+            allOf: [{ $ref: '#/components/schemas/EnvironmentName' }],
+          },
+          targets: {
+            type: 'array',
+            minItems: 1,
+            maxItems: 20,
+            items: { $ref: '#/components/schemas/EnvironmentName' },
+          },
+          versions: { $ref: '#/components/schemas/Versions' },
+        },
+      },
+      PromotionRequest: {
+        description:
+          'The body of `POST /promotions`: from `source`, or a rollback to `versions`.',
+        oneOf: [
+          {
+            title: 'Promotion',
+            type: 'object',
+            additionalProperties: false,
+            required: ['entityRef', 'source', 'target'],
+            properties: {
+              kind: { type: 'string', enum: ['promote'], default: 'promote' },
+              entityRef: { $ref: '#/components/schemas/EntityRef' },
+              source: { $ref: '#/components/schemas/EnvironmentName' },
+              target: { $ref: '#/components/schemas/EnvironmentName' },
+              versions: {
+                description:
+                  'The versions the preview showed: the source must still run\nexactly these, else 409 and nothing is written.\n',
+                allOf: [{ $ref: '#/components/schemas/Versions' }],
+              },
+              baseCommit: {
+                description:
+                  "The preview's `baseCommit`: the target's files as reviewed.",
+                allOf: [{ $ref: '#/components/schemas/CommitPin' }],
+              },
+              sourceCommit: {
+                description:
+                  "The preview's `sourceCommit`: the source's files as reviewed.",
+                allOf: [{ $ref: '#/components/schemas/CommitPin' }],
+              },
+            },
+          },
+          {
+            title: 'Rollback',
+            type: 'object',
+            additionalProperties: false,
+            required: ['kind', 'entityRef', 'target', 'versions'],
+            properties: {
+              kind: { type: 'string', enum: ['rollback'] },
+              entityRef: { $ref: '#/components/schemas/EntityRef' },
+              target: { $ref: '#/components/schemas/EnvironmentName' },
+              versions: {
+                description:
+                  'Versions the target ran before (its history or the ledger), else 400.',
+                allOf: [{ $ref: '#/components/schemas/Versions' }],
+              },
+              baseCommit: { $ref: '#/components/schemas/CommitPin' },
+            },
+          },
+        ],
+      },
+      BulkPromotionPreviewRequest: {
+        description: 'The body of `POST /promotions/bulk/preview`.',
+        type: 'object',
+        additionalProperties: false,
+        required: ['entityRefs', 'source', 'target'],
+        properties: {
+          entityRefs: {
+            type: 'array',
+            minItems: 1,
+            maxItems: 200,
+            items: { $ref: '#/components/schemas/EntityRef' },
+          },
+          source: { $ref: '#/components/schemas/EnvironmentName' },
+          target: { $ref: '#/components/schemas/EnvironmentName' },
+        },
+      },
+      BulkPromotionRequest: {
+        description:
+          'The body of `POST /promotions/bulk`: a release train from `source` to `target`.',
+        type: 'object',
+        additionalProperties: false,
+        required: ['entityRefs', 'source', 'target'],
+        properties: {
+          entityRefs: {
+            type: 'array',
+            minItems: 1,
+            maxItems: 200,
+            items: { $ref: '#/components/schemas/EntityRef' },
+          },
+          source: { $ref: '#/components/schemas/EnvironmentName' },
+          target: { $ref: '#/components/schemas/EnvironmentName' },
+          allOrNothing: {
+            description: 'Refuse the whole train when any service is refused.',
+            type: 'boolean',
+            default: false,
+          },
+          baseCommit: {
+            description: "The bulk preview's `baseCommit`.",
+            allOf: [{ $ref: '#/components/schemas/CommitPin' }],
+          },
+          pins: {
+            description:
+              'What the bulk preview showed, exactly one per service of `entityRefs` (else 400).',
+            type: 'array',
+            minItems: 1,
+            maxItems: 200,
+            items: { $ref: '#/components/schemas/BulkPromotionPin' },
+          },
+        },
+      },
+      BulkPromotionPin: {
+        description:
+          "The versions a release train's preview showed for one service.",
+        type: 'object',
+        additionalProperties: false,
+        required: ['entityRef', 'versions'],
+        properties: {
+          entityRef: { $ref: '#/components/schemas/EntityRef' },
+          versions: { $ref: '#/components/schemas/Versions' },
+          sourceCommit: { $ref: '#/components/schemas/CommitPin' },
+        },
+      },
+      CiVersionsRequest: {
+        description: 'The body of `POST /ci/versions`.',
+        type: 'object',
+        additionalProperties: false,
+        required: ['entityRef', 'versions'],
+        properties: {
+          entityRef: { $ref: '#/components/schemas/EntityRef' },
+          versions: { $ref: '#/components/schemas/Versions' },
+          environments: {
+            description: 'First environments only; default all of them.',
+            type: 'array',
+            minItems: 1,
+            maxItems: 20,
+            items: { $ref: '#/components/schemas/EnvironmentName' },
+          },
+        },
+      },
+      ServiceRegistrationRequest: {
+        description: 'The body of `POST /services`.',
+        type: 'object',
+        additionalProperties: false,
+        required: ['service', 'imageRepository', 'version'],
+        properties: {
+          service: {
+            description: "The new service's name (a DNS label, else 400).",
+            type: 'string',
+            minLength: 1,
+            maxLength: 63,
+          },
+          layout: {
+            description:
+              'A configured layout with templates; default `defaultLayout`.',
+            allOf: [{ $ref: '#/components/schemas/EnvironmentName' }],
+          },
+          environments: {
+            description: 'Default every configured environment.',
+            type: 'array',
+            minItems: 1,
+            maxItems: 50,
+            items: { $ref: '#/components/schemas/EnvironmentName' },
+          },
+          imageRepository: {
+            description: 'An OCI repository without tag or digest (else 400).',
+            type: 'string',
+            minLength: 1,
+            maxLength: 255,
+          },
+          version: { $ref: '#/components/schemas/Version' },
+          dryRun: {
+            description: 'Compute and check everything, write nothing.',
+            type: 'boolean',
+            default: false,
+          },
+        },
+      },
+      PromotionMode: {
+        description: 'How a promotion is written to the GitOps repository.',
+        type: 'string',
+        enum: ['commit', 'pull-request'],
+      },
+      PromotionState: {
+        description:
+          '`pending` → `committed` or `pr-open` → `syncing` → `deployed`; or\n`failed` / `rejected` (final states: `deployed`, `failed`, `rejected`).\n',
+        type: 'string',
+        enum: [
+          'pending',
+          'committed',
+          'pr-open',
+          'syncing',
+          'deployed',
+          'failed',
+          'rejected',
+        ],
+      },
+      PromotionValueChange: {
+        description: 'One value a promotion changes.',
+        type: 'object',
+        additionalProperties: false,
+        required: ['path', 'key', 'to'],
+        properties: {
+          path: { type: 'string' },
+          key: { type: 'string' },
+          from: {
+            description: 'Absent when the key was unset.',
+            type: 'string',
+          },
+          to: { type: 'string' },
+        },
+      },
+      GitopsKeyValue: {
+        description:
+          "One key of an environment's bundle, or why it could not be read.",
+        type: 'object',
+        additionalProperties: false,
+        required: ['path', 'key'],
+        properties: {
+          path: { type: 'string' },
+          key: { type: 'string' },
+          value: { type: 'string' },
+          problem: { type: 'string' },
+        },
+      },
+      GitopsArgoCdUnknownReason: {
+        description: 'Why an environment has no Argo CD status.',
+        type: 'string',
+        enum: [
+          'application-missing',
+          'instance-unreachable',
+          'access-denied',
+          'not-configured',
+        ],
+      },
+      GitopsKnownArgoCdStatus: {
+        description: "Argo CD's view of one environment of a service.",
+        type: 'object',
+        additionalProperties: false,
+        required: [
+          'state',
+          'syncStatus',
+          'revisions',
+          'health',
+          'images',
+          'application',
+        ],
+        properties: {
+          state: { type: 'string', const: 'known' },
+          syncStatus: {
+            description: '`Synced`, `OutOfSync` or `Unknown`.',
+            type: 'string',
+          },
+          revision: { type: 'string' },
+          revisions: { type: 'array', items: { type: 'string' } },
+          health: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['status'],
+            properties: {
+              status: {
+                description:
+                  '`Healthy`, `Progressing`, `Degraded`, `Suspended`, `Missing` or `Unknown`.',
+                type: 'string',
+              },
+              message: { type: 'string' },
+            },
+          },
+          images: {
+            description: 'Images of the live resources.',
+            type: 'array',
+            items: { type: 'string' },
+          },
+          operation: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['phase', 'revisions'],
+            properties: {
+              phase: { type: 'string' },
+              message: { type: 'string' },
+              revision: { type: 'string' },
+              revisions: { type: 'array', items: { type: 'string' } },
+              finishedAt: { type: 'string', format: 'date-time' },
+            },
+          },
+          lastDeployedAt: { type: 'string', format: 'date-time' },
+          reconciledAt: { type: 'string', format: 'date-time' },
+          application: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['instance', 'name'],
+            properties: {
+              instance: { type: 'string' },
+              name: { type: 'string' },
+              namespace: { type: 'string' },
+              project: { type: 'string' },
+            },
+          },
+        },
+      },
+      GitopsUnknownArgoCdStatus: {
+        description:
+          'An environment without Argo CD status; git versions are still known.',
+        type: 'object',
+        additionalProperties: false,
+        required: ['state', 'reason', 'message'],
+        properties: {
+          state: { type: 'string', const: 'unknown' },
+          reason: { $ref: '#/components/schemas/GitopsArgoCdUnknownReason' },
+          message: { description: 'Readable explanation.', type: 'string' },
+          application: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['instance'],
+            properties: {
+              instance: { type: 'string' },
+              name: { type: 'string' },
+              selector: { type: 'string' },
+              namespace: { type: 'string' },
+              project: { type: 'string' },
+            },
+          },
+        },
+      },
+      GitopsArgoCdStatus: {
+        description: 'The Argo CD status of one environment of a service.',
+        oneOf: [
+          { $ref: '#/components/schemas/GitopsKnownArgoCdStatus' },
+          { $ref: '#/components/schemas/GitopsUnknownArgoCdStatus' },
+        ],
+      },
+      PromotionRecord: {
+        description: 'A promotion as the ledger records it.',
+        type: 'object',
+        additionalProperties: false,
+        required: [
+          'id',
+          'service',
+          'targetEnv',
+          'kind',
+          'versions',
+          'requester',
+          'mode',
+          'repositoryId',
+          'branch',
+          'state',
+          'createdAt',
+          'updatedAt',
+        ],
+        properties: {
+          id: { type: 'string', format: 'uuid' },
+          entityRef: { type: 'string' },
+          service: { type: 'string' },
+          sourceEnv: {
+            description: 'Absent for CI sets and rollbacks.',
+            type: 'string',
+          },
+          targetEnv: { type: 'string' },
+          kind: { type: 'string', enum: ['promote', 'rollback', 'ci', 'bulk'] },
+          versions: {
+            type: 'array',
+            items: { $ref: '#/components/schemas/PromotionValueChange' },
+          },
+          requester: {
+            description: 'Entity ref of the user or service that asked.',
+            type: 'string',
+          },
+          mode: { $ref: '#/components/schemas/PromotionMode' },
+          repositoryId: { type: 'string' },
+          branch: { type: 'string' },
+          baseCommit: { type: 'string' },
+          commitSha: { type: 'string' },
+          pullRequest: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['url', 'number'],
+            properties: {
+              url: { type: 'string' },
+              number: { type: 'integer' },
+            },
+          },
+          state: { $ref: '#/components/schemas/PromotionState' },
+          stateReason: { type: 'string' },
+          createdAt: { type: 'string', format: 'date-time' },
+          updatedAt: { type: 'string', format: 'date-time' },
+          committedAt: { type: 'string', format: 'date-time' },
+          deployedAt: { type: 'string', format: 'date-time' },
+        },
+      },
+      PromotionListResponse: {
+        description: 'The answer of `GET /promotions`, newest first.',
+        type: 'object',
+        additionalProperties: false,
+        required: ['items'],
+        properties: {
+          items: {
+            type: 'array',
+            items: { $ref: '#/components/schemas/PromotionRecord' },
+          },
+        },
+      },
+      CiVersionsResponse: {
+        description:
+          'The answer of `POST /ci/versions`: one promotion per environment set.',
+        type: 'object',
+        additionalProperties: false,
+        required: ['items'],
+        properties: {
+          items: {
+            type: 'array',
+            items: { $ref: '#/components/schemas/PromotionRecord' },
+          },
+        },
+      },
+      InFlightPromotion: {
+        description:
+          'A promotion into an environment that has not reached a final state.',
+        type: 'object',
+        additionalProperties: false,
+        required: ['id', 'state', 'versions', 'createdAt'],
+        properties: {
+          id: { type: 'string', format: 'uuid' },
+          state: { $ref: '#/components/schemas/PromotionState' },
+          sourceEnv: { type: 'string' },
+          versions: {
+            type: 'array',
+            items: { $ref: '#/components/schemas/PromotionValueChange' },
+          },
+          commitSha: { type: 'string' },
+          createdAt: { type: 'string', format: 'date-time' },
+        },
+      },
+      PromotionVerdict: {
+        description: 'The outcome of one promotion rule.',
+        type: 'object',
+        additionalProperties: false,
+        required: ['rule', 'passed', 'message'],
+        properties: {
+          rule: {
+            description:
+              '`permission`, `rollback-history`, `source-pin`, `pipeline-order`,\n`upstream-gate`, `immutable-version`, `freeze-window`, or a rule\nadded later.\n',
+            type: 'string',
+          },
+          passed: { type: 'boolean' },
+          message: { type: 'string' },
+          overridden: {
+            description:
+              'The rule would have refused but the caller holds an override permission.',
+            type: 'boolean',
+          },
+        },
+      },
+      PromotionTargetPreview: {
+        description:
+          "The preview of one target: the exact change and every rule's verdict.",
+        type: 'object',
+        additionalProperties: false,
+        required: [
+          'environment',
+          'mode',
+          'baseCommit',
+          'versions',
+          'edits',
+          'diff',
+          'allowed',
+          'verdicts',
+        ],
+        properties: {
+          environment: { type: 'string' },
+          mode: { $ref: '#/components/schemas/PromotionMode' },
+          baseCommit: {
+            description:
+              "The commit of the target's branch the change was computed on; send it back.",
+            type: 'string',
+          },
+          sourceCommit: {
+            description:
+              "The commit of the source's branch the versions were read at (absent for rollbacks); send it back.",
+            type: 'string',
+          },
+          versions: {
+            description:
+              'Every value of the bundle this promotion writes, in bundle order; send it back.',
+            type: 'array',
+            items: { type: 'string' },
+          },
+          edits: {
+            type: 'array',
+            items: { $ref: '#/components/schemas/PromotionValueChange' },
+          },
+          diff: {
+            description:
+              'Unified diff of every changed file; empty when nothing changes.',
+            type: 'string',
+          },
+          allowed: { type: 'boolean' },
+          verdicts: {
+            type: 'array',
+            items: { $ref: '#/components/schemas/PromotionVerdict' },
+          },
+        },
+      },
+      PromotionPreviewResponse: {
+        description: 'The answer of `POST /promotions/preview`.',
+        type: 'object',
+        additionalProperties: false,
+        required: ['entityRef', 'service', 'targets'],
+        properties: {
+          entityRef: { type: 'string' },
+          service: { type: 'string' },
+          source: { type: 'string' },
+          targets: {
+            type: 'array',
+            items: { $ref: '#/components/schemas/PromotionTargetPreview' },
+          },
+        },
+      },
+      BulkPromotionPreviewResponse: {
+        description:
+          "The answer of `POST /promotions/bulk/preview`: each service's preview, or why it cannot be planned.",
+        type: 'object',
+        additionalProperties: false,
+        required: ['source', 'target', 'services'],
+        properties: {
+          source: { type: 'string' },
+          target: { type: 'string' },
+          baseCommit: {
+            description:
+              'The one commit of the target branch every preview was computed on; absent when no service could be planned.',
+            type: 'string',
+          },
+          services: {
+            type: 'array',
+            items: {
+              oneOf: [
+                {
+                  title: 'Planned',
+                  type: 'object',
+                  additionalProperties: false,
+                  required: ['entityRef', 'service', 'preview'],
+                  properties: {
+                    entityRef: { type: 'string' },
+                    service: { type: 'string' },
+                    preview: {
+                      $ref: '#/components/schemas/PromotionTargetPreview',
+                    },
+                  },
+                },
+                {
+                  title: 'Refused',
+                  type: 'object',
+                  additionalProperties: false,
+                  required: ['entityRef', 'refusal'],
+                  properties: {
+                    entityRef: { type: 'string' },
+                    refusal: { type: 'string' },
+                  },
+                },
+              ],
+            },
+          },
+        },
+      },
+      BulkPromotionResponse: {
+        description:
+          'The answer of `POST /promotions/bulk`: one release train.',
+        type: 'object',
+        additionalProperties: false,
+        required: ['bulkId', 'promotions', 'refused'],
+        properties: {
+          bulkId: { type: 'string', format: 'uuid' },
+          promotions: {
+            description:
+              'One per promoted service; they share one commit or pull request.',
+            type: 'array',
+            items: { $ref: '#/components/schemas/PromotionRecord' },
+          },
+          refused: {
+            description: 'Services left out, each with why.',
+            type: 'array',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['entityRef', 'reason'],
+              properties: {
+                entityRef: { type: 'string' },
+                reason: { type: 'string' },
+              },
+            },
+          },
+        },
+      },
+      PromoteOption: {
+        description:
+          'What the caller may do from an environment: promote into `target`.',
+        type: 'object',
+        additionalProperties: false,
+        required: ['target', 'allowed', 'reasons'],
+        properties: {
+          target: { type: 'string' },
+          allowed: { type: 'boolean' },
+          reasons: {
+            description: "The failed rules' messages when not allowed.",
+            type: 'array',
+            items: { type: 'string' },
+          },
+        },
+      },
+      EnvironmentLag: {
+        description: 'How far an environment is behind its first upstream.',
+        type: 'object',
+        additionalProperties: false,
+        required: ['upstream'],
+        properties: {
+          upstream: { type: 'string' },
+          upstreamVersion: { type: 'string' },
+          versionsBehind: {
+            description:
+              'Versions the upstream went through since this version; absent when unknown.',
+            type: 'integer',
+            minimum: 0,
+          },
+          behindSince: {
+            description: 'When the upstream first moved past this version.',
+            type: 'string',
+            format: 'date-time',
+          },
+        },
+      },
+      EnvironmentView: {
+        description: 'One environment of one service (`GET /environments`).',
+        type: 'object',
+        additionalProperties: false,
+        required: [
+          'name',
+          'title',
+          'promotesFrom',
+          'mode',
+          'protected',
+          'frozen',
+          'values',
+          'commitSha',
+          'status',
+          'openPullRequests',
+          'inFlight',
+          'promote',
+        ],
+        properties: {
+          name: { type: 'string' },
+          title: { type: 'string' },
+          promotesFrom: {
+            description: 'Direct upstreams.',
+            type: 'array',
+            items: { type: 'string' },
+          },
+          mode: { $ref: '#/components/schemas/PromotionMode' },
+          protected: { type: 'boolean' },
+          frozen: {
+            description: 'Names of the freeze windows active now.',
+            type: 'array',
+            items: { type: 'string' },
+          },
+          version: { description: "The bundle's first value.", type: 'string' },
+          values: {
+            type: 'array',
+            items: { $ref: '#/components/schemas/GitopsKeyValue' },
+          },
+          commitSha: {
+            description: 'The commit the values were read at.',
+            type: 'string',
+          },
+          status: { $ref: '#/components/schemas/GitopsArgoCdStatus' },
+          drift: {
+            description: "Git's version is not among the live images.",
+            type: 'object',
+            additionalProperties: false,
+            required: ['desired', 'live'],
+            properties: {
+              desired: { type: 'string' },
+              live: { type: 'array', items: { type: 'string' } },
+            },
+          },
+          lag: { $ref: '#/components/schemas/EnvironmentLag' },
+          openPullRequests: {
+            type: 'array',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['id', 'url', 'number'],
+              properties: {
+                id: { type: 'string' },
+                url: { type: 'string' },
+                number: { type: 'integer' },
+              },
+            },
+          },
+          inFlight: {
+            type: 'array',
+            items: { $ref: '#/components/schemas/InFlightPromotion' },
+          },
+          promote: {
+            type: 'array',
+            items: { $ref: '#/components/schemas/PromoteOption' },
+          },
+        },
+      },
+      EnvironmentsResponse: {
+        description: 'The answer of `GET /environments?entityRef=`.',
+        type: 'object',
+        additionalProperties: false,
+        required: ['entityRef', 'service', 'environments'],
+        properties: {
+          entityRef: { type: 'string' },
+          service: { type: 'string' },
+          environments: {
+            description: 'In pipeline order.',
+            type: 'array',
+            items: { $ref: '#/components/schemas/EnvironmentView' },
+          },
+        },
+      },
+      EnvironmentHistoryEntry: {
+        description: 'A commit that touched the file holding the version.',
+        type: 'object',
+        additionalProperties: false,
+        required: ['commitSha', 'author', 'date', 'message'],
+        properties: {
+          commitSha: { type: 'string' },
+          author: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['name', 'email'],
+            properties: { name: { type: 'string' }, email: { type: 'string' } },
+          },
+          date: { type: 'string', format: 'date-time' },
+          message: { type: 'string' },
+          from: {
+            description:
+              'Equal to `to` when the commit changed something else in the file.',
+            type: 'string',
+          },
+          to: { type: 'string' },
+          versions: {
+            description:
+              'Every value of the bundle after this commit (what a rollback to it sends); absent when one was unset or unreadable then.',
+            type: 'array',
+            items: { type: 'string' },
+          },
+        },
+      },
+      EnvironmentHistoryResponse: {
+        description: 'The answer of `GET /environments/history`, newest first.',
+        type: 'object',
+        additionalProperties: false,
+        required: ['entityRef', 'environment', 'path', 'key', 'history'],
+        properties: {
+          entityRef: { type: 'string' },
+          environment: { type: 'string' },
+          path: { type: 'string' },
+          key: { type: 'string' },
+          history: {
+            type: 'array',
+            items: { $ref: '#/components/schemas/EnvironmentHistoryEntry' },
+          },
+        },
+      },
+      MatrixEnvironment: {
+        description: 'An environment as a column of the matrix.',
+        type: 'object',
+        additionalProperties: false,
+        required: [
+          'name',
+          'title',
+          'promotesFrom',
+          'mode',
+          'protected',
+          'frozen',
+        ],
+        properties: {
+          name: { type: 'string' },
+          title: { type: 'string' },
+          promotesFrom: { type: 'array', items: { type: 'string' } },
+          mode: { $ref: '#/components/schemas/PromotionMode' },
+          protected: { type: 'boolean' },
+          frozen: {
+            description: 'Names of the freeze windows active now.',
+            type: 'array',
+            items: { type: 'string' },
+          },
+        },
+      },
+      MatrixCell: {
+        description: 'One service in one environment of the matrix.',
+        type: 'object',
+        additionalProperties: false,
+        required: [
+          'environment',
+          'values',
+          'status',
+          'openPullRequests',
+          'inFlight',
+        ],
+        properties: {
+          environment: { type: 'string' },
+          version: { type: 'string' },
+          values: {
+            type: 'array',
+            items: { $ref: '#/components/schemas/GitopsKeyValue' },
+          },
+          status: { $ref: '#/components/schemas/GitopsArgoCdStatus' },
+          drift: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['desired', 'live'],
+            properties: {
+              desired: { type: 'string' },
+              live: { type: 'array', items: { type: 'string' } },
+            },
+          },
+          behind: {
+            description:
+              "The version differs from the first upstream's; absent when either is unknown.",
+            type: 'boolean',
+          },
+          upstreamVersion: { type: 'string' },
+          lag: { $ref: '#/components/schemas/EnvironmentLag' },
+          openPullRequests: {
+            type: 'array',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['id', 'url', 'number'],
+              properties: {
+                id: { type: 'string' },
+                url: { type: 'string' },
+                number: { type: 'integer' },
+              },
+            },
+          },
+          inFlight: {
+            type: 'array',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['id', 'state'],
+              properties: {
+                id: { type: 'string', format: 'uuid' },
+                state: { $ref: '#/components/schemas/PromotionState' },
+                sourceEnv: { type: 'string' },
+              },
+            },
+          },
+        },
+      },
+      MatrixService: {
+        description: 'A service as a row of the matrix.',
+        type: 'object',
+        additionalProperties: false,
+        required: [
+          'entityRef',
+          'service',
+          'title',
+          'owners',
+          'systems',
+          'cells',
+        ],
+        properties: {
+          entityRef: { type: 'string' },
+          service: { type: 'string' },
+          title: { type: 'string' },
+          owner: {
+            description: '`spec.owner` as written in the entity.',
+            type: 'string',
+          },
+          owners: {
+            description: 'Entity refs of the owners (the `ownedBy` relations).',
+            type: 'array',
+            items: { type: 'string' },
+          },
+          system: { type: 'string' },
+          systems: {
+            description: 'Entity refs of the systems (the `partOf` relations).',
+            type: 'array',
+            items: { type: 'string' },
+          },
+          lifecycle: { type: 'string' },
+          cells: {
+            description: 'One per environment, in the order of `environments`.',
+            type: 'array',
+            items: { $ref: '#/components/schemas/MatrixCell' },
+          },
+        },
+      },
+      MatrixResponse: {
+        description: 'The answer of `GET /matrix`.',
+        type: 'object',
+        additionalProperties: false,
+        required: ['environments', 'services'],
+        properties: {
+          environments: {
+            description:
+              'The environments the caller may read, in pipeline order.',
+            type: 'array',
+            items: { $ref: '#/components/schemas/MatrixEnvironment' },
+          },
+          services: {
+            type: 'array',
+            items: { $ref: '#/components/schemas/MatrixService' },
+          },
+        },
+      },
+      EnvironmentDeploymentFigures: {
+        description:
+          'Deployments of one service (or team) into one environment in a period.',
+        type: 'object',
+        additionalProperties: false,
+        required: ['environment', 'deployments', 'perWeek', 'weekly'],
+        properties: {
+          environment: { type: 'string' },
+          deployments: { type: 'integer', minimum: 0 },
+          perWeek: { type: 'number', minimum: 0 },
+          lastDeployedAt: { type: 'string', format: 'date-time' },
+          weekly: {
+            description: 'Deployments per 7 days of the period, oldest first.',
+            type: 'array',
+            items: { type: 'integer', minimum: 0 },
+          },
+        },
+      },
+      LeadTimeFigures: {
+        description: 'Lead time from the first environment to production.',
+        type: 'object',
+        additionalProperties: false,
+        required: ['samples'],
+        properties: {
+          samples: { type: 'integer', minimum: 0 },
+          medianHours: { type: 'number' },
+          p90Hours: { type: 'number' },
+        },
+      },
+      DeliveryFiguresResponse: {
+        description: 'The answer of `GET /delivery`.',
+        type: 'object',
+        additionalProperties: false,
+        required: ['since', 'until', 'services', 'total'],
+        properties: {
+          since: { type: 'string', format: 'date-time' },
+          until: { type: 'string', format: 'date-time' },
+          services: {
+            type: 'array',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['service', 'environments', 'leadTime'],
+              properties: {
+                service: { type: 'string' },
+                environments: {
+                  type: 'array',
+                  items: {
+                    $ref: '#/components/schemas/EnvironmentDeploymentFigures',
+                  },
+                },
+                leadTime: { $ref: '#/components/schemas/LeadTimeFigures' },
+              },
+            },
+          },
+          total: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['environments', 'leadTime'],
+            properties: {
+              environments: {
+                type: 'array',
+                items: {
+                  $ref: '#/components/schemas/EnvironmentDeploymentFigures',
+                },
+              },
+              leadTime: { $ref: '#/components/schemas/LeadTimeFigures' },
+            },
+          },
+        },
+      },
+      RegisteredFile: {
+        description: 'One file of a registration.',
+        type: 'object',
+        additionalProperties: false,
+        required: ['environment', 'path', 'content', 'diff'],
+        properties: {
+          environment: { type: 'string' },
+          path: { type: 'string' },
+          content: { type: 'string' },
+          diff: {
+            description:
+              'Unified diff against the branch head; empty when the file is already there as rendered.',
+            type: 'string',
+          },
+        },
+      },
+      ServiceRegistrationResult: {
+        description: 'The answer of `POST /services`.',
+        type: 'object',
+        additionalProperties: false,
+        required: [
+          'service',
+          'layout',
+          'environments',
+          'version',
+          'created',
+          'dryRun',
+          'mode',
+          'repository',
+          'branch',
+          'baseCommit',
+          'message',
+          'files',
+          'annotations',
+        ],
+        properties: {
+          service: { type: 'string' },
+          layout: { type: 'string' },
+          environments: { type: 'array', items: { type: 'string' } },
+          version: { type: 'string' },
+          created: {
+            description:
+              'Whether this request wrote the files (or opened the pull request).',
+            type: 'boolean',
+          },
+          dryRun: { type: 'boolean' },
+          mode: { $ref: '#/components/schemas/PromotionMode' },
+          repository: { type: 'string' },
+          branch: { type: 'string' },
+          baseCommit: {
+            description:
+              'The branch head the files were compared with (and the commit was based on).',
+            type: 'string',
+          },
+          message: {
+            description: 'What happened, in one sentence.',
+            type: 'string',
+          },
+          commit: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['sha'],
+            properties: { sha: { type: 'string' }, url: { type: 'string' } },
+          },
+          pullRequest: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['number', 'url'],
+            properties: {
+              number: { type: 'integer' },
+              url: { type: 'string' },
+            },
+          },
+          files: {
+            type: 'array',
+            items: { $ref: '#/components/schemas/RegisteredFile' },
+          },
+          annotations: {
+            description: "The annotations the service's catalog entity needs.",
+            type: 'object',
+            additionalProperties: { type: 'string' },
+          },
+        },
+      },
+    },
+  },
+} as const;
+
+/** What each operation's handler receives and answers, by `#method|path`. */
+export type EndpointMap = {
+  '#get|/environments': {
+    query: NonNullable<operations['getEnvironments']['parameters']['query']>;
+    response: operations['getEnvironments']['responses'][200]['content']['application/json'];
+  };
+  '#get|/environments/history': {
+    query: NonNullable<
+      operations['getEnvironmentHistory']['parameters']['query']
+    >;
+    response: operations['getEnvironmentHistory']['responses'][200]['content']['application/json'];
+  };
+  '#get|/matrix': {
+    query: NonNullable<operations['getMatrix']['parameters']['query']>;
+    response: operations['getMatrix']['responses'][200]['content']['application/json'];
+  };
+  '#post|/promotions/preview': {
+    body: NonNullable<
+      operations['previewPromotion']['requestBody']
+    >['content']['application/json'];
+    response: operations['previewPromotion']['responses'][200]['content']['application/json'];
+  };
+  '#post|/promotions/bulk/preview': {
+    body: NonNullable<
+      operations['previewBulkPromotion']['requestBody']
+    >['content']['application/json'];
+    response: operations['previewBulkPromotion']['responses'][200]['content']['application/json'];
+  };
+  '#get|/promotions': {
+    query: NonNullable<operations['listPromotions']['parameters']['query']>;
+    response: operations['listPromotions']['responses'][200]['content']['application/json'];
+  };
+  '#post|/promotions': {
+    body: NonNullable<
+      operations['createPromotion']['requestBody']
+    >['content']['application/json'];
+    response:
+      | operations['createPromotion']['responses'][200]['content']['application/json']
+      | operations['createPromotion']['responses'][201]['content']['application/json'];
+  };
+  '#post|/promotions/bulk': {
+    body: NonNullable<
+      operations['createBulkPromotion']['requestBody']
+    >['content']['application/json'];
+    response: operations['createBulkPromotion']['responses'][201]['content']['application/json'];
+  };
+  '#get|/promotions/{id}': {
+    path: operations['getPromotion']['parameters']['path'];
+    response: operations['getPromotion']['responses'][200]['content']['application/json'];
+  };
+  '#post|/ci/versions': {
+    body: NonNullable<
+      operations['setCiVersions']['requestBody']
+    >['content']['application/json'];
+    response:
+      | operations['setCiVersions']['responses'][200]['content']['application/json']
+      | operations['setCiVersions']['responses'][201]['content']['application/json'];
+  };
+  '#post|/services': {
+    body: NonNullable<
+      operations['registerService']['requestBody']
+    >['content']['application/json'];
+    response:
+      | operations['registerService']['responses'][200]['content']['application/json']
+      | operations['registerService']['responses'][201]['content']['application/json'];
+  };
+  '#get|/delivery': {
+    query: NonNullable<operations['getDeliveryFigures']['parameters']['query']>;
+    response: operations['getDeliveryFigures']['responses'][200]['content']['application/json'];
+  };
+};
+
+/** An express router whose routes are typed and whose requests are validated by {@link spec}. */
+export function createOpenApiRouter(options?: {
+  middleware?: RequestHandler[];
+  validatorOptions?: Parameters<
+    typeof createValidatedOpenApiRouterFromGeneratedEndpointMap
+  >[1] extends infer O
+    ? O extends { validatorOptions?: infer V }
+      ? V
+      : never
+    : never;
+}): TypedRouter<EndpointMap> {
+  return createValidatedOpenApiRouterFromGeneratedEndpointMap<EndpointMap>(
+    spec as never,
+    options,
+  );
+}
