@@ -1,15 +1,26 @@
+import { CronExpressionParser } from 'cron-parser';
+
 /**
- * A small, dependency-free matcher for classic 5-field cron expressions
- * (`minute hour day-of-month month day-of-week`), enough to describe freeze
- * windows such as `0 18 * * FRI`.
+ * Classic 5-field cron expressions (`minute hour day-of-month month
+ * day-of-week`) for freeze windows such as `0 18 * * FRI`, parsed by
+ * `cron-parser`.
  *
  * Supported in every field: `*`, single values, lists (`1,15`), ranges
- * (`MON-FRI`, and `FRI-SUN` across the week end), steps (`*\/15`, `0-30/10`, `5/20` meaning 5 to the maximum by
- * 20), month names `JAN`-`DEC` and weekday names `SUN`-`SAT` (case-insensitive);
- * day-of-week 0 and 7 are both Sunday. As in Vixie cron, when both
- * day-of-month and day-of-week are restricted (neither starts with `*`), a
- * day matches when either matches. Not supported: `?`, `L`, `W`, `#` and
- * `@daily`-style macros.
+ * (`MON-FRI`, and `FRI-SUN` across the week end), steps (`*\/15`, `0-30/10`,
+ * `5/20` meaning 5 to the maximum by 20), month names `JAN`-`DEC` and weekday
+ * names `SUN`-`SAT` (case-insensitive); day-of-week 0 and 7 are both Sunday.
+ * As in Vixie cron, when both day-of-month and day-of-week are restricted
+ * (neither starts with `*`), a day matches when either matches.
+ *
+ * cron-parser also reads `?`, `L`, `#`, `H`, a seconds field, missing fields
+ * and `@daily`-style macros; those are refused here, as before, so that a
+ * configured expression means what it means in a plain crontab.
+ *
+ * Occurrences are found by {@link cronMatches} on wall-clock minutes (see
+ * `freezeWindows.ts`), not by cron-parser's `prev()`/`next()`: in cron-parser
+ * 5 a repeated wall-clock time (fall back) fires once, `next()` moves a
+ * skipped one (spring forward) past the gap, and `prev()` throws "loop limit
+ * exceeded" across Lord Howe Island's half-hour shift.
  */
 
 /** A parsed cron expression. */
@@ -44,44 +55,27 @@ export class CronSyntaxError extends Error {
   }
 }
 
-const MONTH_NAMES = [
-  'JAN',
-  'FEB',
-  'MAR',
-  'APR',
-  'MAY',
-  'JUN',
-  'JUL',
-  'AUG',
-  'SEP',
-  'OCT',
-  'NOV',
-  'DEC',
-];
-const WEEKDAY_NAMES = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
-
-interface FieldSpec {
-  name: string;
-  min: number;
-  max: number;
-  names?: string[];
-  /** Value of the first name (1 for months, 0 for weekdays). */
-  namesStart?: number;
-}
-
-const FIELDS: FieldSpec[] = [
-  { name: 'minute', min: 0, max: 59 },
-  { name: 'hour', min: 0, max: 23 },
-  { name: 'day-of-month', min: 1, max: 31 },
-  { name: 'month', min: 1, max: 12, names: MONTH_NAMES, namesStart: 1 },
+const FIELDS = [
+  { name: 'minute', key: 'minute', min: 0, size: 60 },
+  { name: 'hour', key: 'hour', min: 0, size: 24 },
+  { name: 'day-of-month', key: 'dayOfMonth', min: 1, size: 32 },
+  {
+    name: 'month',
+    key: 'month',
+    min: 1,
+    size: 13,
+    names: 'JAN FEB MAR APR MAY JUN JUL AUG SEP OCT NOV DEC'.split(' '),
+  },
   {
     name: 'day-of-week',
+    key: 'dayOfWeek',
     min: 0,
-    max: 7,
-    names: WEEKDAY_NAMES,
-    namesStart: 0,
+    size: 7, // cron-parser's 7 is stored as 0, Sunday
+    names: 'SUN MON TUE WED THU FRI SAT'.split(' '),
   },
-];
+] as const;
+
+type Field = (typeof FIELDS)[number];
 
 /** Parses a 5-field cron expression; throws {@link CronSyntaxError}. */
 export function parseCron(expression: string): CronSchedule {
@@ -93,12 +87,18 @@ export function parseCron(expression: string): CronSchedule {
       }`,
     );
   }
-  const [minutes, hours, daysOfMonth, months, weekdays] = parts.map((p, i) =>
-    parseField(p, FIELDS[i]),
+  // Each list item is parsed on its own: errors name the item, and overlapping
+  // items (`0,7` for Sunday, `MON-FRI,WED`) stay valid, which cron-parser
+  // refuses as duplicate values when it reads the whole list.
+  const [minutes, hours, daysOfMonth, months, daysOfWeek] = parts.map(
+    (text, i) => {
+      const flags = new Array<boolean>(FIELDS[i].size).fill(false);
+      for (const item of text.split(',')) {
+        itemValues(item, i).forEach(v => (flags[v % flags.length] = true));
+      }
+      return flags;
+    },
   );
-  // 7 is another name for Sunday.
-  const daysOfWeek = weekdays.slice(0, 7);
-  daysOfWeek[0] = weekdays[0] || weekdays[7];
   return {
     minutes,
     hours,
@@ -127,74 +127,73 @@ export function cronMatches(schedule: CronSchedule, at: WallClock): boolean {
   return dom && dow;
 }
 
-function parseField(text: string, spec: FieldSpec): boolean[] {
-  const values = new Array<boolean>(spec.max + 1).fill(false);
-  for (const item of text.split(',')) {
-    const [range, stepText, ...rest] = item.split('/');
-    if (rest.length > 0 || range === '') {
-      throw fieldError(spec, item, 'is not a value, range or step');
-    }
-    const step = stepText === undefined ? 1 : parseStep(stepText, spec, item);
-    let from: number;
-    let to: number;
-    if (range === '*') {
-      from = spec.min;
-      to = spec.max;
-    } else if (range.includes('-')) {
-      const [a, b, ...more] = range.split('-');
-      if (more.length > 0) {
-        throw fieldError(spec, item, 'is not a range');
-      }
-      from = parseValue(a, spec, item);
-      to = parseValue(b, spec, item);
-      if (spec.name === 'day-of-week' && to === 0 && from > 0) {
-        to = 7; // FRI-SUN
-      }
-      if (from > to) {
-        throw fieldError(spec, item, `starts after it ends`);
-      }
-    } else {
-      from = parseValue(range, spec, item);
-      to = stepText === undefined ? from : spec.max;
-    }
-    for (let v = from; v <= to; v += step) {
-      values[v] = true;
+const SUNDAY = /^(0+|SUN)$/i;
+
+/** The values of one list item of field `index`, expanded by cron-parser. */
+function itemValues(item: string, index: number): number[] {
+  const field: Field = FIELDS[index];
+  const names: readonly string[] | undefined =
+    'names' in field ? field.names : undefined;
+  // Syntax cron-parser reads differently, or with a less precise message.
+  const [range, step, ...rest] = item.split('/');
+  if (rest.length > 0 || range === '') {
+    throw fieldError(field, item, 'is not a value, range or step');
+  }
+  if (step !== undefined && !(/^\d+$/.test(step) && Number(step) > 0)) {
+    throw fieldError(field, item, 'has a step that is not a positive number');
+  }
+  const bounds = range === '*' ? [] : range.split('-');
+  if (bounds.length > 2) {
+    throw fieldError(field, item, 'is not a range');
+  }
+  for (const bound of bounds) {
+    if (!/^\d+$/.test(bound) && !names?.includes(bound.toUpperCase())) {
+      throw fieldError(
+        field,
+        item,
+        names
+          ? `'${bound}' is neither a number nor one of ${names[0]}-${
+              names[names.length - 1]
+            }`
+          : `'${bound}' is not a number`,
+      );
     }
   }
-  return values;
+  // cron-parser refuses a range ending before it starts; FRI-SUN is FRI-7.
+  if (index === 4 && SUNDAY.test(bounds[1] ?? '') && !SUNDAY.test(bounds[0])) {
+    bounds[1] = '7';
+  }
+  const cron = ['*', '*', '*', '*', '*'];
+  cron[index] = (bounds.join('-') || '*') + (step ? `/${step}` : '');
+  try {
+    const values = CronExpressionParser.parse(cron.join(' ')).fields[field.key]
+      .values;
+    return values as number[]; // no `L`: refused above
+  } catch (error) {
+    throw fieldError(field, item, problem(error as Error, field, bounds));
+  }
 }
 
-function parseStep(text: string, spec: FieldSpec, item: string): number {
-  if (!/^\d+$/.test(text) || Number(text) === 0) {
-    throw fieldError(spec, item, 'has a step that is not a positive number');
+/** cron-parser's message, in the words of this module's earlier messages. */
+function problem({ message }: Error, field: Field, bounds: string[]) {
+  const outside =
+    /got (?:value|range) ([\d-]+) expected range (\d+)-(\d+)/.exec(message);
+  if (outside) {
+    const [, got, min, max] = outside;
+    const bad = got.split('-').find(v => +v < +min || +v > +max) ?? got;
+    return `${bad} is outside ${min}-${max}`;
   }
-  return Number(text);
+  // `70/5` reaches cron-parser as the range 70-59.
+  const reversed = /min\((\d+)\) > max\((\d+)\)/.exec(message);
+  if (reversed && bounds.length === 2) {
+    return 'starts after it ends';
+  }
+  if (reversed) {
+    return `${reversed[1]} is outside ${field.min}-${reversed[2]}`;
+  }
+  return message;
 }
 
-function parseValue(text: string, spec: FieldSpec, item: string): number {
-  const upper = text.toUpperCase();
-  const nameIndex = spec.names?.indexOf(upper) ?? -1;
-  if (nameIndex >= 0) {
-    return nameIndex + (spec.namesStart ?? 0);
-  }
-  if (!/^\d+$/.test(text)) {
-    throw fieldError(
-      spec,
-      item,
-      spec.names
-        ? `'${text}' is neither a number nor one of ${spec.names[0]}-${
-            spec.names[spec.names.length - 1]
-          }`
-        : `'${text}' is not a number`,
-    );
-  }
-  const value = Number(text);
-  if (value < spec.min || value > spec.max) {
-    throw fieldError(spec, item, `${value} is outside ${spec.min}-${spec.max}`);
-  }
-  return value;
-}
-
-function fieldError(spec: FieldSpec, item: string, problem: string) {
-  return new CronSyntaxError(`${spec.name} field '${item}' ${problem}`);
+function fieldError(field: Field, item: string, problemText: string) {
+  return new CronSyntaxError(`${field.name} field '${item}' ${problemText}`);
 }

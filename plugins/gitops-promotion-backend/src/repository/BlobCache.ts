@@ -1,31 +1,33 @@
+import { LRUCache } from 'lru-cache';
+
+type Read = (sha: string) => Promise<string>;
+
+/** The texts a cache keeps by default, in characters: 128 Mi. */
+const DEFAULT_MAX_CHARACTERS = 128 * 1024 * 1024;
+
 /**
  * Blob texts by SHA. A blob SHA names its content forever, so entries never go
- * stale; concurrent reads of one blob share one request, and the least
- * recently used entries are dropped past `maxEntries`.
+ * stale; concurrent reads of one blob share one request, a failed read is not
+ * kept, and the least recently used texts are dropped past `maxCharacters`.
  */
 export class BlobCache {
-  private readonly entries = new Map<string, Promise<string>>();
+  private readonly texts: LRUCache<string, string, Read>;
   hits = 0;
   misses = 0;
 
-  constructor(private readonly maxEntries = 20_000) {}
+  constructor(maxCharacters = DEFAULT_MAX_CHARACTERS) {
+    this.texts = new LRUCache<string, string, Read>({
+      maxSize: maxCharacters,
+      sizeCalculation: text => Math.max(1, text.length),
+      fetchMethod: (sha, _stale, { context }) => context(sha),
+    });
+  }
 
-  get(sha: string, read: (sha: string) => Promise<string>): Promise<string> {
-    const cached = this.entries.get(sha);
-    if (cached) {
-      this.hits++;
-      // re-insert to mark as most recently used
-      this.entries.delete(sha);
-      this.entries.set(sha, cached);
-      return cached;
-    }
-    this.misses++;
-    const pending = read(sha);
-    this.entries.set(sha, pending);
-    pending.catch(() => this.entries.delete(sha));
-    if (this.entries.size > this.maxEntries) {
-      this.entries.delete(this.entries.keys().next().value!);
-    }
-    return pending;
+  get(sha: string, read: Read): Promise<string> {
+    const status: LRUCache.Status<string, string, Read> = {};
+    const text = this.texts.fetch(sha, { context: read, status });
+    if (status.fetch === 'miss') this.misses++;
+    else this.hits++;
+    return text as Promise<string>;
   }
 }

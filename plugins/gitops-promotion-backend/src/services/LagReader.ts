@@ -1,6 +1,6 @@
 import { GitopsPromotionConfig } from '../config/types';
 import { resolveServiceLocation } from '../locations/resolveServiceLocation';
-import { BoundedCache } from '../repository/github/BoundedCache';
+import { LRUCache } from 'lru-cache';
 import { GitopsRepository } from '../repository/GitopsRepository';
 import { toVersionChanges, VersionChange } from './readHistory';
 import { EnvironmentLag } from '@internal/backstage-plugin-gitops-promotion-common';
@@ -37,10 +37,9 @@ const MAX_CACHED_HISTORIES = 20_000;
  * were read at: no extra read of the branch head.
  */
 export class LagReader {
-  private readonly histories = new BoundedCache<
-    string,
-    Promise<VersionChange[]>
-  >(MAX_CACHED_HISTORIES);
+  private readonly histories = new LRUCache<string, Promise<VersionChange[]>>({
+    max: MAX_CACHED_HISTORIES,
+  });
 
   constructor(
     private readonly deps: {

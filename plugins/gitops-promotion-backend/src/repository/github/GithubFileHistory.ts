@@ -1,4 +1,4 @@
-import { BoundedCache } from './BoundedCache';
+import { LRUCache } from 'lru-cache';
 import { GithubClient } from './createOctokit';
 import { githubFailure, mapGithubError } from './mapGithubError';
 import { FileHistoryEntry } from '../types';
@@ -18,7 +18,8 @@ export interface GithubFileHistoryOptions {
  */
 export class GithubFileHistory {
   /** `${commitSha}:${path}` → blob SHA, or null where the commit has no such file */
-  private readonly blobsAt = new BoundedCache<string, string | null>(2_000);
+  /** `commit:path` → the blob SHA there; '' when the commit has no such file. */
+  private readonly blobsAt = new LRUCache<string, string>({ max: 2_000 });
 
   constructor(private readonly options: GithubFileHistoryOptions) {}
 
@@ -88,7 +89,7 @@ export class GithubFileHistory {
   ): Promise<string | undefined> {
     const key = `${commitSha}:${path}`;
     const cached = this.blobsAt.get(key);
-    if (cached !== undefined) return cached ?? undefined;
+    if (cached !== undefined) return cached || undefined;
     const { octokit, owner, repo } = this.options;
     let sha: string | null = null;
     try {
@@ -107,7 +108,7 @@ export class GithubFileHistory {
         });
       }
     }
-    this.blobsAt.set(key, sha);
+    this.blobsAt.set(key, sha ?? '');
     return sha ?? undefined;
   }
 }

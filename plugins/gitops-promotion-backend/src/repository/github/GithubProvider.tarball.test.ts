@@ -87,7 +87,7 @@ describe('GithubProvider.readAllBlobs (tarball)', () => {
     const download = await fetch(location);
     expect(download.headers.get('content-type')).toBe('application/x-gzip');
 
-    const { entries, globals } = readTar(
+    const { entries, globals } = await readTar(
       gunzipSync(Buffer.from(await download.arrayBuffer())),
     );
 

@@ -1,5 +1,5 @@
 import { ServiceUnavailableError } from '@backstage/errors';
-import { BoundedCache } from './BoundedCache';
+import { LRUCache } from 'lru-cache';
 import { GithubClient } from './createOctokit';
 import { gitBlobSha } from './gitBlobSha';
 import { GithubFileHistory } from './GithubFileHistory';
@@ -67,11 +67,12 @@ const TRAILER_SEARCH_PAGES = 5;
 export class GithubProvider implements RepositoryProvider {
   readonly pullRequests: GithubPullRequests;
   /** branch → the ETag and SHA of its last 200, for conditional requests */
-  private readonly heads = new BoundedCache<
-    string,
-    { etag: string; sha: string }
-  >(1_000);
-  private readonly listings = new BoundedCache<string, Promise<Listing>>(8);
+  private readonly heads = new LRUCache<string, { etag: string; sha: string }>({
+    max: 1_000,
+  });
+  private readonly listings = new LRUCache<string, Promise<Listing>>({
+    max: 8,
+  });
   private readonly history: GithubFileHistory;
 
   constructor(private readonly options: GithubProviderOptions) {

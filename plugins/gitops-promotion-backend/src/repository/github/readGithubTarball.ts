@@ -78,13 +78,13 @@ export async function readGithubTarball(
             throw refusal;
           }
           try {
-            reader.write(chunk);
+            await reader.write(chunk);
           } catch (error) {
             refusal = error as Error;
             throw error;
           }
         }
-        reader.end();
+        await reader.end();
       },
     );
   } catch (caught) {
