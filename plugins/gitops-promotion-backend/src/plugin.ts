@@ -73,7 +73,7 @@ export const gitopsPromotionPlugin = createBackendPlugin({
         const argocd = ArgoCdClient.fromConfig(rootConfig, { logger });
         lifecycle.addShutdownHook(() => argocd?.close());
         const repositories = createRepositories({ config, rootConfig, logger });
-        const store = await PromotionStore.create(deps.database);
+        const store = await PromotionStore.create(deps.database, { logger });
         const catalog = new ServiceCatalog(deps.catalogService);
         const reader = new VersionReader(config, repositories);
         const access = new EnvironmentAccess({
@@ -93,6 +93,7 @@ export const gitopsPromotionPlugin = createBackendPlugin({
           planner,
           catalog,
           catalogService: deps.catalogService,
+          auth: deps.auth,
           repositories,
           store,
           access,
@@ -100,6 +101,7 @@ export const gitopsPromotionPlugin = createBackendPlugin({
           logger,
         });
         const environments = new EnvironmentsService({
+          repositories,
           config,
           catalog,
           reader,
@@ -166,6 +168,7 @@ export const gitopsPromotionPlugin = createBackendPlugin({
               repositories,
               permissions: deps.permissions,
               catalogService: deps.catalogService,
+              auth: deps.auth,
             }),
           }),
         );

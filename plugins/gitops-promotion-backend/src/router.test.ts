@@ -57,6 +57,23 @@ describe('GitOps Promotion REST API', () => {
   });
 
   describe('GET /environments', () => {
+    it('carries each environment’s last version change, as its history tells it', async () => {
+      const res = await get(`/environments?entityRef=${checkout}`);
+      expect(res.status).toBe(200);
+      const prodEu = res.body.environments.find(
+        (e: any) => e.name === 'prod-eu',
+      );
+      expect(prodEu.lastChange).toMatchObject({
+        from: '2.4.0',
+        to: '2.5.0',
+        author: { name: 'Priya Raman' },
+      });
+      const history = await get(
+        `/environments/history?entityRef=${checkout}&environment=prod-eu`,
+      );
+      expect(history.body.history).toContainEqual(prodEu.lastChange);
+    });
+
     it('shows every environment with git versions, Argo CD status, lag and what the caller may do', async () => {
       const res = await get(`/environments?entityRef=${checkout}`);
       expect(res.status).toBe(200);

@@ -3,16 +3,12 @@ import {
   HttpAuthService,
   LoggerService,
 } from '@backstage/backend-plugin-api';
-import {
-  CustomErrorBase,
-  InputError,
-  ServiceUnavailableError,
-} from '@backstage/errors';
+import { InputError } from '@backstage/errors';
 import { JsonObject } from '@backstage/types';
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
 import { GitopsPromotionConfig } from './config/types';
-import { isDatabaseUnavailable, PromotionStore } from './ledger';
+import { PromotionStore } from './ledger';
 import { pipelineEnds } from './policy';
 import { ServiceCatalog } from './catalog/ServiceCatalog';
 import { EnvironmentAccess } from './permissions/EnvironmentAccess';
@@ -126,7 +122,7 @@ export async function createRouter(
       key: location.files[0].keys[0],
       history: await readHistory(
         repository,
-        snapshot,
+        snapshot.commitSha,
         location,
         wholeNumber('limit', query.limit),
       ),
@@ -347,8 +343,6 @@ export async function createRouter(
     );
   });
 
-  // A database that went away mid-request (a restart, a failover) is a 503
-  // the client may retry; the driver's message, SQL included, is only logged.
   // No message carries control characters from the input into a response.
   outer.use(
     (
@@ -357,17 +351,6 @@ export async function createRouter(
       _res: express.Response,
       next: express.NextFunction,
     ) => {
-      if (!(error instanceof CustomErrorBase) && isDatabaseUnavailable(error)) {
-        options.logger.warn(
-          `The promotion ledger's database is unavailable: ${error}`,
-        );
-        next(
-          new ServiceUnavailableError(
-            'The promotion ledger is unavailable (its database cannot be reached); try again shortly',
-          ),
-        );
-        return;
-      }
       if (error instanceof Error) {
         error.message = escapeControlCharacters(error.message);
       }

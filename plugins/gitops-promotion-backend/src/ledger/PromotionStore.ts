@@ -1,12 +1,19 @@
 import {
   DatabaseService,
+  LoggerService,
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
-import { InputError, NotFoundError } from '@backstage/errors';
+import {
+  CustomErrorBase,
+  InputError,
+  NotFoundError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
 import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
 import { computeDeliveryFigures } from './computeDeliveryFigures';
 import { IdempotencyKeyReusedError } from './IdempotencyKeyReusedError';
+import { isDatabaseUnavailable } from './isDatabaseUnavailable';
 import { PROMOTIONS_TABLE, PromotionRow, toRecord, toRow } from './rows';
 import {
   DeliveryFigures,
@@ -30,6 +37,8 @@ const DAY_MS = 86_400_000;
 export interface PromotionStoreOptions {
   /** The store's clock (timestamps and leases); tests pass a fake one. */
   clock?: () => Date;
+  /** Where an unavailable database's driver error is logged. */
+  logger?: LoggerService;
 }
 
 /** The result of {@link PromotionStore.insert}. */
@@ -69,7 +78,33 @@ export class PromotionStore {
     if (!database.migrations?.skip) {
       await client.migrate.latest({ directory: MIGRATIONS_DIRECTORY });
     }
-    return new PromotionStore(client, options.clock ?? (() => new Date()));
+    return new PromotionStore(
+      client,
+      options.clock ?? (() => new Date()),
+      options.logger,
+    );
+  }
+
+  /**
+   * Runs a query, translating a database that went away (a restart, a
+   * failover) into a ServiceUnavailableError the client may retry. The
+   * driver's message, SQL included, is only logged: no layer above the store
+   * sees a driver error.
+   */
+  private async translated<T>(query: () => Promise<T>): Promise<T> {
+    try {
+      return await query();
+    } catch (error) {
+      if (error instanceof CustomErrorBase || !isDatabaseUnavailable(error)) {
+        throw error;
+      }
+      this.logger?.warn(
+        `The promotion ledger's database is unavailable: ${error}`,
+      );
+      throw new ServiceUnavailableError(
+        'The promotion ledger is unavailable (its database cannot be reached); try again shortly',
+      );
+    }
   }
 
   private readonly supportsSkipLocked: boolean;
@@ -77,6 +112,7 @@ export class PromotionStore {
   private constructor(
     private readonly db: Knex,
     private readonly clock: () => Date,
+    private readonly logger?: LoggerService,
   ) {
     const client = String(db.client.config.client);
     this.supportsSkipLocked = /^(pg|postgres|postgresql|mysql2?)$/.test(client);
@@ -90,44 +126,48 @@ export class PromotionStore {
    * requester: another requester's key is another key.
    */
   async insert(promotion: NewPromotion): Promise<InsertResult> {
-    const key = promotion.idempotencyKey;
-    if (
-      key !== undefined &&
-      (key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY_LENGTH)
-    ) {
-      throw new InputError(
-        `Idempotency key must be 1-${MAX_IDEMPOTENCY_KEY_LENGTH} characters long`,
-      );
-    }
-    const row = toRow(promotion, promotion.id ?? randomUUID(), this.clock());
-    if (key === undefined) {
-      await this.db<PromotionRow>(PROMOTIONS_TABLE).insert(row);
-      return { record: toRecord(row), created: true };
-    }
-    await this.db<PromotionRow>(PROMOTIONS_TABLE)
-      .insert(row)
-      .onConflict(['requester', 'idempotency_key'])
-      .ignore();
-    const stored = await this.db<PromotionRow>(PROMOTIONS_TABLE)
-      .where({ idempotency_key: key, requester: promotion.requester })
-      .first();
-    if (!stored) {
-      throw new Error(`Promotion with idempotency key '${key}' vanished`);
-    }
-    if (stored.id === row.id) {
-      return { record: toRecord(stored), created: true };
-    }
-    const existing = toRecord(stored);
-    assertSameRequest(existing, promotion);
-    return { record: existing, created: false };
+    return this.translated(async () => {
+      const key = promotion.idempotencyKey;
+      if (
+        key !== undefined &&
+        (key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY_LENGTH)
+      ) {
+        throw new InputError(
+          `Idempotency key must be 1-${MAX_IDEMPOTENCY_KEY_LENGTH} characters long`,
+        );
+      }
+      const row = toRow(promotion, promotion.id ?? randomUUID(), this.clock());
+      if (key === undefined) {
+        await this.db<PromotionRow>(PROMOTIONS_TABLE).insert(row);
+        return { record: toRecord(row), created: true };
+      }
+      await this.db<PromotionRow>(PROMOTIONS_TABLE)
+        .insert(row)
+        .onConflict(['requester', 'idempotency_key'])
+        .ignore();
+      const stored = await this.db<PromotionRow>(PROMOTIONS_TABLE)
+        .where({ idempotency_key: key, requester: promotion.requester })
+        .first();
+      if (!stored) {
+        throw new Error(`Promotion with idempotency key '${key}' vanished`);
+      }
+      if (stored.id === row.id) {
+        return { record: toRecord(stored), created: true };
+      }
+      const existing = toRecord(stored);
+      assertSameRequest(existing, promotion);
+      return { record: existing, created: false };
+    });
   }
 
   /** The promotion, or undefined. */
   async get(id: string): Promise<PromotionRecord | undefined> {
-    const row = await this.db<PromotionRow>(PROMOTIONS_TABLE)
-      .where('id', id)
-      .first();
-    return row && toRecord(row);
+    return this.translated(async () => {
+      const row = await this.db<PromotionRow>(PROMOTIONS_TABLE)
+        .where('id', id)
+        .first();
+      return row && toRecord(row);
+    });
   }
 
   /** The promotion recorded with this idempotency key by this requester, or undefined. */
@@ -135,55 +175,59 @@ export class PromotionStore {
     key: string,
     requester: string,
   ): Promise<PromotionRecord | undefined> {
-    const row = await this.db<PromotionRow>(PROMOTIONS_TABLE)
-      .where({ idempotency_key: key, requester })
-      .first();
-    return row && toRecord(row);
+    return this.translated(async () => {
+      const row = await this.db<PromotionRow>(PROMOTIONS_TABLE)
+        .where({ idempotency_key: key, requester })
+        .first();
+      return row && toRecord(row);
+    });
   }
 
   /** Promotions matching every given filter, newest first, one page at a time. */
   async list(query: PromotionQuery): Promise<PromotionRecord[]> {
-    if (
-      !Number.isInteger(query.limit) ||
-      query.limit < 1 ||
-      query.limit > MAX_LIST_LIMIT
-    ) {
-      throw new InputError(
-        `limit must be an integer from 1 to ${MAX_LIST_LIMIT}`,
-      );
-    }
-    const q = this.db<PromotionRow>(PROMOTIONS_TABLE)
-      .orderBy([
-        { column: 'created_at', order: 'desc' },
-        { column: 'id', order: 'desc' },
-      ])
-      .limit(query.limit);
-    if (query.entityRef !== undefined) q.where('entity_ref', query.entityRef);
-    if (query.service !== undefined) q.where('service', query.service);
-    if (query.environment !== undefined)
-      q.where('target_env', query.environment);
-    if (query.environments !== undefined)
-      q.whereIn('target_env', query.environments);
-    if (query.bulkId !== undefined) q.where('bulk_id', query.bulkId);
-    if (query.states !== undefined) q.whereIn('state', query.states);
-    if (query.before !== undefined) {
-      const cursor = await this.db<PromotionRow>(PROMOTIONS_TABLE)
-        .where('id', query.before)
-        .first('id', 'created_at');
-      if (!cursor) {
-        throw new InputError(`Unknown cursor '${query.before}'`);
+    return this.translated(async () => {
+      if (
+        !Number.isInteger(query.limit) ||
+        query.limit < 1 ||
+        query.limit > MAX_LIST_LIMIT
+      ) {
+        throw new InputError(
+          `limit must be an integer from 1 to ${MAX_LIST_LIMIT}`,
+        );
       }
-      q.where(older =>
-        older
-          .where('created_at', '<', cursor.created_at)
-          .orWhere(same =>
-            same
-              .where('created_at', cursor.created_at)
-              .andWhere('id', '<', cursor.id),
-          ),
-      );
-    }
-    return (await q).map(toRecord);
+      const q = this.db<PromotionRow>(PROMOTIONS_TABLE)
+        .orderBy([
+          { column: 'created_at', order: 'desc' },
+          { column: 'id', order: 'desc' },
+        ])
+        .limit(query.limit);
+      if (query.entityRef !== undefined) q.where('entity_ref', query.entityRef);
+      if (query.service !== undefined) q.where('service', query.service);
+      if (query.environment !== undefined)
+        q.where('target_env', query.environment);
+      if (query.environments !== undefined)
+        q.whereIn('target_env', query.environments);
+      if (query.bulkId !== undefined) q.where('bulk_id', query.bulkId);
+      if (query.states !== undefined) q.whereIn('state', query.states);
+      if (query.before !== undefined) {
+        const cursor = await this.db<PromotionRow>(PROMOTIONS_TABLE)
+          .where('id', query.before)
+          .first('id', 'created_at');
+        if (!cursor) {
+          throw new InputError(`Unknown cursor '${query.before}'`);
+        }
+        q.where(older =>
+          older
+            .where('created_at', '<', cursor.created_at)
+            .orWhere(same =>
+              same
+                .where('created_at', cursor.created_at)
+                .andWhere('id', '<', cursor.id),
+            ),
+        );
+      }
+      return (await q).map(toRecord);
+    });
   }
 
   /**
@@ -200,47 +244,50 @@ export class PromotionStore {
       claimedBy?: string;
     } = {},
   ): Promise<PromotionRecord | undefined> {
-    const now = this.clock();
-    const changes: Record<string, unknown> = { updated_at: now };
-    if (patch.state !== undefined) changes.state = patch.state;
-    if (patch.stateReason !== undefined)
-      changes.state_reason = patch.stateReason;
-    if (patch.baseCommit !== undefined) changes.base_commit = patch.baseCommit;
-    if (patch.branch !== undefined) changes.branch = patch.branch;
-    if (patch.versions !== undefined) {
-      changes.versions_json = JSON.stringify(patch.versions);
-    }
-    if (patch.pullRequest !== undefined) {
-      changes.pull_request_url = patch.pullRequest?.url ?? null;
-      changes.pull_request_number = patch.pullRequest?.number ?? null;
-    }
-    if (patch.commitSha !== undefined) {
-      changes.commit_sha = patch.commitSha;
-      changes.committed_at =
-        patch.committedAt ?? this.db.raw('COALESCE(committed_at, ?)', [now]);
-    }
-    if (patch.state === 'deployed' || patch.deployedAt !== undefined) {
-      changes.deployed_at =
-        patch.deployedAt ?? this.db.raw('COALESCE(deployed_at, ?)', [now]);
-    }
-    const q = this.db<PromotionRow>(PROMOTIONS_TABLE).where('id', id);
-    if (options.expectedState !== undefined) {
-      q.whereIn(
-        'state',
-        ([] as PromotionState[]).concat(options.expectedState),
-      );
-    }
-    if (options.claimedBy !== undefined) {
-      q.where('claimed_by', options.claimedBy);
-    }
-    const count = await q.update(changes);
-    if (count === 0) {
-      if (!(await this.get(id))) {
-        throw new NotFoundError(`No promotion with id '${id}'`);
+    return this.translated(async () => {
+      const now = this.clock();
+      const changes: Record<string, unknown> = { updated_at: now };
+      if (patch.state !== undefined) changes.state = patch.state;
+      if (patch.stateReason !== undefined)
+        changes.state_reason = patch.stateReason;
+      if (patch.baseCommit !== undefined)
+        changes.base_commit = patch.baseCommit;
+      if (patch.branch !== undefined) changes.branch = patch.branch;
+      if (patch.versions !== undefined) {
+        changes.versions_json = JSON.stringify(patch.versions);
       }
-      return undefined;
-    }
-    return this.get(id);
+      if (patch.pullRequest !== undefined) {
+        changes.pull_request_url = patch.pullRequest?.url ?? null;
+        changes.pull_request_number = patch.pullRequest?.number ?? null;
+      }
+      if (patch.commitSha !== undefined) {
+        changes.commit_sha = patch.commitSha;
+        changes.committed_at =
+          patch.committedAt ?? this.db.raw('COALESCE(committed_at, ?)', [now]);
+      }
+      if (patch.state === 'deployed' || patch.deployedAt !== undefined) {
+        changes.deployed_at =
+          patch.deployedAt ?? this.db.raw('COALESCE(deployed_at, ?)', [now]);
+      }
+      const q = this.db<PromotionRow>(PROMOTIONS_TABLE).where('id', id);
+      if (options.expectedState !== undefined) {
+        q.whereIn(
+          'state',
+          ([] as PromotionState[]).concat(options.expectedState),
+        );
+      }
+      if (options.claimedBy !== undefined) {
+        q.where('claimed_by', options.claimedBy);
+      }
+      const count = await q.update(changes);
+      if (count === 0) {
+        if (!(await this.get(id))) {
+          throw new NotFoundError(`No promotion with id '${id}'`);
+        }
+        return undefined;
+      }
+      return this.get(id);
+    });
   }
 
   /**
@@ -258,42 +305,44 @@ export class PromotionStore {
     states?: PromotionState[];
     olderThanMs?: number;
   }): Promise<PromotionRecord[]> {
-    const { owner, leaseMs, limit, olderThanMs } = options;
-    const states = options.states ?? [...IN_FLIGHT_PROMOTION_STATES];
-    const now = this.clock();
-    const until = new Date(now.getTime() + leaseMs);
-    const claimable = (q: Knex.QueryBuilder) => {
-      q.whereIn('state', states).where(free =>
-        free.whereNull('claimed_until').orWhere('claimed_until', '<=', now),
-      );
-      if (olderThanMs !== undefined) {
-        q.where('updated_at', '<=', new Date(now.getTime() - olderThanMs));
-      }
-      return q;
-    };
+    return this.translated(async () => {
+      const { owner, leaseMs, limit, olderThanMs } = options;
+      const states = options.states ?? [...IN_FLIGHT_PROMOTION_STATES];
+      const now = this.clock();
+      const until = new Date(now.getTime() + leaseMs);
+      const claimable = (q: Knex.QueryBuilder) => {
+        q.whereIn('state', states).where(free =>
+          free.whereNull('claimed_until').orWhere('claimed_until', '<=', now),
+        );
+        if (olderThanMs !== undefined) {
+          q.where('updated_at', '<=', new Date(now.getTime() - olderThanMs));
+        }
+        return q;
+      };
 
-    return this.db.transaction(async trx => {
-      const select = claimable(trx(PROMOTIONS_TABLE).select('id'))
-        // Never-claimed rows first, then the longest unclaimed: round robin.
-        .orderByRaw(
-          'CASE WHEN claimed_until IS NULL THEN 0 ELSE 1 END, claimed_until, created_at',
-        )
-        .limit(limit);
-      if (this.supportsSkipLocked) {
-        select.forUpdate().skipLocked();
-      }
-      const ids: string[] = (await select).map((r: { id: string }) => r.id);
-      if (ids.length === 0) {
-        return [];
-      }
-      await claimable(trx(PROMOTIONS_TABLE).whereIn('id', ids)).update({
-        claimed_by: owner,
-        claimed_until: until,
+      return this.db.transaction(async trx => {
+        const select = claimable(trx(PROMOTIONS_TABLE).select('id'))
+          // Never-claimed rows first, then the longest unclaimed: round robin.
+          .orderByRaw(
+            'CASE WHEN claimed_until IS NULL THEN 0 ELSE 1 END, claimed_until, created_at',
+          )
+          .limit(limit);
+        if (this.supportsSkipLocked) {
+          select.forUpdate().skipLocked();
+        }
+        const ids: string[] = (await select).map((r: { id: string }) => r.id);
+        if (ids.length === 0) {
+          return [];
+        }
+        await claimable(trx(PROMOTIONS_TABLE).whereIn('id', ids)).update({
+          claimed_by: owner,
+          claimed_until: until,
+        });
+        const rows: PromotionRow[] = await trx(PROMOTIONS_TABLE)
+          .whereIn('id', ids)
+          .where({ claimed_by: owner, claimed_until: until });
+        return rows.map(toRecord);
       });
-      const rows: PromotionRow[] = await trx(PROMOTIONS_TABLE)
-        .whereIn('id', ids)
-        .where({ claimed_by: owner, claimed_until: until });
-      return rows.map(toRecord);
     });
   }
 
@@ -302,10 +351,12 @@ export class PromotionStore {
    * Returns false when `owner` did not hold it.
    */
   async release(id: string, owner: string): Promise<boolean> {
-    const count = await this.db<PromotionRow>(PROMOTIONS_TABLE)
-      .where({ id, claimed_by: owner })
-      .update({ claimed_by: null, claimed_until: this.clock() });
-    return count > 0;
+    return this.translated(async () => {
+      const count = await this.db<PromotionRow>(PROMOTIONS_TABLE)
+        .where({ id, claimed_by: owner })
+        .update({ claimed_by: null, claimed_until: this.clock() });
+      return count > 0;
+    });
   }
 
   /**
@@ -322,27 +373,29 @@ export class PromotionStore {
     environments?: string[];
     lookbackDays?: number;
   }): Promise<DeliveryFigures> {
-    const until = this.clock();
-    const from = new Date(
-      options.since.getTime() - (options.lookbackDays ?? 90) * DAY_MS,
-    );
-    const records: PromotionRecord[] = [];
-    const services = [...new Set(options.services)];
-    for (let i = 0; i < services.length; i += 500) {
-      const q = this.db<PromotionRow>(PROMOTIONS_TABLE)
-        .whereIn('service', services.slice(i, i + 500))
-        .where('created_at', '>=', from)
-        .whereNot('state', 'rejected');
-      if (options.environments) q.whereIn('target_env', options.environments);
-      const rows: PromotionRow[] = await q;
-      records.push(...rows.map(toRecord));
-    }
-    return computeDeliveryFigures({
-      records,
-      services,
-      since: options.since,
-      until,
-      productionEnvironments: options.productionEnvironments,
+    return this.translated(async () => {
+      const until = this.clock();
+      const from = new Date(
+        options.since.getTime() - (options.lookbackDays ?? 90) * DAY_MS,
+      );
+      const records: PromotionRecord[] = [];
+      const services = [...new Set(options.services)];
+      for (let i = 0; i < services.length; i += 500) {
+        const q = this.db<PromotionRow>(PROMOTIONS_TABLE)
+          .whereIn('service', services.slice(i, i + 500))
+          .where('created_at', '>=', from)
+          .whereNot('state', 'rejected');
+        if (options.environments) q.whereIn('target_env', options.environments);
+        const rows: PromotionRow[] = await q;
+        records.push(...rows.map(toRecord));
+      }
+      return computeDeliveryFigures({
+        records,
+        services,
+        since: options.since,
+        until,
+        productionEnvironments: options.productionEnvironments,
+      });
     });
   }
 }

@@ -5,7 +5,6 @@
 export { PromotionStore } from './PromotionStore';
 export type { InsertResult, PromotionStoreOptions } from './PromotionStore';
 export { computeDeliveryFigures, summarize } from './computeDeliveryFigures';
-export { isDatabaseUnavailable } from './isDatabaseUnavailable';
 export { IdempotencyKeyReusedError } from './IdempotencyKeyReusedError';
 export { toApiRecord } from './rows';
 export type { DeliveryFiguresInput } from './computeDeliveryFigures';

@@ -1419,6 +1419,11 @@ export const spec = {
               live: { type: 'array', items: { type: 'string' } },
             },
           },
+          lastChange: {
+            description:
+              "The newest commit that changed this environment's version, from\nthe git history of its file (the last 10 commits); absent when\nthey have none.\n",
+            allOf: [{ $ref: '#/components/schemas/EnvironmentHistoryEntry' }],
+          },
           lag: { $ref: '#/components/schemas/EnvironmentLag' },
           openPullRequests: {
             type: 'array',

@@ -17,6 +17,9 @@ import {
 } from '../policy';
 import { LagReader } from './LagReader';
 import { CellVersion, VersionReader } from './VersionReader';
+import { lastVersionChange, readHistory } from './readHistory';
+import { resolveServiceLocation } from '../locations/resolveServiceLocation';
+import { GitopsRepository } from '../repository/GitopsRepository';
 import {
   EnvironmentLag,
   EnvironmentView,
@@ -28,6 +31,9 @@ export interface Drift {
   desired: string;
   live: string[];
 }
+
+/** How many of an environment's commits are searched for its last version change. */
+const LAST_CHANGE_DEPTH = 10;
 
 const IN_FLIGHT_STATES: PromotionState[] = [
   'pending',
@@ -48,6 +54,7 @@ export class EnvironmentsService {
       catalog: ServiceCatalog;
       reader: VersionReader;
       lags: LagReader;
+      repositories: (id: string) => GitopsRepository;
       access: EnvironmentAccess;
       store: PromotionStore;
       argocd?: ArgoCdClient;
@@ -73,12 +80,13 @@ export class EnvironmentsService {
         limit: 100,
       }),
     ]);
-    const [permissions, lags] = await Promise.all([
+    const [permissions, lags, lastChanges] = await Promise.all([
       this.deps.access.permissionsIn(
         readable.map(e => e.name),
         credentials,
       ),
       this.lags([service], readable, cells),
+      Promise.all(cells.map(cell => this.lastChange(service, cell))),
     ]);
     const now = this.deps.now?.() ?? DateTime.now();
     const environments = readable.map((env, i) => {
@@ -87,6 +95,7 @@ export class EnvironmentsService {
       return {
         ...this.baseView(env, cell, status, now),
         lag: lags[i],
+        lastChange: lastChanges[i],
         openPullRequests: inFlight
           .filter(
             p =>
@@ -120,6 +129,23 @@ export class EnvironmentsService {
       service: service.service,
       environments,
     };
+  }
+
+  /**
+   * The newest of the environment's last 10 commits that changed its version,
+   * read at the commit its version was read at (cached by file blob). Without
+   * it (e.g. the git host is unreachable) the environment is still shown.
+   */
+  private async lastChange(service: ServiceEntity, cell: CellVersion) {
+    const location = resolveServiceLocation(this.deps.config, {
+      service: service.service,
+      layout: service.layout,
+      environment: cell.environment,
+    });
+    const repository = this.deps.repositories(location.repository.id);
+    return readHistory(repository, cell.commitSha, location, LAST_CHANGE_DEPTH)
+      .then(lastVersionChange)
+      .catch(() => undefined);
   }
 
   /**

@@ -1,4 +1,5 @@
 import {
+  AuthService,
   BackstageCredentials,
   LoggerService,
 } from '@backstage/backend-plugin-api';
@@ -7,6 +8,7 @@ import {
   InputError,
   NotAllowedError,
   NotFoundError,
+  ServiceUnavailableError,
   isError,
 } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
@@ -15,7 +17,6 @@ import { ArgoCdClient } from '../argocd';
 import { normalizeEntityRef, ServiceCatalog } from '../catalog/ServiceCatalog';
 import {
   IdempotencyKeyReusedError,
-  isDatabaseUnavailable,
   PromotionKind,
   PromotionRecord,
   PromotionStore,
@@ -60,6 +61,7 @@ export class PromotionService {
       planner: PromotionPlanner;
       catalog: ServiceCatalog;
       catalogService: CatalogService;
+      auth: AuthService;
       repositories: (id: string) => GitopsRepository;
       store: PromotionStore;
       access: EnvironmentAccess;
@@ -109,10 +111,7 @@ export class PromotionService {
     credentials: BackstageCredentials,
   ): Promise<{ promotion: PromotionApiRecord; created: boolean }> {
     const { idempotencyKey, ...intent } = request;
-    const requester = await requesterIdentity(
-      credentials,
-      this.deps.catalogService,
-    );
+    const requester = await requesterIdentity(credentials, this.deps);
     const requestHash = requestFingerprint('promotion', intent);
     let failed: PromotionRecord | undefined;
     if (idempotencyKey) {
@@ -239,10 +238,7 @@ export class PromotionService {
     if (request.entityRefs.length === 0) {
       throw new InputError('A release train needs at least one service');
     }
-    const requester = await requesterIdentity(
-      credentials,
-      this.deps.catalogService,
-    );
+    const requester = await requesterIdentity(credentials, this.deps);
     const requestHash = requestFingerprint('release-train', request);
     if (idempotencyKey) {
       const first = await this.deps.store.findByIdempotencyKey(
@@ -532,7 +528,7 @@ async function persistently<T>(write: () => Promise<T>): Promise<T> {
     } catch (error) {
       if (
         attempt >= LEDGER_RETRY_DELAYS_MS.length ||
-        !isDatabaseUnavailable(error)
+        !(error instanceof ServiceUnavailableError)
       ) {
         throw error;
       }

@@ -56,6 +56,7 @@ describe('ServiceRegistrar over a real git repository', () => {
         rootConfig: new ConfigReader({}),
         logger: mockServices.logger.mock(),
       }),
+      auth: mockServices.auth(),
       permissions: mockServices.permissions.mock({
         authorize: async requests =>
           requests.map(r => ({
@@ -397,6 +398,7 @@ describe('ServiceRegistrar in pull-request mode (GitHub)', () => {
       repositories: () => repository,
       permissions: mockServices.permissions(),
       catalogService: catalogServiceMock({ entities: exampleEntities() }),
+      auth: mockServices.auth(),
     });
   });
   afterEach(async () => {

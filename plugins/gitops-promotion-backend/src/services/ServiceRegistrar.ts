@@ -1,4 +1,5 @@
 import {
+  AuthService,
   BackstageCredentials,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
@@ -62,6 +63,7 @@ export class ServiceRegistrar {
       repositories: (id: string) => GitopsRepository;
       permissions: PermissionsService;
       catalogService: CatalogService;
+      auth: AuthService;
     },
   ) {}
 
@@ -187,10 +189,7 @@ export class ServiceRegistrar {
       };
     }
 
-    const requester = await requesterIdentity(
-      credentials,
-      this.deps.catalogService,
-    );
+    const requester = await requesterIdentity(credentials, this.deps);
     const message = formatCommitMessage({
       subject,
       body: files.map(f => `${f.path} (new, ${f.environment})`),

@@ -132,7 +132,7 @@ describe('buildChangeSet and readHistory on the demo repository', () => {
     const snapshot = await repository.snapshot('main');
     const history = await readHistory(
       repository,
-      snapshot,
+      snapshot.commitSha,
       locate('checkout', 'prod-eu'),
       10,
     );

@@ -3,7 +3,7 @@ import {
   isYamlEditError,
 } from '@internal/backstage-plugin-gitops-promotion-common';
 import { ServiceLocation } from '../locations/resolveServiceLocation';
-import { GitopsRepository, Snapshot } from '../repository/GitopsRepository';
+import { GitopsRepository } from '../repository/GitopsRepository';
 import { FileHistoryEntry, GitIdentity } from '../repository/types';
 import { valuesAfter } from './environmentStates';
 
@@ -31,16 +31,12 @@ export interface EnvironmentHistoryChange extends VersionChange {
  */
 export async function readHistory(
   repository: GitopsRepository,
-  snapshot: Snapshot,
+  commitSha: string,
   location: ServiceLocation,
   limit: number,
 ): Promise<EnvironmentHistoryChange[]> {
   const [file] = location.files;
-  const entries = await repository.fileHistory(
-    snapshot.commitSha,
-    file.path,
-    limit,
-  );
+  const entries = await repository.fileHistory(commitSha, file.path, limit);
   const [changes, bundles] = await Promise.all([
     toVersionChanges(repository, entries, file.keys[0]),
     Promise.all(entries.map(e => valuesAfter(repository, location, e))),
@@ -51,6 +47,15 @@ export async function readHistory(
       ? { ...change, versions: values as string[] }
       : change;
   });
+}
+
+/** The newest commit of a history that changed the version, if any. */
+export function lastVersionChange<T extends VersionChange>(
+  history: T[] | undefined,
+): T | undefined {
+  return history?.find(
+    entry => entry.to !== undefined && entry.to !== entry.from,
+  );
 }
 
 /** Each commit of a file's history with the version at `key` before and after it. */

@@ -1,4 +1,7 @@
-import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import {
+  AuthService,
+  BackstageCredentials,
+} from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { requesterGitIdentity } from '../repository/gitIdentity';
 import { GitIdentity } from '../repository/types';
@@ -16,15 +19,11 @@ export interface Requester extends GitIdentity {
  */
 export async function requesterIdentity(
   credentials: BackstageCredentials,
-  catalog: CatalogService,
+  services: { auth: AuthService; catalogService: CatalogService },
 ): Promise<Requester> {
-  const principal = credentials.principal as {
-    type: string;
-    userEntityRef?: string;
-    subject?: string;
-  };
-  if (principal.type === 'user' && principal.userEntityRef) {
-    const entityRef = principal.userEntityRef;
+  const { auth, catalogService: catalog } = services;
+  if (auth.isPrincipal(credentials, 'user')) {
+    const entityRef = credentials.principal.userEntityRef;
     const user = await catalog
       .getEntityByRef(entityRef, { credentials })
       .catch(() => undefined);
@@ -40,6 +39,8 @@ export async function requesterIdentity(
       }),
     };
   }
-  const entityRef = `${principal.type}:${principal.subject ?? 'unknown'}`;
+  const entityRef = auth.isPrincipal(credentials, 'service')
+    ? `service:${credentials.principal.subject}`
+    : 'none:unknown';
   return { entityRef, ...requesterGitIdentity(entityRef) };
 }

@@ -678,6 +678,12 @@ export interface components {
         desired: string;
         live: string[];
       };
+      /**
+       * @description The newest commit that changed this environment's version, from
+       *     the git history of its file (the last 10 commits); absent when
+       *     they have none.
+       */
+      lastChange?: components['schemas']['EnvironmentHistoryEntry'];
       lag?: components['schemas']['EnvironmentLag'];
       openPullRequests: {
         id: string;

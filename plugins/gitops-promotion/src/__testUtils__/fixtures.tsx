@@ -65,6 +65,7 @@ export function environment(
     ],
     commitSha: 'b'.repeat(40),
     status: known(version),
+    lastChange: history(overrides.name).history[0],
     openPullRequests: [],
     inFlight: [],
     promote: [],

@@ -1,8 +1,5 @@
 export { useEnvironments } from './useEnvironments';
-export {
-  lastVersionChange,
-  useEnvironmentHistory,
-} from './useEnvironmentHistory';
+export { useEnvironmentHistory } from './useEnvironmentHistory';
 export { usePromote } from './usePromote';
 export { usePromotionPreview } from './usePromotionPreview';
 export { PROMOTION_POLL_INTERVAL_MS, usePromotion } from './usePromotion';

@@ -1,5 +1,4 @@
 import { useApi } from '@backstage/frontend-plugin-api';
-import { EnvironmentHistoryEntry } from '@internal/backstage-plugin-gitops-promotion-common';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { gitopsPromotionApiRef } from '../api';
 
@@ -18,14 +17,5 @@ export function useEnvironmentHistory(options: {
   return useAsyncRetry(
     () => api.getHistory({ entityRef, environment, limit }),
     [api, entityRef, environment, limit, reloadKey],
-  );
-}
-
-/** The newest commit that changed the version, if any. */
-export function lastVersionChange(
-  history: EnvironmentHistoryEntry[] | undefined,
-): EnvironmentHistoryEntry | undefined {
-  return history?.find(
-    entry => entry.to !== undefined && entry.to !== entry.from,
   );
 }

@@ -65,4 +65,27 @@ describe('usePromotion', () => {
     expect(api.getPromotion).toHaveBeenCalledTimes(1);
     expect(result.current.promotion).toBeUndefined();
   });
+
+  it('is one poll however many components follow the same promotion', async () => {
+    const api = mockGitopsPromotionApi();
+    api.getPromotion
+      .mockResolvedValueOnce(promotion({ state: 'committed' }))
+      .mockResolvedValueOnce(promotion({ state: 'syncing' }))
+      .mockResolvedValue(promotion({ state: 'deployed' }));
+    const { result } = renderHook(
+      () => [
+        usePromotion(promotion().id, { intervalMs: 10 }),
+        usePromotion(promotion().id, { intervalMs: 10 }),
+      ],
+      { wrapper: wrapper(api) },
+    );
+    await waitFor(() =>
+      expect(result.current.map(r => r.promotion?.state)).toEqual([
+        'deployed',
+        'deployed',
+      ]),
+    );
+    await new Promise(resolve => setTimeout(resolve, 50));
+    expect(api.getPromotion).toHaveBeenCalledTimes(3);
+  });
 });

@@ -18,7 +18,6 @@ import SyncIcon from '@material-ui/icons/Sync';
 import WarningIcon from '@material-ui/icons/Warning';
 import { usePermission } from '@backstage/plugin-permission-react';
 import {
-  EnvironmentHistoryEntry,
   EnvironmentView,
   gitopsPromotionEnvironmentPromotePermission,
   PromoteOption,
@@ -299,11 +298,11 @@ function lagText(environment: EnvironmentView, upstreamTitle: string) {
 export function EnvironmentCard(props: {
   environment: EnvironmentView;
   environments: EnvironmentView[];
-  lastChange?: EnvironmentHistoryEntry;
   onPromote: (source: EnvironmentView, target: string) => void;
   onHistory: (environment: EnvironmentView) => void;
 }) {
-  const { environment, environments, lastChange, onPromote, onHistory } = props;
+  const { environment, environments, onPromote, onHistory } = props;
+  const { lastChange } = environment;
   const classes = useStyles();
   const { status } = environment;
   const byName = (name: string) => environments.find(e => e.name === name);

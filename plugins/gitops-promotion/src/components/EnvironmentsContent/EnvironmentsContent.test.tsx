@@ -93,6 +93,18 @@ describe('EnvironmentsContent', () => {
     expect(api.getEnvironments).toHaveBeenCalledTimes(2);
   });
 
+  it('shows every card from one request: the last change comes with the environments', async () => {
+    const api = mockGitopsPromotionApi();
+    render(api);
+    expect(
+      await within(
+        await screen.findByRole('article', { name: 'Production EU' }),
+      ).findByText('Priya Raman'),
+    ).toBeInTheDocument();
+    expect(api.getEnvironments).toHaveBeenCalledTimes(1);
+    expect(api.getHistory).not.toHaveBeenCalled();
+  });
+
   it('draws the pipeline: versions, status chips with text, lag and the last deployment', async () => {
     const api = mockGitopsPromotionApi();
     render(api);

@@ -25,11 +25,7 @@ import {
   PromotionRecord,
 } from '@internal/backstage-plugin-gitops-promotion-common';
 import { useCallback, useEffect, useState } from 'react';
-import {
-  lastVersionChange,
-  useEnvironmentHistory,
-  useEnvironments,
-} from '../../hooks';
+import { useEnvironments } from '../../hooks';
 import { EnvironmentCard } from '../EnvironmentCard';
 import { HistoryDialog } from '../HistoryDialog';
 import { PipelineGraph } from '../PipelineGraph';
@@ -68,29 +64,6 @@ function NotConfigured(props: { name: string }) {
           text={`metadata:\n  annotations:\n    ${GITOPS_PROMOTION_SERVICE_ANNOTATION}: ${props.name}\n    # optional: one of the layouts in app-config (gitopsPromotion.layouts)\n    # gitops-promotion/layout: helm-env-dir`}
         />
       }
-    />
-  );
-}
-
-/** An environment card with the author of its last version change. */
-function EnvironmentNode(props: {
-  entityRef: string;
-  environment: EnvironmentView;
-  environments: EnvironmentView[];
-  onPromote: (source: EnvironmentView, target: string) => void;
-  onHistory: (environment: EnvironmentView) => void;
-}) {
-  const { entityRef, environment } = props;
-  const history = useEnvironmentHistory({
-    entityRef,
-    environment: environment.name,
-    limit: 10,
-    reloadKey: environment.commitSha,
-  });
-  return (
-    <EnvironmentCard
-      {...props}
-      lastChange={lastVersionChange(history.value?.history)}
     />
   );
 }
@@ -270,8 +243,7 @@ export function ServiceEnvironments(props: { entityRef: string }) {
       <PipelineGraph
         environments={environments}
         renderEnvironment={env => (
-          <EnvironmentNode
-            entityRef={entityRef}
+          <EnvironmentCard
             environment={env}
             environments={environments}
             onPromote={openPromote}
