@@ -90,6 +90,7 @@ export const gitopsPromotionPlugin = createBackendPlugin({
           argocd,
         });
         const promotions = new PromotionService({
+          config,
           planner,
           catalog,
           catalogService: deps.catalogService,
@@ -153,16 +154,10 @@ export const gitopsPromotionPlugin = createBackendPlugin({
 
         deps.httpRouter.use(
           await createRouter({
-            logger,
             httpAuth: deps.httpAuth,
             auditor: deps.auditor,
-            config,
-            catalog,
-            access,
             environments,
             promotions,
-            repositories,
-            store,
             registrar: new ServiceRegistrar({
               config,
               repositories,

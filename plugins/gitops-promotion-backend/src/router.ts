@@ -1,23 +1,11 @@
-import {
-  AuditorService,
-  HttpAuthService,
-  LoggerService,
-} from '@backstage/backend-plugin-api';
+import { AuditorService, HttpAuthService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { JsonObject } from '@backstage/types';
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
-import { GitopsPromotionConfig } from './config/types';
-import { PromotionStore } from './ledger';
-import { pipelineEnds } from './policy';
-import { ServiceCatalog } from './catalog/ServiceCatalog';
-import { EnvironmentAccess } from './permissions/EnvironmentAccess';
 import { EnvironmentsService } from './services/EnvironmentsService';
 import { PromotionService } from './services/PromotionService';
 import { ServiceRegistrar } from './services/ServiceRegistrar';
-import { readHistory } from './services/readHistory';
-import { resolveServiceLocation } from './locations/resolveServiceLocation';
-import { GitopsRepository } from './repository/GitopsRepository';
 import { createOpenApiRouter } from './schema/openapi.generated';
 
 /** Control, line-separator and bidirectional-override characters, as `\uXXXX`. */
@@ -49,16 +37,10 @@ function idempotencyKey(req: AnyRequest) {
 }
 
 export interface RouterOptions {
-  logger: LoggerService;
   httpAuth: HttpAuthService;
   auditor: AuditorService;
-  config: GitopsPromotionConfig;
-  catalog: ServiceCatalog;
-  access: EnvironmentAccess;
   environments: EnvironmentsService;
   promotions: PromotionService;
-  repositories: (id: string) => GitopsRepository;
-  store: PromotionStore;
   registrar: ServiceRegistrar;
 }
 
@@ -66,16 +48,7 @@ export interface RouterOptions {
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const {
-    httpAuth,
-    auditor,
-    environments,
-    promotions,
-    store,
-    config,
-    catalog,
-    access,
-  } = options;
+  const { httpAuth, auditor, environments, promotions, registrar } = options;
   // Bodies are parsed here, before the spec's validation, so that an
   // oversized one stays a 413 rather than becoming the validator's 400.
   const outer = Router();
@@ -104,29 +77,11 @@ export async function createRouter(
   });
 
   router.get('/environments/history', async (req, res) => {
-    const query = req.query;
-    const credentials = await userOrService(req);
-    await access.assertReadable([query.environment], credentials);
-    const service = await catalog.getService(query.entityRef, credentials);
-    const location = resolveServiceLocation(config, {
-      service: service.service,
-      layout: service.layout,
-      environment: query.environment,
-    });
-    const repository = options.repositories(location.repository.id);
-    const snapshot = await repository.snapshot(location.branch);
-    res.json({
-      entityRef: service.entityRef,
-      environment: query.environment,
-      path: location.files[0].path,
-      key: location.files[0].keys[0],
-      history: await readHistory(
-        repository,
-        snapshot.commitSha,
-        location,
-        wholeNumber('limit', query.limit),
-      ),
-    });
+    const query = {
+      ...req.query,
+      limit: wholeNumber('limit', req.query.limit),
+    };
+    res.json(await environments.history(query, await userOrService(req)));
   });
 
   router.get('/matrix', async (req, res) => {
@@ -145,21 +100,11 @@ export async function createRouter(
   });
 
   router.post('/promotions/preview', async (req, res) => {
-    const body = req.body;
-    const credentials = await userOrService(req);
-    // A preview shows the environments' files: only to those who may read them.
-    await access.assertReadable(
-      [...body.targets, ...(body.source ? [body.source] : [])],
-      credentials,
-    );
-    res.json(await promotions.preview(body, credentials));
+    res.json(await promotions.preview(req.body, await userOrService(req)));
   });
 
   router.post('/promotions/bulk/preview', async (req, res) => {
-    const body = req.body;
-    const credentials = await userOrService(req);
-    await access.assertReadable([body.source, body.target], credentials);
-    res.json(await promotions.previewBulk(body, credentials));
+    res.json(await promotions.previewBulk(req.body, await userOrService(req)));
   });
 
   /** Runs a write inside an auditor event: success with `meta` of the result, or the failure. */
@@ -251,16 +196,7 @@ export async function createRouter(
     const body = req.body;
     const key = idempotencyKey(req);
     const credentials = await httpAuth.credentials(req, { allow: ['service'] });
-    const first = pipelineEnds(config.environments).first;
-    const targets = body.environments ?? first;
-    const notFirst = targets.filter(t => !first.includes(t));
-    if (notFirst.length) {
-      throw new InputError(
-        `CI may only set first environments (${first.join(
-          ', ',
-        )}); ${notFirst.join(', ')} must be promoted`,
-      );
-    }
+    const targets = promotions.ciTargets(body.environments);
     const results = await audited(
       req,
       {
@@ -269,24 +205,12 @@ export async function createRouter(
         targets,
         versions: body.versions,
       },
-      async () => {
-        const promoted = [];
-        for (const target of targets) {
-          promoted.push(
-            await promotions.promote(
-              {
-                entityRef: body.entityRef,
-                target,
-                versions: body.versions,
-                kind: 'ci',
-                idempotencyKey: key && `${key}#${target}`,
-              },
-              credentials,
-            ),
-          );
-        }
-        return promoted;
-      },
+      () =>
+        promotions.setCiVersions(
+          { entityRef: body.entityRef, versions: body.versions, targets },
+          credentials,
+          key,
+        ),
       r => ({ promotionIds: r.map(p => p.promotion.id) }),
     );
     res.status(results.some(r => r.created) ? 201 : 200).json({
@@ -299,7 +223,7 @@ export async function createRouter(
   router.post('/services', async (req, res) => {
     const body = req.body;
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const register = () => options.registrar.register(body, credentials);
+    const register = () => registrar.register(body, credentials);
     const result = body.dryRun
       ? await register()
       : await audited(
@@ -324,22 +248,8 @@ export async function createRouter(
 
   router.get('/delivery', async (req, res) => {
     const query = { ...req.query, days: wholeNumber('days', req.query.days) };
-    const credentials = await userOrService(req);
-    const services = await catalog.findServices(
-      { entityRefs: query.entityRef, owner: query.owner },
-      credentials,
-    );
-    const readable = (await access.readable(credentials)).map(e => e.name);
-    const since = new Date(Date.now() - query.days * 24 * 3600 * 1000);
     res.json(
-      await store.deliveryFigures({
-        services: services.map(s => s.service),
-        since,
-        environments: readable,
-        productionEnvironments: pipelineEnds(
-          config.environments,
-        ).production.filter(e => readable.includes(e)),
-      }),
+      await environments.deliveryFigures(query, await userOrService(req)),
     );
   });
 

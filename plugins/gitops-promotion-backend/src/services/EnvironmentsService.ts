@@ -13,6 +13,7 @@ import {
   downstreamsOf,
   evaluatePolicy,
   isDigest,
+  pipelineEnds,
   versionKindOfKey,
 } from '../policy';
 import { LagReader } from './LagReader';
@@ -21,6 +22,7 @@ import { lastVersionChange, readHistory } from './readHistory';
 import { resolveServiceLocation } from '../locations/resolveServiceLocation';
 import { GitopsRepository } from '../repository/GitopsRepository';
 import {
+  EnvironmentHistoryResponse,
   EnvironmentLag,
   EnvironmentView,
   PromoteOption,
@@ -129,6 +131,67 @@ export class EnvironmentsService {
       service: service.service,
       environments,
     };
+  }
+
+  /**
+   * The git history of a service's version in one environment the caller
+   * may read, newest first (see {@link readHistory}).
+   */
+  async history(
+    query: { entityRef: string; environment: string; limit: number },
+    credentials: BackstageCredentials,
+  ): Promise<EnvironmentHistoryResponse> {
+    await this.deps.access.assertReadable([query.environment], credentials);
+    const service = await this.deps.catalog.getService(
+      query.entityRef,
+      credentials,
+    );
+    const location = resolveServiceLocation(this.deps.config, {
+      service: service.service,
+      layout: service.layout,
+      environment: query.environment,
+    });
+    const repository = this.deps.repositories(location.repository.id);
+    const snapshot = await repository.snapshot(location.branch);
+    return {
+      entityRef: service.entityRef,
+      environment: query.environment,
+      path: location.files[0].path,
+      key: location.files[0].keys[0],
+      history: await readHistory(
+        repository,
+        snapshot.commitSha,
+        location,
+        query.limit,
+      ),
+    };
+  }
+
+  /**
+   * Deployments per environment the caller may read, per week and weekly, and
+   * the lead time to production, of the services the catalog shows them (by
+   * entity ref or owner) over the last `days`.
+   */
+  async deliveryFigures(
+    query: { entityRef?: string[]; owner?: string[]; days: number },
+    credentials: BackstageCredentials,
+  ) {
+    const services = await this.deps.catalog.findServices(
+      { entityRefs: query.entityRef, owner: query.owner },
+      credentials,
+    );
+    const readable = (await this.deps.access.readable(credentials)).map(
+      e => e.name,
+    );
+    const now = this.deps.now?.() ?? DateTime.now();
+    return this.deps.store.deliveryFigures({
+      services: services.map(s => s.service),
+      since: now.toUTC().minus({ days: query.days }).toJSDate(),
+      environments: readable,
+      productionEnvironments: pipelineEnds(
+        this.deps.config.environments,
+      ).production.filter(e => readable.includes(e)),
+    });
   }
 
   /**

@@ -25,7 +25,8 @@ import {
 import { assertSameRequest } from '../ledger/PromotionStore';
 import { EnvironmentAccess } from '../permissions/EnvironmentAccess';
 import { PromotionRecord as PromotionApiRecord } from '@internal/backstage-plugin-gitops-promotion-common';
-import { toPolicyError } from '../policy';
+import { pipelineEnds, toPolicyError } from '../policy';
+import { GitopsPromotionConfig } from '../config/types';
 import { formatCommitMessage } from '../repository/commitMessage';
 import { GitopsRepository } from '../repository/GitopsRepository';
 import { FileChange } from '../repository/types';
@@ -58,6 +59,7 @@ export type BulkRequest = BulkPromotionRequest & { allOrNothing: boolean };
 export class PromotionService {
   constructor(
     private readonly deps: {
+      config: GitopsPromotionConfig;
       planner: PromotionPlanner;
       catalog: ServiceCatalog;
       catalogService: CatalogService;
@@ -70,6 +72,53 @@ export class PromotionService {
     },
   ) {}
 
+  /**
+   * The environments a CI build sets: the first ones of the pipeline (those
+   * without `promotesFrom`), all of them unless some are named; any other is
+   * bad input, since it must be promoted.
+   */
+  ciTargets(environments?: string[]): string[] {
+    const { first } = pipelineEnds(this.deps.config.environments);
+    const targets = environments ?? first;
+    const notFirst = targets.filter(t => !first.includes(t));
+    if (notFirst.length) {
+      throw new InputError(
+        `CI may only set first environments (${first.join(
+          ', ',
+        )}); ${notFirst.join(', ')} must be promoted`,
+      );
+    }
+    return targets;
+  }
+
+  /**
+   * A CI build's versions in its first environments: one promotion each, in
+   * order, with the rules, ledger and tracking of any promotion. A key makes
+   * each environment's promotion idempotent (`<key>#<environment>`).
+   */
+  async setCiVersions(
+    request: { entityRef: string; versions: string[]; targets: string[] },
+    credentials: BackstageCredentials,
+    idempotencyKey?: string,
+  ) {
+    const results = [];
+    for (const target of request.targets) {
+      results.push(
+        await this.promote(
+          {
+            entityRef: request.entityRef,
+            target,
+            versions: request.versions,
+            kind: 'ci',
+            idempotencyKey: idempotencyKey && `${idempotencyKey}#${target}`,
+          },
+          credentials,
+        ),
+      );
+    }
+    return results;
+  }
+
   async preview(
     request: {
       entityRef: string;
@@ -79,6 +128,11 @@ export class PromotionService {
     },
     credentials: BackstageCredentials,
   ) {
+    // A preview shows the environments' files: only to those who may read them.
+    await this.deps.access.assertReadable(
+      [...request.targets, ...(request.source ? [request.source] : [])],
+      credentials,
+    );
     const service = await this.deps.catalog.getService(
       request.entityRef,
       credentials,
@@ -198,6 +252,10 @@ export class PromotionService {
     request: { entityRefs: string[]; source: string; target: string },
     credentials: BackstageCredentials,
   ) {
+    await this.deps.access.assertReadable(
+      [request.source, request.target],
+      credentials,
+    );
     // One snapshot of each branch for the whole train: the previews, and
     // the commit a confirm sends back, are of one state of the repository.
     const heads = new Map<string, Promise<Snapshot>>();
