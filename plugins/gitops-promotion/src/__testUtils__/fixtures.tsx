@@ -452,7 +452,6 @@ export function mockGitopsPromotionApi(
     })),
     promote: jest.fn(async () => promotion()),
     getPromotion: jest.fn(async () => promotion({ state: 'deployed' })),
-    listPromotions: jest.fn(async () => ({ items: [] })),
     getMatrix: jest.fn(async () => matrix()),
     previewBulkPromotion: jest.fn(async () => ({
       source: 'staging',

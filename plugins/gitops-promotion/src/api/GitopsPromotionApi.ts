@@ -11,8 +11,6 @@ import {
   EnvironmentsResponse,
   PromotionPreviewRequest,
   PromotionPreviewResponse,
-  PromotionListQuery,
-  PromotionListResponse,
   PromotionRecord,
   PromotionRequest,
 } from '@internal/backstage-plugin-gitops-promotion-common';
@@ -67,9 +65,6 @@ export interface GitopsPromotionApi {
   getDeliveryFigures(
     request: DeliveryFiguresQuery,
   ): Promise<DeliveryFiguresResponse>;
-
-  /** Promotions of a service, newest first. */
-  listPromotions(request: PromotionListQuery): Promise<PromotionListResponse>;
 }
 
 /**

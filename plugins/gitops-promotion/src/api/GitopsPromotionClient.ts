@@ -12,8 +12,6 @@ import {
   EnvironmentsResponse,
   PromotionPreviewRequest,
   PromotionPreviewResponse,
-  PromotionListQuery,
-  PromotionListResponse,
   PromotionRecord,
   PromotionRequest,
 } from '@internal/backstage-plugin-gitops-promotion-common';
@@ -66,10 +64,6 @@ export class GitopsPromotionClient implements GitopsPromotionApi {
 
   getPromotion(id: string): Promise<PromotionRecord> {
     return this.request(`promotions/${encodeURIComponent(id)}`);
-  }
-
-  listPromotions(request: PromotionListQuery): Promise<PromotionListResponse> {
-    return this.request(`promotions?${query(request)}`);
   }
 
   getMatrix(): Promise<MatrixResponse> {

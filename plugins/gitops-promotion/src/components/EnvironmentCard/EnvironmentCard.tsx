@@ -197,7 +197,7 @@ const UNKNOWN_REASONS: Record<string, string> = {
 };
 
 /** Why the Promote button is disabled, or undefined when it is not. */
-export function promoteBlocker(options: {
+function promoteBlocker(options: {
   source: EnvironmentView;
   target?: EnvironmentView;
   targetTitle: string;

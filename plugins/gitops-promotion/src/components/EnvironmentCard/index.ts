@@ -1,1 +1,1 @@
-export { EnvironmentCard, promoteBlocker } from './EnvironmentCard';
+export { EnvironmentCard } from './EnvironmentCard';
