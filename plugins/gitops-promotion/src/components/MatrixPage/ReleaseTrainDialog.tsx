@@ -31,6 +31,7 @@ import {
 import { useEffect, useMemo, useRef, useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { gitopsPromotionApiRef } from '../../api';
+import { useSubmit } from '../../hooks/useSubmit';
 import { DiffView } from '../DiffView';
 import { VerdictList } from '../PromoteDialog';
 import {
@@ -75,12 +76,6 @@ function leftOutReason(entry: ServicePreview) {
   const failed = entry.preview.verdicts.filter(v => !v.passed);
   if (failed.length > 0) return failed.map(v => v.message).join(' ');
   return 'already runs these versions';
-}
-
-interface SubmitState {
-  loading: boolean;
-  error?: Error;
-  value?: BulkPromotionResponse;
 }
 
 function SubmitError(props: { error: Error; onRefresh: () => void }) {
@@ -235,11 +230,23 @@ export function ReleaseTrainDialog(props: {
     () => newIdempotencyKey(),
     [preview.value, allOrNothing], // eslint-disable-line react-hooks/exhaustive-deps
   );
-  const [promotion, setPromotion] = useState<SubmitState>({ loading: false });
+  const {
+    state: promotion,
+    submit,
+    reset: resetPromotion,
+  } = useSubmit(
+    async (request: BulkPromotionRequest) => {
+      const value = await api.promoteBulk(request, { idempotencyKey });
+      props.onPromoted();
+      return value;
+    },
+    [api, idempotencyKey, props.onPromoted],
+  );
   // A new preview is a new train: what went wrong with the last one is gone.
+  const promoted = Boolean(promotion.value);
   useEffect(() => {
-    setPromotion(s => (s.value ? s : { loading: false }));
-  }, [preview.value]);
+    if (!promoted) resetPromotion();
+  }, [preview.value]); // eslint-disable-line react-hooks/exhaustive-deps
 
   // Refreshing removes the focused button: focus the confirm once the new
   // preview is there.
@@ -254,7 +261,7 @@ export function ReleaseTrainDialog(props: {
   }, [preview.value, preview.error, preview.loading]);
   const refresh = () => {
     refreshing.current = { from: preview.value };
-    setPromotion({ loading: false });
+    resetPromotion();
     preview.retry();
   };
 
@@ -285,14 +292,7 @@ export function ReleaseTrainDialog(props: {
         sourceCommit: e.preview.sourceCommit,
       })),
     };
-    setPromotion({ loading: true });
-    try {
-      const value = await api.promoteBulk(request, { idempotencyKey });
-      setPromotion({ loading: false, value });
-      props.onPromoted();
-    } catch (error) {
-      setPromotion({ loading: false, error: error as Error });
-    }
+    await submit(request);
   };
 
   return (
