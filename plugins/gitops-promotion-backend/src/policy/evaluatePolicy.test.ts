@@ -346,6 +346,43 @@ describe('evaluatePolicy', () => {
         true,
         ['does not apply'],
       ],
+      [
+        'Synced, but to a commit before the version (Argo CD has not seen the new one yet)',
+        {
+          sourceSynced: { revision: 'a'.repeat(40), values: ['2.6.0'] },
+        },
+        false,
+        [
+          'Argo CD has synced staging to aaaaaaa, where image.tag is 2.6.0, not 2.6.1',
+          'wait for Argo CD to sync staging to 2.6.1',
+          'gate.requireSynced',
+        ],
+      ],
+      [
+        'Synced to a commit that carries the version',
+        {
+          sourceSynced: { revision: 'a'.repeat(40), values: ['2.6.1'] },
+        },
+        true,
+        ['staging runs 2.6.1, Synced, Healthy.'],
+      ],
+      [
+        'Synced to a commit without the key (a new service)',
+        {
+          sourceSynced: { revision: 'a'.repeat(40), values: [undefined] },
+        },
+        false,
+        ['where image.tag is unset, not 2.6.1'],
+      ],
+      [
+        'Synced to an older commit, with requireSynced off',
+        {
+          sourceSynced: { revision: 'a'.repeat(40), values: ['2.6.0'] },
+          targetPolicy: gate({ requireSynced: false }),
+        },
+        true,
+        ['staging runs 2.6.1, Healthy.'],
+      ],
     ])('%s', (_name, input, passed, fragments) => {
       const v = verdict(input, 'upstream-gate');
       expect(v.passed).toBe(passed);

@@ -147,6 +147,12 @@ export interface PolicyInput {
   versions: PromotedVersion[];
   /** Argo CD status of the source cell (required by the gate's sync/health checks). */
   sourceStatus?: ArgoCdStatus;
+  /**
+   * The source's values (in `versions` order) at the revision Argo CD has
+   * synced it to, when that revision is a commit of the GitOps repository;
+   * absent when it cannot be told (e.g. a chart version).
+   */
+  sourceSynced?: { revision: string; values: Array<string | undefined> };
   targetPolicy: EnvironmentPolicy;
   /** Permission decisions the caller already made for the target environment. */
   permissions: {

@@ -193,6 +193,14 @@ export class PromotionPlanner {
             annotations: entity.annotations,
           })
         : undefined;
+    const sourceSynced =
+      sourceLocation && source
+        ? await this.sourceAtSyncedRevision(
+            sourceLocation,
+            sourceStatus,
+            source,
+          )
+        : undefined;
     const evaluation = evaluatePolicy({
       kind,
       ranBefore,
@@ -206,6 +214,7 @@ export class PromotionPlanner {
         sourceVersion: source?.current[i],
       })),
       sourceStatus,
+      sourceSynced,
       targetPolicy: target.policy,
       permissions,
       now: this.deps.now?.() ?? DateTime.now(),
@@ -293,6 +302,36 @@ export class PromotionPlanner {
    * or the commit its preview read them at), the pinned ones with each value
    * that moved since (the source-pin rule refuses when any did).
    */
+  /**
+   * The source's values at the revision Argo CD has synced it to: the first of
+   * its revisions that is a commit of the source's repository. Undefined when
+   * none is (a chart version, another repository) or it cannot be read.
+   */
+  private async sourceAtSyncedRevision(
+    location: ServiceLocation,
+    status: ArgoCdStatus | undefined,
+    source: { commitSha: string; current: Array<string | undefined> },
+  ) {
+    if (status?.state !== 'known') return undefined;
+    const revisions = [status.revision, ...status.revisions].filter(
+      (r): r is string => r !== undefined && COMMIT_SHA.test(r),
+    );
+    const repository = this.deps.repositories(location.repository.id);
+    for (const revision of new Set(revisions)) {
+      if (revision === source.commitSha) {
+        return { revision, values: source.current };
+      }
+      try {
+        const snapshot = await repository.snapshotAt(location.branch, revision);
+        const values = await readValues(repository, snapshot, location);
+        return { revision, values: values.map(v => v.value) };
+      } catch {
+        // not a commit of this repository: another source of the application
+      }
+    }
+    return undefined;
+  }
+
   private async sourceValues(
     intent: PromotionIntent,
     location: ServiceLocation,

@@ -18,7 +18,13 @@ const UNKNOWN_REMEDIES: Record<ArgoCdUnknownReason, (env: string) => string> = {
 export function checkUpstreamGate(
   input: Pick<
     PolicyInput,
-    'kind' | 'source' | 'target' | 'versions' | 'sourceStatus' | 'targetPolicy'
+    | 'kind'
+    | 'source'
+    | 'target'
+    | 'versions'
+    | 'sourceStatus'
+    | 'sourceSynced'
+    | 'targetPolicy'
   >,
 ): PolicyVerdict {
   const { source, target, versions } = input;
@@ -69,6 +75,31 @@ export function checkUpstreamGate(
   }
   if (gate.requireSynced || gate.requireHealthy) {
     checkStatus(input.sourceStatus, source, gate, problems, remedies, relaxed);
+  }
+  // Synced is Synced to a revision: right after a commit, Argo CD still
+  // reports the one before it, which may not carry the versions yet.
+  const synced = input.sourceSynced;
+  if (
+    gate.requireSynced &&
+    input.sourceStatus?.state === 'known' &&
+    input.sourceStatus.syncStatus === 'Synced' &&
+    synced
+  ) {
+    const behind = versions.filter((v, i) => synced.values[i] !== v.version);
+    if (behind.length > 0) {
+      problems.push(
+        `Argo CD has synced ${source} to ${synced.revision.slice(
+          0,
+          7,
+        )}, where ${behind
+          .map(
+            v => `${v.key} is ${synced.values[versions.indexOf(v)] ?? 'unset'}`,
+          )
+          .join(', ')}, not ${shown}`,
+      );
+      remedies.push(`wait for Argo CD to sync ${source} to ${shown}`);
+      relaxed.push('requireSynced');
+    }
   }
 
   const required = [
