@@ -43,7 +43,7 @@ describe('the upstream gate right after a new version reached the source', () =>
   };
 
   it('refuses a version Argo CD has not synced the source to yet, then allows it once it has', async () => {
-    const before = getYamlValue(await backend.demo.show(devFile), 'image.tag');
+    const before = getYamlValue(await backend.demo.show(devFile), 'image.tag')!;
     await backend.demo.commit('Release cart 9.2.0 to dev', [
       { file: devFile, key: 'image.tag', value: '9.2.0' },
     ]);
