@@ -26,8 +26,27 @@ const valuesPath = (env: string) => `envs/${env}/${service}/values.yaml`;
 const addedTag = (version: string) =>
   new RegExp(`^\\+\\s+tag: (["']?)${version.replace(/\./g, '\\.')}\\1$`);
 
-/** Waits until dev runs `version` in git and is Synced and Healthy in Argo CD (the gate into staging). */
-async function waitUntilDevRuns(request: APIRequestContext, version: string) {
+/** Whether `revision` (Argo CD's) is `commit` or comes after it on the branch. */
+function carries(revision: string | undefined, commit: string) {
+  if (!revision) return false;
+  try {
+    git('merge-base', '--is-ancestor', commit, revision);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Waits until dev runs `version` (pushed in `commit`): in git, and Synced to
+ * a revision that carries the commit and Healthy in Argo CD (the gate into
+ * staging).
+ */
+async function waitUntilDevRuns(
+  request: APIRequestContext,
+  version: string,
+  commit: string,
+) {
   const headers = { Authorization: `Bearer ${await guestToken(request)}` };
   await expect
     .poll(
@@ -40,12 +59,16 @@ async function waitUntilDevRuns(request: APIRequestContext, version: string) {
           (e: { name: string }) => e.name === 'dev',
         );
         return dev.status.state === 'known'
-          ? `${dev.version} ${dev.status.syncStatus} ${dev.status.health.status}`
+          ? `${dev.version} ${dev.status.syncStatus} ${
+              dev.status.health.status
+            } ${
+              carries(dev.status.revision, commit) ? 'at' : 'before'
+            } ${commit}`
           : `${dev.version} unknown`;
       },
       { timeout: 60_000, intervals: [1000] },
     )
-    .toBe(`${version} Synced Healthy`);
+    .toBe(`${version} Synced Healthy at ${commit}`);
 }
 
 /** The next POST /promotions: its body, key and answer. */
@@ -64,8 +87,12 @@ test('the source moved since your preview', async ({ page, request }) => {
   const moved = `3.9.${run}`;
 
   // Development runs a version Staging does not, deployed.
-  pushImageTag(valuesPath('dev'), reviewed, `Release cart ${reviewed} to dev`);
-  await waitUntilDevRuns(request, reviewed);
+  const released = pushImageTag(
+    valuesPath('dev'),
+    reviewed,
+    `Release cart ${reviewed} to dev`,
+  );
+  await waitUntilDevRuns(request, reviewed, released);
   const stagingBefore = imageTagAt(valuesPath('staging'));
 
   await signInAsGuest(page);
@@ -105,7 +132,7 @@ test('the source moved since your preview', async ({ page, request }) => {
     moved,
     `Release cart ${moved} to dev`,
   );
-  await waitUntilDevRuns(request, moved);
+  await waitUntilDevRuns(request, moved, pushed);
 
   const refused = nextPromotion(page);
   await confirmReviewed.click();
