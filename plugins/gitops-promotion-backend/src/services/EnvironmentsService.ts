@@ -18,7 +18,7 @@ import {
 } from '../policy';
 import { LagReader } from './LagReader';
 import { CellVersion, VersionReader } from './VersionReader';
-import { lastVersionChange, readHistory } from './readHistory';
+import { readHistory, readLastVersionChange } from './readHistory';
 import { resolveServiceLocation } from '../locations/resolveServiceLocation';
 import { GitopsRepository } from '../repository/GitopsRepository';
 import {
@@ -206,9 +206,12 @@ export class EnvironmentsService {
       environment: cell.environment,
     });
     const repository = this.deps.repositories(location.repository.id);
-    return readHistory(repository, cell.commitSha, location, LAST_CHANGE_DEPTH)
-      .then(lastVersionChange)
-      .catch(() => undefined);
+    return readLastVersionChange(
+      repository,
+      cell.commitSha,
+      location,
+      LAST_CHANGE_DEPTH,
+    ).catch(() => undefined);
   }
 
   /**

@@ -298,11 +298,6 @@ export class PromotionPlanner {
   }
 
   /**
-   * The source's values now and, when the request pins them (its versions,
-   * or the commit its preview read them at), the pinned ones with each value
-   * that moved since (the source-pin rule refuses when any did).
-   */
-  /**
    * The source's values at the revision Argo CD has synced it to: the first of
    * its revisions that is a commit of the source's repository. Undefined when
    * none is (a chart version, another repository) or it cannot be read.
@@ -332,6 +327,11 @@ export class PromotionPlanner {
     return undefined;
   }
 
+  /**
+   * The source's values now and, when the request pins them (its versions,
+   * or the commit its preview read them at), the pinned ones with each value
+   * that moved since (the source-pin rule refuses when any did).
+   */
   private async sourceValues(
     intent: PromotionIntent,
     location: ServiceLocation,

@@ -24,14 +24,12 @@ import {
 } from '../ledger';
 import { assertSameRequest } from '../ledger/PromotionStore';
 import { EnvironmentAccess } from '../permissions/EnvironmentAccess';
-import { PromotionRecord as PromotionApiRecord } from '@internal/backstage-plugin-gitops-promotion-common';
 import { pipelineEnds, toPolicyError } from '../policy';
 import { GitopsPromotionConfig } from '../config/types';
 import { formatCommitMessage } from '../repository/commitMessage';
 import { GitopsRepository } from '../repository/GitopsRepository';
 import { FileChange } from '../repository/types';
 import { ChangeSet } from './buildChangeSet';
-import { setYamlValue } from '@internal/backstage-plugin-gitops-promotion-common';
 import {
   PromotionIntent,
   PromotionPlan,
@@ -42,7 +40,9 @@ import { requestFingerprint } from './requestFingerprint';
 import { Requester, requesterIdentity } from './requesterIdentity';
 import {
   BulkPromotionRequest,
+  PromotionRecord as PromotionApiRecord,
   PromotionTargetPreview,
+  setYamlValue,
 } from '@internal/backstage-plugin-gitops-promotion-common';
 
 /**

@@ -41,13 +41,6 @@ const IMAGE_REPOSITORY =
   /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]{1,5})?\/)?[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*$/;
 const IMAGE_REPOSITORY_MAX = 255;
 
-/** What to register and what came of it: the spec's request and result. */
-export type {
-  RegisteredFile,
-  ServiceRegistrationRequest,
-  ServiceRegistrationResult,
-};
-
 /**
  * Registers a new service in the GitOps repository: renders the layout's file
  * templates for every target environment and writes them as one commit (or one

@@ -41,12 +41,36 @@ export async function readHistory(
     toVersionChanges(repository, entries, file.keys[0]),
     Promise.all(entries.map(e => valuesAfter(repository, location, e))),
   ]);
-  return changes.map((change, i) => {
-    const values = bundles[i];
-    return values.every(v => v !== undefined)
-      ? { ...change, versions: values as string[] }
-      : change;
-  });
+  return changes.map((change, i) => withBundle(change, bundles[i]));
+}
+
+/**
+ * The newest of the last `limit` commits of the file that changed the
+ * version, as {@link readHistory} shows it; only its bundle is read.
+ */
+export async function readLastVersionChange(
+  repository: GitopsRepository,
+  commitSha: string,
+  location: ServiceLocation,
+  limit: number,
+): Promise<EnvironmentHistoryChange | undefined> {
+  const [file] = location.files;
+  const entries = await repository.fileHistory(commitSha, file.path, limit);
+  const changes = await toVersionChanges(repository, entries, file.keys[0]);
+  const last = lastVersionChange(changes);
+  if (!last) return undefined;
+  const entry = entries[changes.indexOf(last)];
+  return withBundle(last, await valuesAfter(repository, location, entry));
+}
+
+/** The change with every bundle value after it, when none was unset. */
+function withBundle(
+  change: VersionChange,
+  values: Array<string | undefined>,
+): EnvironmentHistoryChange {
+  return values.every(v => v !== undefined)
+    ? { ...change, versions: values as string[] }
+    : change;
 }
 
 /** The newest commit of a history that changed the version, if any. */

@@ -6,3 +6,4 @@ export { PROMOTION_POLL_INTERVAL_MS, usePromotion } from './usePromotion';
 export { useMatrix } from './useMatrix';
 export { useOwnership } from './useOwnership';
 export { useDeliveryFigures } from './useDeliveryFigures';
+export { useSubmit } from './useSubmit';

@@ -85,17 +85,17 @@ export function checkUpstreamGate(
     input.sourceStatus.syncStatus === 'Synced' &&
     synced
   ) {
-    const behind = versions.filter((v, i) => synced.values[i] !== v.version);
+    const behind = versions.flatMap((v, i) =>
+      synced.values[i] === v.version
+        ? []
+        : [`${v.key} is ${synced.values[i] ?? 'unset'}`],
+    );
     if (behind.length > 0) {
       problems.push(
         `Argo CD has synced ${source} to ${synced.revision.slice(
           0,
           7,
-        )}, where ${behind
-          .map(
-            v => `${v.key} is ${synced.values[versions.indexOf(v)] ?? 'unset'}`,
-          )
-          .join(', ')}, not ${shown}`,
+        )}, where ${behind.join(', ')}, not ${shown}`,
       );
       remedies.push(`wait for Argo CD to sync ${source} to ${shown}`);
       relaxed.push('requireSynced');

@@ -31,7 +31,7 @@ import {
 import { useEffect, useMemo, useRef, useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { gitopsPromotionApiRef } from '../../api';
-import { useSubmit } from '../../hooks/useSubmit';
+import { useSubmit } from '../../hooks';
 import { DiffView } from '../DiffView';
 import { VerdictList } from '../PromoteDialog';
 import {
