@@ -1,4 +1,4 @@
-import { getYamlValue } from '@internal/backstage-plugin-gitops-promotion-common';
+import { getYamlValue } from '@internal/backstage-plugin-gitops-promotion-node';
 import request from 'supertest';
 import {
   asUser,

@@ -1,12 +1,10 @@
 /**
  * Shared by the GitOps Promotion frontend and backend: annotation keys,
- * permissions, byte-exact YAML editing and Kubernetes label selectors.
+ * permissions and the REST API's types (generated from its OpenAPI spec).
  *
  * @packageDocumentation
  */
 
 export * from './annotations';
 export * from './permissions';
-export * from './yaml';
-export * from './argocd/labelSelector';
 export * from './api';

@@ -1,5 +1,5 @@
 import { ApplicationIndex } from './ApplicationIndex';
-import { matchesLabelSelector } from '@internal/backstage-plugin-gitops-promotion-common';
+import { matchesLabelSelector } from '@internal/backstage-plugin-gitops-promotion-node';
 import { ParsedApplication } from './parseApplication';
 import { ApplicationMapping } from './resolveApplicationMapping';
 

@@ -7,7 +7,7 @@ import { ArgoCdConfig } from './ArgoCdConfig';
 import {
   LabelRequirement,
   parseLabelSelector,
-} from '@internal/backstage-plugin-gitops-promotion-common';
+} from '@internal/backstage-plugin-gitops-promotion-node';
 import { renderTemplate, unknownPlaceholders } from './templates';
 import { ArgoCdTarget } from './types';
 

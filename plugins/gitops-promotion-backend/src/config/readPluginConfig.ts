@@ -1,5 +1,5 @@
 import { Config } from '@backstage/config';
-import { parseKeyPath } from '@internal/backstage-plugin-gitops-promotion-common';
+import { parseKeyPath } from '@internal/backstage-plugin-gitops-promotion-node';
 import { GitopsPromotionConfigError } from './GitopsPromotionConfigError';
 import { readNumber } from './readNumber';
 import { readPolicyConfig } from '../policy/readPolicyConfig';

@@ -2,7 +2,7 @@ import { mockServices } from '@backstage/backend-test-utils';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { getYamlValue } from '@internal/backstage-plugin-gitops-promotion-common';
+import { getYamlValue } from '@internal/backstage-plugin-gitops-promotion-node';
 import { runGit } from '../git/runGit';
 import { seedDemoRepository } from './seedDemoRepository';
 

@@ -1,5 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { setYamlValue } from '@internal/backstage-plugin-gitops-promotion-common';
+import { setYamlValue } from '@internal/backstage-plugin-gitops-promotion-node';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';

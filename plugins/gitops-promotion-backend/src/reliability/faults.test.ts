@@ -1,7 +1,7 @@
 import {
   getYamlValue,
   setYamlValue,
-} from '@internal/backstage-plugin-gitops-promotion-common';
+} from '@internal/backstage-plugin-gitops-promotion-node';
 import { createDemoRepository } from '../__testUtils__/demoRepository';
 import {
   GitHttpServer,

@@ -42,8 +42,8 @@ import {
   BulkPromotionRequest,
   PromotionRecord as PromotionApiRecord,
   PromotionTargetPreview,
-  setYamlValue,
 } from '@internal/backstage-plugin-gitops-promotion-common';
+import { setYamlValue } from '@internal/backstage-plugin-gitops-promotion-node';
 
 /**
  * A release train: several services into one environment, one commit or PR

@@ -1,7 +1,7 @@
 import {
   getYamlValue,
   isYamlEditError,
-} from '@internal/backstage-plugin-gitops-promotion-common';
+} from '@internal/backstage-plugin-gitops-promotion-node';
 import { GitopsPromotionConfig } from '../config/types';
 import {
   resolveServiceLocation,

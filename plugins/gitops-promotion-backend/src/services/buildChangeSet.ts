@@ -3,7 +3,7 @@ import {
   getYamlValue,
   isYamlEditError,
   setYamlValue,
-} from '@internal/backstage-plugin-gitops-promotion-common';
+} from '@internal/backstage-plugin-gitops-promotion-node';
 import { createTwoFilesPatch } from 'diff';
 import { ServiceLocation } from '../locations/resolveServiceLocation';
 import { GitopsRepository, Snapshot } from '../repository/GitopsRepository';

@@ -1,7 +1,7 @@
 import {
   getYamlValue,
   isYamlEditError,
-} from '@internal/backstage-plugin-gitops-promotion-common';
+} from '@internal/backstage-plugin-gitops-promotion-node';
 import { ServiceLocation } from '../locations/resolveServiceLocation';
 import { GitopsRepository } from '../repository/GitopsRepository';
 import { FileHistoryEntry, GitIdentity } from '../repository/types';

@@ -1,4 +1,4 @@
-import { getYamlValue } from '@internal/backstage-plugin-gitops-promotion-common';
+import { getYamlValue } from '@internal/backstage-plugin-gitops-promotion-node';
 import { runGit } from '../../git/runGit';
 import { GithubFake } from '../../repository/github/__testUtils__/githubFake';
 import { ApiClient, ApiResponse, errorMessage } from './api';
