@@ -41,7 +41,12 @@ async function typesModule() {
     // A request field with a default may be left out by the client.
     defaultNonNullable: false,
   });
-  return `${HEADER}/* eslint-disable */\n\n${astToString(ast)}`;
+  // Release tags for the API reports: these are the package's public types.
+  const types = astToString(ast).replace(
+    /^export (interface|type) (paths|webhooks|components|\$defs|operations)\b/gm,
+    '/** @public */\nexport $1 $2',
+  );
+  return `${HEADER}/* eslint-disable */\n\n${types}`;
 }
 
 /** `#get|/promotions/{id}` entries: what each handler receives and answers. */

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /* Prints the figures of the reliability and security suite
- * (plugins/gitops-promotion-backend/src/reliability): one JSON file per test
+ * (plugins/gitops-promotion-backend/src/tests/reliability): one JSON file per test
  * file in RELIABILITY_RESULTS_DIR, or <results>/reliability with <results> the
  * first argument (default .test-results). Never fails the run: it reports.
  * `--clean` removes the figures instead. */

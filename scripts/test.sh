@@ -32,6 +32,7 @@ check tsc yarn tsc
 check lint yarn lint:all
 check prettier yarn prettier:check
 check openapi yarn generate:openapi --check
+check api-reports yarn build:api-reports:check
 
 echo "::: test PostgreSQL"
 eval "$(scripts/start-test-postgres.sh)" || echo "could not start PostgreSQL: the ledger's PostgreSQL tests will fail"

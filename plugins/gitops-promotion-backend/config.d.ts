@@ -1,3 +1,5 @@
+import { HumanDuration } from '@backstage/types';
+
 export interface Config {
   /** GitOps Promotion: where each service's version lives per environment. */
   gitopsPromotion?: {
@@ -31,8 +33,11 @@ export interface Config {
        * reads of the branch, so that a page of requests makes one `ls-remote` (or one GitHub ref
        * request), not one each. Reads may be that long behind commits made elsewhere; writes and
        * checks of a confirmed promotion always ask the remote, and a commit made here is seen at
-       * once. Concurrent lookups are shared even at 0. Defaults to 2.
+       * once. Concurrent lookups are shared even at 0. A duration (`'2s'`, `'PT2S'`,
+       * `{ seconds: 2 }`); defaults to 2 seconds.
        */
+      branchHeadCache?: HumanDuration | string;
+      /** @deprecated Use `branchHeadCache`; a number of seconds, read when that is not set. */
       branchHeadCacheSeconds?: number;
     }>;
 
@@ -196,19 +201,30 @@ export interface Config {
           /** Accept any server certificate. Never use it in production. */
           insecureSkipVerify?: boolean;
         };
-        /** How long an application list is reused. Defaults to 10 seconds. */
+        /** How long an application list is reused, a duration (`'10s'`). Defaults to 10 seconds. */
+        cacheTtl?: HumanDuration | string;
+        /** @deprecated Use `cacheTtl`; a number of seconds, read when that is not set. */
         cacheTtlSeconds?: number;
-        /** Timeout of one request to this instance. Defaults to 10000 ms. */
+        /** Timeout of one request to this instance, a duration (`'10s'`). Defaults to 10 seconds. */
+        timeout?: HumanDuration | string;
+        /** @deprecated Use `timeout`; a number of milliseconds, read when that is not set. */
         timeoutMs?: number;
       }>;
       /** Tracking a promotion until Argo CD runs it. */
       tracking?: {
         /**
          * How long an application must stay Synced and Healthy at the promoted commit before
-         * the rollout counts as deployed. Defaults to 10 seconds.
+         * the rollout counts as deployed, a duration (`'10s'`). Defaults to 10 seconds.
          */
+        settle?: HumanDuration | string;
+        /** @deprecated Use `settle`; a number of seconds, read when that is not set. */
         settleSeconds?: number;
-        /** When a rollout that has not been deployed counts as failed. Defaults to 900 seconds. */
+        /**
+         * When a rollout that has not been deployed counts as failed, a duration (`'15m'`).
+         * Defaults to 15 minutes.
+         */
+        timeout?: HumanDuration | string;
+        /** @deprecated Use `timeout`; a number of seconds, read when that is not set. */
         timeoutSeconds?: number;
       };
     };

@@ -17,3 +17,5 @@ export type {
   DevServerLayoutFile,
   DevServerLogger,
 } from './options';
+export { seedDemoRepository } from './demoRepository/seedDemoRepository';
+export type { SeedDemoRepositoryOptions } from './demoRepository/seedDemoRepository';

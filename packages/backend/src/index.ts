@@ -75,7 +75,10 @@ backend.add(import('@backstage/plugin-signals-backend'));
 backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
 backend.add(import('@internal/backstage-plugin-gitops-promotion-backend'));
-// GitOps Promotion: development-only Argo CD stand-in (needs `argocdDevServer` in app-config)
+// GitOps Promotion, development only: the demo GitOps repository (needs
+// gitopsPromotion.development.seedRepository) and the Argo CD stand-in
+// reconciling from it (needs `argocdDevServer`); app-config.production.yaml has neither
+backend.add(import('./modules/gitopsPromotionDemoRepository'));
 backend.add(import('./modules/argocdDevServer'));
 
 backend.start();

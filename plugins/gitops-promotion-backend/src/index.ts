@@ -9,4 +9,5 @@ export {
   createGitopsPromotionEnvironmentConditionalDecision,
   gitopsPromotionEnvironmentConditions,
   environmentPermissionRules,
-} from './permissions';
+} from './domain/permissions';
+export type { EnvironmentResource } from './domain/permissions';

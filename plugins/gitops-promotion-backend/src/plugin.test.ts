@@ -36,18 +36,6 @@ describe('gitopsPromotionPlugin', () => {
     },
   });
 
-  it('creates the demo repository on first start in development', async () => {
-    const repo = path.join(dir, 'gitops-repo.git');
-    const backend = await startTestBackend({
-      features: [
-        gitopsPromotionPlugin,
-        mockServices.rootConfig.factory({ data: config(repo) }),
-      ],
-    });
-    await expect(fs.stat(path.join(repo, 'HEAD'))).resolves.toBeTruthy();
-    await backend.stop();
-  });
-
   it('fails to start on invalid configuration, naming the key', async () => {
     const bad = config(path.join(dir, 'x.git'));
     bad.gitopsPromotion.environments[0].repository = 'missing';

@@ -5,27 +5,27 @@ import {
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { gitopsPromotionPermissions } from '@internal/backstage-plugin-gitops-promotion-common';
 import { randomUUID } from 'node:crypto';
-import { ArgoCdClient } from './argocd';
-import { ServiceCatalog } from './catalog/ServiceCatalog';
+import { ArgoCdClient } from './clients/argocd';
+import { ServiceCatalog } from './clients/catalog/ServiceCatalog';
 import { readPluginConfig } from './config/readPluginConfig';
-import { seedConfiguredDemoRepository } from './demo/seedConfiguredDemoRepository';
-import { PromotionStore } from './ledger';
+import { PromotionStore } from './domain/ledger';
 import {
   environmentPermissionResourceRef,
   environmentPermissionRules,
-} from './permissions';
-import { EnvironmentAccess } from './permissions/EnvironmentAccess';
-import { createRepositories } from './repository/createRepositories';
-import { createRouter } from './router';
-import { EnvironmentsService } from './services/EnvironmentsService';
-import { LagReader } from './services/LagReader';
-import { PromotionPlanner } from './services/PromotionPlanner';
-import { PromotionService } from './services/PromotionService';
-import { PromotionTracker } from './services/PromotionTracker';
-import { PromotionReconciler } from './services/PromotionReconciler';
-import { EntityAnnotations } from './catalog/EntityAnnotations';
-import { ServiceRegistrar } from './services/ServiceRegistrar';
-import { VersionReader } from './services/VersionReader';
+} from './domain/permissions';
+import { EnvironmentAccess } from './domain/permissions/EnvironmentAccess';
+import { createRepositories } from './clients/repository/createRepositories';
+import { createRouter } from './service/router';
+import { EnvironmentsService } from './domain/environments/EnvironmentsService';
+import { LagReader } from './domain/environments/LagReader';
+import { PromotionPlanner } from './domain/promotions/PromotionPlanner';
+import { PromotionService } from './domain/promotions/PromotionService';
+import { PromotionTracker } from './domain/promotions/PromotionTracker';
+import { PromotionReconciler } from './domain/promotions/PromotionReconciler';
+import { EntityAnnotations } from './clients/catalog/EntityAnnotations';
+import { ServiceRegistrar } from './domain/onboarding/ServiceRegistrar';
+import { VersionReader } from './domain/environments/VersionReader';
+import { GitopsWriter } from './domain/writing/GitopsWriter';
 
 /**
  * The GitOps Promotion backend plugin.
@@ -67,9 +67,6 @@ export const gitopsPromotionPlugin = createBackendPlugin({
           getResources: async names =>
             names.map(name => config.environments.find(e => e.name === name)),
         });
-        // Only with gitopsPromotion.development.seedRepository; NODE_ENV plays no part.
-        await seedConfiguredDemoRepository(config, logger);
-
         const argocd = ArgoCdClient.fromConfig(rootConfig, { logger });
         lifecycle.addShutdownHook(() => argocd?.close());
         const repositories = createRepositories({ config, rootConfig, logger });
@@ -89,13 +86,14 @@ export const gitopsPromotionPlugin = createBackendPlugin({
           store,
           argocd,
         });
+        const writer = new GitopsWriter(repositories);
         const promotions = new PromotionService({
           config,
           planner,
           catalog,
           catalogService: deps.catalogService,
           auth: deps.auth,
-          repositories,
+          writer,
           store,
           access,
           argocd,
@@ -161,7 +159,8 @@ export const gitopsPromotionPlugin = createBackendPlugin({
             registrar: new ServiceRegistrar({
               config,
               repositories,
-              permissions: deps.permissions,
+              writer,
+              access,
               catalogService: deps.catalogService,
               auth: deps.auth,
             }),

@@ -16,6 +16,8 @@ const HEADER = `# Entities created from software templates on this machine, one 
  * `./*\/catalog-info.yaml`, optional so an empty directory is no error) and
  * one folder per entity. Refreshing the index's Location entity makes the
  * catalog read the folders again.
+ *
+ * @public
  */
 export class LocalCatalogDirectory {
   private queue: Promise<unknown> = Promise.resolve();

@@ -10,3 +10,4 @@ export { gitopsPromotionScaffolderModule as default } from './module';
 export { createRegisterServiceAction } from './actions/registerService';
 export { createRegisterLocalEntityAction } from './actions/registerLocalEntity';
 export type { LocalCatalogOptions } from './actions/registerLocalEntity';
+export { LocalCatalogDirectory } from './LocalCatalogDirectory';

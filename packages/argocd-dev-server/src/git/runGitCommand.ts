@@ -2,12 +2,14 @@ import { execFile } from 'node:child_process';
 
 /**
  * Runs the git CLI in `cwd` with a neutral environment (no user or system
- * config, no prompts) and resolves with its raw standard output.
+ * config, no prompts; `env` adds to it, e.g. GIT_AUTHOR_DATE) and resolves
+ * with its raw standard output.
  */
 export function runGitCommand(
   cwd: string,
   args: string[],
   input?: string,
+  env?: Record<string, string>,
 ): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const child = execFile(
@@ -24,6 +26,7 @@ export function runGitCommand(
           GIT_CONFIG_NOSYSTEM: '1',
           GIT_CONFIG_GLOBAL: '/dev/null',
           GIT_TERMINAL_PROMPT: '0',
+          ...env,
         },
       },
       (error, stdout, stderr) => {

@@ -5,7 +5,18 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { createArgoCdDevServer } from '@internal/argocd-dev-server';
 import { argocdDevServerModule } from './argocdDevServer';
+
+// The real stand-in, observed: "started nothing" is then a fact, not a
+// probe of a free port that another test worker may take meanwhile.
+jest.mock('@internal/argocd-dev-server', () => {
+  const actual = jest.requireActual('@internal/argocd-dev-server');
+  return {
+    ...actual,
+    createArgoCdDevServer: jest.fn(actual.createArgoCdDevServer),
+  };
+});
 
 const git = (cwd: string, ...args: string[]) =>
   promisify(execFile)(
@@ -97,7 +108,7 @@ describe('argocdDevServerModule', () => {
 
     it('does nothing without an argocdDevServer section, even with NODE_ENV unset', async () => {
       delete process.env.NODE_ENV;
-      const port = await freePort();
+      jest.mocked(createArgoCdDevServer).mockClear();
       const backend = await startTestBackend({
         features: [
           argocdDevServerModule,
@@ -106,9 +117,7 @@ describe('argocdDevServerModule', () => {
           }),
         ],
       });
-      await expect(
-        fetch(`http://127.0.0.1:${port}/api/v1/applications`),
-      ).rejects.toThrow();
+      expect(createArgoCdDevServer).not.toHaveBeenCalled();
       await backend.stop();
     });
 

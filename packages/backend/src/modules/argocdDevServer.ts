@@ -13,8 +13,8 @@ import path from 'node:path';
  * nothing without the `argocdDevServer` section (the root app-config.yaml has one
  * for `yarn start`, app-config.production.yaml removes it), whatever NODE_ENV says.
  *
- * The repository may not exist yet: the gitops-promotion plugin seeds it during
- * its own init, which runs after this module's. The stand-in polls for it.
+ * The repository may not exist yet: the demo-repository module seeds it
+ * (gitopsPromotionDemoRepository.ts) at the same time. The stand-in polls for it.
  */
 export const argocdDevServerModule = createBackendModule({
   pluginId: 'gitops-promotion',

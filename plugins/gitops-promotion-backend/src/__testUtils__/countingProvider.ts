@@ -1,4 +1,4 @@
-import { RepositoryProvider } from '../repository/types';
+import { RepositoryProvider } from '../clients/repository/types';
 
 /** Wraps a provider and counts the calls the engine makes to it. */
 export function countingProvider(provider: RepositoryProvider) {

@@ -3,8 +3,8 @@ import { setYamlValue } from '@internal/backstage-plugin-gitops-promotion-node';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { seedDemoRepository } from '../demo/seedDemoRepository';
-import { runGit } from '../git/runGit';
+import { seedDemoRepository } from '@internal/argocd-dev-server';
+import { runGit } from '../clients/git/runGit';
 
 const examples = path.resolve(__dirname, '../../../../examples');
 
@@ -15,7 +15,11 @@ const IDENTITY = {
   GIT_COMMITTER_EMAIL: 'test@example.com',
 };
 
-/** A fresh copy of the demo GitOps repository (bare, 39 commits) in a temp dir. */
+/**
+ * A fresh copy of the demo GitOps repository (bare, 39 commits) in a temp dir.
+ *
+ * @public
+ */
 export interface DemoRepository {
   /** The temporary directory holding it; served as GIT_PROJECT_ROOT over HTTP. */
   dir: string;
@@ -41,7 +45,11 @@ export interface DemoRepository {
   cleanup(): Promise<void>;
 }
 
-/** Seeds the demo repository the way the portal does on first start. */
+/**
+ * Seeds the demo repository the way the portal does on first start.
+ *
+ * @public
+ */
 export async function createDemoRepository(): Promise<DemoRepository> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'gitops-demo-'));
   const bare = path.join(dir, 'gitops-repo.git');

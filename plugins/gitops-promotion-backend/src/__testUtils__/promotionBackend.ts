@@ -39,6 +39,8 @@ const root = path.resolve(__dirname, '../../../..');
  * The example catalog: the services of examples/entities.yaml and the people
  * of examples/org.yaml, with the ownedBy and partOf relations the catalog's
  * processing would add.
+ *
+ * @public
  */
 export function exampleEntities(): Entity[] {
   return ['examples/entities.yaml', 'examples/org.yaml'].flatMap(file =>
@@ -63,8 +65,10 @@ export function withRelations(entity: Entity): Entity {
 }
 
 /**
- * Decides a permission like a policy would: `deny` lists `permission name →
- * environments` a given user may not use (all others are allowed).
+ * Decides a permission like a policy would: `deny` lists, by permission name,
+ * the environments a given user may not use (all others are allowed).
+ *
+ * @public
  */
 export type PermissionRules = Record<string, Record<string, string[]>>;
 
@@ -94,6 +98,8 @@ export function testConfig(options: {
  * The plugin on a test backend over a fresh demo repository, with the Argo CD
  * stand-in reconciling from it, the example catalog, and permission decisions
  * from `rules`. `runTracker()` runs one pass of the scheduled tracker.
+ *
+ * @public
  */
 export async function startPromotionBackend(
   options: {
@@ -245,12 +251,20 @@ function withHiddenEntities(
   }) as CatalogService;
 }
 
-/** `Authorization` header of a mock user token. */
+/**
+ * `Authorization` header of a mock user token.
+ *
+ * @public
+ */
 export function asUser(userEntityRef = 'user:default/guest') {
   return `Bearer ${mockCredentials.user.token(userEntityRef)}`;
 }
 
-/** `Authorization` header of a mock service token (subject `external:test-service`). */
+/**
+ * `Authorization` header of a mock service token (subject `external:test-service`).
+ *
+ * @public
+ */
 export function asService() {
   return mockCredentials.service.header();
 }

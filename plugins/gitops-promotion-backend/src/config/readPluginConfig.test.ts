@@ -34,6 +34,20 @@ describe('readPluginConfig', () => {
     expect(config.repositories[0].branchHeadTtlMs).toBe(2000);
   });
 
+  it.each([
+    [{ branchHeadCache: '5s' }, 5000],
+    [{ branchHeadCache: { milliseconds: 500 } }, 500],
+    [{ branchHeadCacheSeconds: 3 }, 3000],
+    [{ branchHeadCache: 'PT0S', branchHeadCacheSeconds: 3 }, 0],
+  ])('reads the branch head cache %j as %i ms', (repository, ms) => {
+    const section = valid();
+    Object.assign(section.repositories[0], repository);
+    const config = readPluginConfig(
+      new ConfigReader({ gitopsPromotion: section }),
+    )!;
+    expect(config.repositories[0].branchHeadTtlMs).toBe(ms);
+  });
+
   it('returns undefined when the section is absent', () => {
     expect(readPluginConfig(new ConfigReader({}))).toBeUndefined();
   });

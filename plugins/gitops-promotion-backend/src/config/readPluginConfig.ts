@@ -1,8 +1,8 @@
 import { Config } from '@backstage/config';
 import { parseKeyPath } from '@internal/backstage-plugin-gitops-promotion-node';
 import { GitopsPromotionConfigError } from './GitopsPromotionConfigError';
-import { readNumber } from './readNumber';
-import { readPolicyConfig } from '../policy/readPolicyConfig';
+import { readDuration } from './readDuration';
+import { readPolicyConfig } from '../domain/policy/readPolicyConfig';
 import {
   inspectRenderedFiles,
   PROBE_VERSION,
@@ -21,7 +21,7 @@ const ROOT = 'gitopsPromotion';
 const NAME_PATTERN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const PLACEHOLDER_PATTERN = /\{([^}]*)\}/g;
 const KNOWN_PLACEHOLDERS = new Set(['service', 'env']);
-const DEFAULT_BRANCH_HEAD_CACHE_SECONDS = 2;
+const DEFAULT_BRANCH_HEAD_CACHE_MS = 2000;
 
 /**
  * Reads and validates the `gitopsPromotion` section once at startup.
@@ -127,14 +127,13 @@ function readRepository(c: Config, key: string): RepositoryConfig {
     provider,
     url,
     defaultBranch: c.getOptionalString('defaultBranch') ?? 'main',
-    branchHeadTtlMs:
-      readNumber(
-        c,
-        'branchHeadCacheSeconds',
-        `${key}.branchHeadCacheSeconds`,
-        DEFAULT_BRANCH_HEAD_CACHE_SECONDS,
-        0,
-      ) * 1000,
+    branchHeadTtlMs: readDuration(c, {
+      key,
+      field: 'branchHeadCache',
+      defaultMs: DEFAULT_BRANCH_HEAD_CACHE_MS,
+      minMs: 0,
+      legacy: { field: 'branchHeadCacheSeconds', unitMs: 1000 },
+    }),
   };
 }
 

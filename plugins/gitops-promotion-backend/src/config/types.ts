@@ -27,7 +27,7 @@ export interface LayoutConfig {
   files: LayoutFileConfig[];
 }
 
-import { EnvironmentPolicy } from '../policy/types';
+import { EnvironmentPolicy } from '../domain/policy/types';
 
 export interface EnvironmentConfig {
   name: string;

@@ -5,8 +5,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
 import { parse as parseYaml } from 'yaml';
-import { normalizeEntityRef } from '../catalog/ServiceCatalog';
-import { routesOfRouter } from '../reliability/__testUtils__/routes';
+import { normalizeEntityRef } from '../clients/catalog/ServiceCatalog';
+import { routesOfRouter } from '../tests/reliability/__testUtils__/routes';
 import {
   asService,
   asUser,

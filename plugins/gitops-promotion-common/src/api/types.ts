@@ -6,103 +6,107 @@
  */
 import type { components, operations } from '../schema/openapi.generated';
 
-type Schemas = components['schemas'];
-type Query<Operation extends keyof operations> = NonNullable<
+/** Every schema of the spec, by name. @public */
+export type ApiSchemas = components['schemas'];
+/** The query parameters of an operation of the spec. @public */
+export type ApiQuery<Operation extends keyof operations> = NonNullable<
   operations[Operation]['parameters']['query']
 >;
 
 /** @public */
-export type EnvironmentHistoryQuery = Query<'getEnvironmentHistory'>;
+export type EnvironmentHistoryQuery = ApiQuery<'getEnvironmentHistory'>;
 /** @public */
-export type MatrixQuery = Query<'getMatrix'>;
+export type MatrixQuery = ApiQuery<'getMatrix'>;
 /** @public */
-export type PromotionListQuery = Query<'listPromotions'>;
+export type PromotionListQuery = ApiQuery<'listPromotions'>;
 /** @public */
-export type DeliveryFiguresQuery = Query<'getDeliveryFigures'>;
+export type DeliveryFiguresQuery = ApiQuery<'getDeliveryFigures'>;
 
 /** @public */
-export type GitopsKeyValue = Schemas['GitopsKeyValue'];
+export type GitopsKeyValue = ApiSchemas['GitopsKeyValue'];
 /** @public */
-export type GitopsKnownArgoCdStatus = Schemas['GitopsKnownArgoCdStatus'];
+export type GitopsKnownArgoCdStatus = ApiSchemas['GitopsKnownArgoCdStatus'];
 /** @public */
-export type GitopsArgoCdUnknownReason = Schemas['GitopsArgoCdUnknownReason'];
+export type GitopsArgoCdUnknownReason = ApiSchemas['GitopsArgoCdUnknownReason'];
 /** @public */
-export type GitopsUnknownArgoCdStatus = Schemas['GitopsUnknownArgoCdStatus'];
+export type GitopsUnknownArgoCdStatus = ApiSchemas['GitopsUnknownArgoCdStatus'];
 /** @public */
-export type GitopsArgoCdStatus = Schemas['GitopsArgoCdStatus'];
+export type GitopsArgoCdStatus = ApiSchemas['GitopsArgoCdStatus'];
 /** @public */
-export type PromotionState = Schemas['PromotionState'];
+export type PromotionState = ApiSchemas['PromotionState'];
 /** @public */
-export type PromotionMode = Schemas['PromotionMode'];
+export type PromotionMode = ApiSchemas['PromotionMode'];
 /** @public */
-export type PromotionValueChange = Schemas['PromotionValueChange'];
+export type PromotionValueChange = ApiSchemas['PromotionValueChange'];
 /** @public */
-export type PromotionRecord = Schemas['PromotionRecord'];
+export type PromotionRecord = ApiSchemas['PromotionRecord'];
 /** @public */
-export type InFlightPromotion = Schemas['InFlightPromotion'];
+export type InFlightPromotion = ApiSchemas['InFlightPromotion'];
 /** @public */
-export type PromoteOption = Schemas['PromoteOption'];
+export type PromoteOption = ApiSchemas['PromoteOption'];
 /** @public */
-export type EnvironmentView = Schemas['EnvironmentView'];
+export type EnvironmentView = ApiSchemas['EnvironmentView'];
 /** @public */
-export type EnvironmentsResponse = Schemas['EnvironmentsResponse'];
+export type EnvironmentsResponse = ApiSchemas['EnvironmentsResponse'];
 /** @public */
-export type EnvironmentHistoryEntry = Schemas['EnvironmentHistoryEntry'];
+export type EnvironmentHistoryEntry = ApiSchemas['EnvironmentHistoryEntry'];
 /** @public */
-export type EnvironmentHistoryResponse = Schemas['EnvironmentHistoryResponse'];
+export type EnvironmentHistoryResponse =
+  ApiSchemas['EnvironmentHistoryResponse'];
 /** @public */
-export type PromotionVerdict = Schemas['PromotionVerdict'];
+export type PromotionVerdict = ApiSchemas['PromotionVerdict'];
 /** @public */
-export type PromotionTargetPreview = Schemas['PromotionTargetPreview'];
+export type PromotionTargetPreview = ApiSchemas['PromotionTargetPreview'];
 /** @public */
-export type PromotionPreviewResponse = Schemas['PromotionPreviewResponse'];
+export type PromotionPreviewResponse = ApiSchemas['PromotionPreviewResponse'];
 /** @public */
-export type PromotionPreviewRequest = Schemas['PromotionPreviewRequest'];
+export type PromotionPreviewRequest = ApiSchemas['PromotionPreviewRequest'];
 /** @public */
-export type PromotionRequest = Schemas['PromotionRequest'];
+export type PromotionRequest = ApiSchemas['PromotionRequest'];
 /** @public */
-export type MatrixEnvironment = Schemas['MatrixEnvironment'];
+export type MatrixEnvironment = ApiSchemas['MatrixEnvironment'];
 /** @public */
-export type EnvironmentLag = Schemas['EnvironmentLag'];
+export type EnvironmentLag = ApiSchemas['EnvironmentLag'];
 /** @public */
-export type MatrixCell = Schemas['MatrixCell'];
+export type MatrixCell = ApiSchemas['MatrixCell'];
 /** @public */
-export type MatrixService = Schemas['MatrixService'];
+export type MatrixService = ApiSchemas['MatrixService'];
 /** @public */
-export type MatrixResponse = Schemas['MatrixResponse'];
+export type MatrixResponse = ApiSchemas['MatrixResponse'];
 /** @public */
-export type BulkPromotionResponse = Schemas['BulkPromotionResponse'];
+export type BulkPromotionResponse = ApiSchemas['BulkPromotionResponse'];
 /** @public */
 export type EnvironmentDeploymentFigures =
-  Schemas['EnvironmentDeploymentFigures'];
+  ApiSchemas['EnvironmentDeploymentFigures'];
 /** @public */
-export type LeadTimeFigures = Schemas['LeadTimeFigures'];
+export type LeadTimeFigures = ApiSchemas['LeadTimeFigures'];
 /** @public */
-export type DeliveryFiguresResponse = Schemas['DeliveryFiguresResponse'];
+export type DeliveryFiguresResponse = ApiSchemas['DeliveryFiguresResponse'];
 /** @public */
-export type BulkPromotionRequest = Schemas['BulkPromotionRequest'];
+export type BulkPromotionRequest = ApiSchemas['BulkPromotionRequest'];
 /** @public */
-export type BulkPromotionPin = Schemas['BulkPromotionPin'];
+export type BulkPromotionPin = ApiSchemas['BulkPromotionPin'];
 /** @public */
 export type BulkPromotionPreviewResponse =
-  Schemas['BulkPromotionPreviewResponse'];
+  ApiSchemas['BulkPromotionPreviewResponse'];
 /** @public */
-export type PromotionListResponse = Schemas['PromotionListResponse'];
+export type PromotionListResponse = ApiSchemas['PromotionListResponse'];
 /** @public */
-export type CiVersionsRequest = Schemas['CiVersionsRequest'];
+export type CiVersionsRequest = ApiSchemas['CiVersionsRequest'];
 /** @public */
-export type CiVersionsResponse = Schemas['CiVersionsResponse'];
+export type CiVersionsResponse = ApiSchemas['CiVersionsResponse'];
 /** @public */
 export type BulkPromotionPreviewRequest =
-  Schemas['BulkPromotionPreviewRequest'];
+  ApiSchemas['BulkPromotionPreviewRequest'];
 /** @public */
-export type ServiceRegistrationRequest = Schemas['ServiceRegistrationRequest'];
+export type ServiceRegistrationRequest =
+  ApiSchemas['ServiceRegistrationRequest'];
 /** @public */
-export type ServiceRegistrationResult = Schemas['ServiceRegistrationResult'];
+export type ServiceRegistrationResult = ApiSchemas['ServiceRegistrationResult'];
 /** @public */
-export type RegisteredFile = Schemas['RegisteredFile'];
+export type RegisteredFile = ApiSchemas['RegisteredFile'];
 /** @public */
-export type ApiError = Schemas['Error'];
+export type ApiError = ApiSchemas['Error'];
 
 /**
  * States a promotion never leaves.

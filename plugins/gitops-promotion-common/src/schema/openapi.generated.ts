@@ -2,6 +2,7 @@
 // by `yarn generate:openapi`. Do not edit: change the spec and run it again.
 /* eslint-disable */
 
+/** @public */
 export interface paths {
   '/environments': {
     parameters: {
@@ -291,7 +292,9 @@ export interface paths {
     trace?: never;
   };
 }
+/** @public */
 export type webhooks = Record<string, never>;
+/** @public */
 export interface components {
   schemas: {
     /** @description Backstage's error body (`ErrorResponseBody` of `@backstage/errors`). */
@@ -946,7 +949,9 @@ export interface components {
   headers: never;
   pathItems: never;
 }
+/** @public */
 export type $defs = Record<string, never>;
+/** @public */
 export interface operations {
   getEnvironments: {
     parameters: {

@@ -1,3 +1,4 @@
+/* eslint-disable new-cap -- openapi-fetch names its methods after the HTTP verbs (GET, POST) */
 import { ResponseError } from '@backstage/errors';
 import { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
 import {
@@ -14,12 +15,17 @@ import {
   PromotionPreviewResponse,
   PromotionRecord,
   PromotionRequest,
+  OpenApiPaths,
 } from '@internal/backstage-plugin-gitops-promotion-common';
+import createClient, { Client } from 'openapi-fetch';
 import { GitopsPromotionApi } from './GitopsPromotionApi';
 
 /**
  * {@link GitopsPromotionApi} over the backend's REST API
- * (`/api/gitops-promotion`), with the user's Backstage credentials.
+ * (`/api/gitops-promotion`), with the user's Backstage credentials. Every
+ * path, parameter, body and answer is typed from the API's OpenAPI spec (the
+ * generated `OpenApiPaths`), so a call the spec does not describe does not
+ * compile.
  *
  * @public
  */
@@ -33,91 +39,92 @@ export class GitopsPromotionClient implements GitopsPromotionApi {
   }
 
   getEnvironments(entityRef: string): Promise<EnvironmentsResponse> {
-    return this.request(`environments?${query({ entityRef })}`);
+    return this.call(api =>
+      api.GET('/environments', { params: { query: { entityRef } } }),
+    );
   }
 
   getHistory(
     request: EnvironmentHistoryQuery,
   ): Promise<EnvironmentHistoryResponse> {
-    return this.request(`environments/history?${query(request)}`);
+    return this.call(api =>
+      api.GET('/environments/history', { params: { query: request } }),
+    );
   }
 
   previewPromotion(
     request: PromotionPreviewRequest,
   ): Promise<PromotionPreviewResponse> {
-    return this.request('promotions/preview', {
-      method: 'POST',
-      body: JSON.stringify(request),
-    });
+    return this.call(api => api.POST('/promotions/preview', { body: request }));
   }
 
   promote(
     request: PromotionRequest,
     options: { idempotencyKey: string },
   ): Promise<PromotionRecord> {
-    return this.request('promotions', {
-      method: 'POST',
-      headers: { 'Idempotency-Key': options.idempotencyKey },
-      body: JSON.stringify(request),
-    });
+    return this.call(api =>
+      api.POST('/promotions', {
+        params: { header: { 'Idempotency-Key': options.idempotencyKey } },
+        body: request,
+      }),
+    );
   }
 
   getPromotion(id: string): Promise<PromotionRecord> {
-    return this.request(`promotions/${encodeURIComponent(id)}`);
+    return this.call(api =>
+      api.GET('/promotions/{id}', { params: { path: { id } } }),
+    );
   }
 
   getMatrix(): Promise<MatrixResponse> {
-    return this.request('matrix');
+    return this.call(api => api.GET('/matrix'));
   }
 
   previewBulkPromotion(
     request: Omit<BulkPromotionRequest, 'allOrNothing'>,
   ): Promise<BulkPromotionPreviewResponse> {
-    return this.request('promotions/bulk/preview', {
-      method: 'POST',
-      body: JSON.stringify(request),
-    });
+    return this.call(api =>
+      api.POST('/promotions/bulk/preview', { body: request }),
+    );
   }
 
   promoteBulk(
     request: BulkPromotionRequest,
     options: { idempotencyKey: string },
   ): Promise<BulkPromotionResponse> {
-    return this.request('promotions/bulk', {
-      method: 'POST',
-      headers: { 'Idempotency-Key': options.idempotencyKey },
-      body: JSON.stringify(request),
-    });
+    return this.call(api =>
+      api.POST('/promotions/bulk', {
+        params: { header: { 'Idempotency-Key': options.idempotencyKey } },
+        body: request,
+      }),
+    );
   }
 
   getDeliveryFigures(
     request: DeliveryFiguresQuery,
   ): Promise<DeliveryFiguresResponse> {
-    return this.request(`delivery?${query(request)}`);
+    return this.call(api =>
+      api.GET('/delivery', { params: { query: request } }),
+    );
   }
 
-  private async request<T>(path: string, init?: RequestInit): Promise<T> {
-    const baseUrl = await this.discoveryApi.getBaseUrl('gitops-promotion');
-    const response = await this.fetchApi.fetch(`${baseUrl}/${path}`, {
-      ...init,
-      headers: {
-        ...(init?.body ? { 'Content-Type': 'application/json' } : {}),
-        ...init?.headers,
+  /**
+   * One call through a client on the discovered base URL; an answer that is
+   * not 2xx rejects with a ResponseError carrying the backend's error body.
+   */
+  private async call<T>(
+    send: (api: Client<OpenApiPaths>) => Promise<{ data?: T }>,
+  ): Promise<T> {
+    const api = createClient<OpenApiPaths>({
+      baseUrl: await this.discoveryApi.getBaseUrl('gitops-promotion'),
+      fetch: async request => {
+        const response = await this.fetchApi.fetch(request);
+        if (!response.ok) {
+          throw await ResponseError.fromResponse(response);
+        }
+        return response;
       },
     });
-    if (!response.ok) {
-      throw await ResponseError.fromResponse(response);
-    }
-    return (await response.json()) as T;
+    return (await send(api)).data as T;
   }
-}
-
-function query(params: Record<string, string | string[] | number | undefined>) {
-  const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) {
-    for (const item of [value].flat()) {
-      if (item !== undefined) search.append(key, String(item));
-    }
-  }
-  return search.toString();
 }

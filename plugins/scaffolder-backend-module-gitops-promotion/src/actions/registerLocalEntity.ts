@@ -15,7 +15,11 @@ import { LocalCatalogDirectory } from '../LocalCatalogDirectory';
 /** A folder name that is also a valid entity name: no path tricks. */
 const NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
-/** Where {@link createRegisterLocalEntityAction} writes and what it refreshes. */
+/**
+ * Where {@link createRegisterLocalEntityAction} writes and what it refreshes.
+ *
+ * @public
+ */
 export interface LocalCatalogOptions {
   catalog: CatalogService;
   /** Where entities go: `<directory>/<name>/catalog-info.yaml`. */

@@ -9,8 +9,8 @@ import {
   benchValuesFile,
   benchValuesPath,
   generateBenchRepositoryWithHistory,
-} from '../../argocd/__testUtils__/benchmark/generateBenchRepository';
-import { runGit } from '../../git/runGit';
+} from '../../clients/argocd/__testUtils__/benchmark/generateBenchRepository';
+import { runGit } from '../../clients/git/runGit';
 
 /**
  * The data set of `yarn bench:matrix`: 2,000 services x 5 environments in a

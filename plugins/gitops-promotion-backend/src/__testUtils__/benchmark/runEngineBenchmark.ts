@@ -1,5 +1,5 @@
 /* eslint-disable no-console */
-import { readPolicyConfig } from '../../policy/readPolicyConfig';
+import { readPolicyConfig } from '../../domain/policy/readPolicyConfig';
 import { ConfigReader } from '@backstage/config';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import {
@@ -11,16 +11,19 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { GitopsPromotionConfig } from '../../config/types';
-import { runGit } from '../../git/runGit';
-import { createRepositories } from '../../repository/createRepositories';
-import { GitopsRepository } from '../../repository/GitopsRepository';
-import { createGithubProvider } from '../../repository/github';
+import { runGit } from '../../clients/git/runGit';
+import { createRepositories } from '../../clients/repository/createRepositories';
+import { GitopsRepository } from '../../clients/repository/GitopsRepository';
+import { createGithubProvider } from '../../clients/github';
 import {
   CODELOAD_DOWNLOAD,
   GithubFake,
-} from '../../repository/github/__testUtils__/githubFake';
-import { TEST_TOKEN } from '../../repository/github/__testUtils__/startGithubFake';
-import { CellRequest, VersionReader } from '../../services/VersionReader';
+} from '../../clients/github/__testUtils__/githubFake';
+import { TEST_TOKEN } from '../../clients/github/__testUtils__/startGithubFake';
+import {
+  CellRequest,
+  VersionReader,
+} from '../../domain/environments/VersionReader';
 
 /**
  * `yarn bench:engine`: reading the version of 2,000 services in 5 environments

@@ -18,12 +18,12 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, request } from 'undici';
-import { ArgoCdClient } from '../../argocd';
-import { ServiceCatalog } from '../../catalog/ServiceCatalog';
-import { PromotionStore } from '../../ledger';
+import { ArgoCdClient } from '../../clients/argocd';
+import { ServiceCatalog } from '../../clients/catalog/ServiceCatalog';
+import { PromotionStore } from '../../domain/ledger';
 import { gitopsPromotionPlugin } from '../../plugin';
-import { GitCliProvider } from '../../repository/GitCliProvider';
-import { VersionReader } from '../../services/VersionReader';
+import { GitCliProvider } from '../../clients/git/GitCliProvider';
+import { VersionReader } from '../../domain/environments/VersionReader';
 import { asUser, testConfig, withRelations } from '../promotionBackend';
 import {
   commitOneFile,
@@ -176,7 +176,7 @@ class Meter {
     try {
       // The lag reader of the matrix, where present.
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { LagReader } = require('../../services/LagReader');
+      const { LagReader } = require('../../domain/environments/LagReader');
       if (LagReader) stage('lag (git history)', LagReader.prototype, 'lags');
     } catch {
       // no LagReader in this version

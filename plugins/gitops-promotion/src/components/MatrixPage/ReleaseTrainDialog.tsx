@@ -35,10 +35,11 @@ import { useSubmit } from '../../hooks';
 import { DiffView } from '../DiffView';
 import { VerdictList } from '../PromoteDialog';
 import {
+  ConflictAlert,
+  RetryAlert,
   describeError,
   newIdempotencyKey,
   shortSha,
-  ConflictAlert,
 } from '../shared';
 import { bestPathIndex, promotionPaths } from './matrixModel';
 
@@ -337,18 +338,11 @@ export function ReleaseTrainDialog(props: {
         </div>
         {preview.loading && <Progress />}
         {preview.error && (
-          <Alert
-            severity="error"
-            role="alert"
-            action={
-              <Button color="inherit" size="small" onClick={preview.retry}>
-                Retry
-              </Button>
-            }
-          >
-            <AlertTitle>The preview failed</AlertTitle>
-            {describeError(preview.error).message}
-          </Alert>
+          <RetryAlert
+            title="The preview failed"
+            error={preview.error}
+            onRetry={preview.retry}
+          />
         )}
         {preview.value && (
           <section aria-label="Combined preview">

@@ -28,10 +28,11 @@ import { DiffView } from '../DiffView';
 import { VerdictList } from './VerdictList';
 import { TrackedPromotion } from '../PromotionProgress';
 import {
+  ConflictAlert,
+  RetryAlert,
   describeError,
   newIdempotencyKey,
   shortSha,
-  ConflictAlert,
   useInitialFocus,
   useRetained,
 } from '../shared';
@@ -394,18 +395,11 @@ function PromoteDialogBody(props: {
           </Box>
         )}
         {preview.error && (
-          <Alert
-            severity="error"
-            role="alert"
-            action={
-              <Button color="inherit" size="small" onClick={preview.retry}>
-                Retry
-              </Button>
-            }
-          >
-            <AlertTitle>The preview failed</AlertTitle>
-            {describeError(preview.error).message}
-          </Alert>
+          <RetryAlert
+            title="The preview failed"
+            error={preview.error}
+            onRetry={preview.retry}
+          />
         )}
         {value && (
           <div className={classes.columns}>

@@ -6,3 +6,4 @@ export { useInitialFocus } from './useInitialFocus';
 export { useRetained } from './useRetained';
 export { visuallyHidden } from './visuallyHidden';
 export { ConflictAlert } from './ConflictAlert';
+export { RetryAlert } from './RetryAlert';

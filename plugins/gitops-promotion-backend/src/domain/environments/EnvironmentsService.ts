@@ -1,0 +1,457 @@
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { DateTime } from 'luxon';
+import { ArgoCdClient } from '../../clients/argocd';
+import {
+  ServiceCatalog,
+  ServiceEntity,
+  ServiceFilter,
+} from '../../clients/catalog/ServiceCatalog';
+import { EnvironmentConfig, GitopsPromotionConfig } from '../../config/types';
+import { PromotionRecord, PromotionState, PromotionStore } from '../ledger';
+import {
+  EnvironmentAccess,
+  EnvironmentPermissions,
+} from '../permissions/EnvironmentAccess';
+import {
+  activeFreezeWindows,
+  downstreamsOf,
+  evaluatePolicy,
+  isDigest,
+  pipelineEnds,
+  versionKindOfKey,
+} from '../policy';
+import { LagReader } from './LagReader';
+import { CellVersion, VersionReader } from './VersionReader';
+import { readHistory, readLastVersionChange } from './readHistory';
+import { resolveServiceLocation } from '../locations/resolveServiceLocation';
+import { GitopsRepository } from '../../clients/repository/GitopsRepository';
+import {
+  EnvironmentHistoryResponse,
+  EnvironmentLag,
+  EnvironmentView,
+  PromoteOption,
+  type GitopsArgoCdStatus,
+} from '@internal/backstage-plugin-gitops-promotion-common';
+
+/** Drift: git says one version, Argo CD runs images without it. */
+export interface Drift {
+  desired: string;
+  live: string[];
+}
+
+/** How many of an environment's commits are searched for its last version change. */
+const LAST_CHANGE_DEPTH = 10;
+
+const IN_FLIGHT_STATES: PromotionState[] = [
+  'pending',
+  'committed',
+  'pr-open',
+  'syncing',
+];
+
+/**
+ * Every environment of a service (or of many services for the matrix): git
+ * versions, Argo CD status, drift, lag, pull requests and what the caller may
+ * do, from one snapshot per repository branch and one Argo CD list per instance.
+ */
+export class EnvironmentsService {
+  constructor(
+    private readonly deps: {
+      config: GitopsPromotionConfig;
+      catalog: ServiceCatalog;
+      reader: VersionReader;
+      lags: LagReader;
+      repositories: (id: string) => GitopsRepository;
+      access: EnvironmentAccess;
+      store: PromotionStore;
+      argocd?: ArgoCdClient;
+      now?: () => DateTime;
+    },
+  ) {}
+
+  async forEntity(entityRef: string, credentials: BackstageCredentials) {
+    const service = await this.deps.catalog.getService(entityRef, credentials);
+    const readable = await this.deps.access.readable(credentials);
+    const [cells, statuses, inFlight] = await Promise.all([
+      this.deps.reader.readVersions(
+        readable.map(e => ({
+          service: service.service,
+          layout: service.layout,
+          environment: e.name,
+        })),
+      ),
+      this.statuses([service], readable),
+      this.deps.store.list({
+        entityRef: service.entityRef,
+        states: IN_FLIGHT_STATES,
+        limit: 100,
+      }),
+    ]);
+    const [permissions, lags, lastChanges] = await Promise.all([
+      this.deps.access.permissionsIn(
+        readable.map(e => e.name),
+        credentials,
+      ),
+      this.lags([service], readable, cells),
+      Promise.all(cells.map(cell => this.lastChange(service, cell))),
+    ]);
+    const now = this.deps.now?.() ?? DateTime.now();
+    const environments = readable.map((env, i) => {
+      const cell = cells[i];
+      const status = statuses.get(`${service.service}\0${env.name}`)!;
+      return {
+        ...this.baseView(env, cell, status, now),
+        lag: lags[i],
+        lastChange: lastChanges[i],
+        openPullRequests: inFlight
+          .filter(
+            p =>
+              p.targetEnv === env.name &&
+              p.state === 'pr-open' &&
+              p.pullRequest,
+          )
+          .map(p => ({ id: p.id, ...p.pullRequest! })),
+        inFlight: inFlight
+          .filter(p => p.targetEnv === env.name)
+          .map(({ id, state, sourceEnv, versions, commitSha, createdAt }) => ({
+            id,
+            state,
+            sourceEnv,
+            versions,
+            commitSha,
+            createdAt,
+          })),
+        promote: this.promoteOptions(
+          env,
+          cell,
+          status,
+          readable,
+          permissions,
+          now,
+        ),
+      } satisfies EnvironmentView;
+    });
+    return {
+      entityRef: service.entityRef,
+      service: service.service,
+      environments,
+    };
+  }
+
+  /**
+   * The git history of a service's version in one environment the caller
+   * may read, newest first (see {@link readHistory}).
+   */
+  async history(
+    query: { entityRef: string; environment: string; limit: number },
+    credentials: BackstageCredentials,
+  ): Promise<EnvironmentHistoryResponse> {
+    await this.deps.access.assertReadable([query.environment], credentials);
+    const service = await this.deps.catalog.getService(
+      query.entityRef,
+      credentials,
+    );
+    const location = resolveServiceLocation(this.deps.config, {
+      service: service.service,
+      layout: service.layout,
+      environment: query.environment,
+    });
+    const repository = this.deps.repositories(location.repository.id);
+    const snapshot = await repository.snapshot(location.branch);
+    return {
+      entityRef: service.entityRef,
+      environment: query.environment,
+      path: location.files[0].path,
+      key: location.files[0].keys[0],
+      history: await readHistory(
+        repository,
+        snapshot.commitSha,
+        location,
+        query.limit,
+      ),
+    };
+  }
+
+  /**
+   * Deployments per environment the caller may read, per week and weekly, and
+   * the lead time to production, of the services the catalog shows them (by
+   * entity ref or owner) over the last `days`.
+   */
+  async deliveryFigures(
+    query: { entityRef?: string[]; owner?: string[]; days: number },
+    credentials: BackstageCredentials,
+  ) {
+    const services = await this.deps.catalog.findServices(
+      { entityRefs: query.entityRef, owner: query.owner },
+      credentials,
+    );
+    const readable = (await this.deps.access.readable(credentials)).map(
+      e => e.name,
+    );
+    const now = this.deps.now?.() ?? DateTime.now();
+    return this.deps.store.deliveryFigures({
+      services: services.map(s => s.service),
+      since: now.toUTC().minus({ days: query.days }).toJSDate(),
+      environments: readable,
+      productionEnvironments: pipelineEnds(
+        this.deps.config.environments,
+      ).production.filter(e => readable.includes(e)),
+    });
+  }
+
+  /**
+   * The newest of the environment's last 10 commits that changed its version,
+   * read at the commit its version was read at (cached by file blob). Without
+   * it (e.g. the git host is unreachable) the environment is still shown.
+   */
+  private async lastChange(service: ServiceEntity, cell: CellVersion) {
+    const location = resolveServiceLocation(this.deps.config, {
+      service: service.service,
+      layout: service.layout,
+      environment: cell.environment,
+    });
+    const repository = this.deps.repositories(location.repository.id);
+    return readLastVersionChange(
+      repository,
+      cell.commitSha,
+      location,
+      LAST_CHANGE_DEPTH,
+    ).catch(() => undefined);
+  }
+
+  /**
+   * Many services at once: versions, status, drift, lag and promotions in
+   * flight per cell. Reads one snapshot per repository branch, one Argo CD
+   * list per instance, one ledger query, and the history of upstream files
+   * that changed since the last call.
+   */
+  async matrix(filter: ServiceFilter, credentials: BackstageCredentials) {
+    const services = await this.deps.catalog.findServices(filter, credentials);
+    const readable = await this.deps.access.readable(credentials);
+    const requests = services.flatMap(s =>
+      readable.map(e => ({
+        service: s.service,
+        layout: s.layout,
+        environment: e.name,
+      })),
+    );
+    const [cells, statuses, inFlight] = await Promise.all([
+      this.deps.reader.readVersions(requests),
+      this.statuses(services, readable),
+      this.deps.store.list({ states: IN_FLIGHT_STATES, limit: 500 }),
+    ]);
+    const lags = await this.lags(services, readable, cells);
+    const inFlightByCell = new Map<string, PromotionRecord[]>();
+    for (const p of inFlight) {
+      const key = `${p.service}\0${p.targetEnv}`;
+      inFlightByCell.set(key, [...(inFlightByCell.get(key) ?? []), p]);
+    }
+    const now = this.deps.now?.() ?? DateTime.now();
+    return {
+      environments: readable.map(e => ({
+        name: e.name,
+        title: e.title,
+        promotesFrom: e.promotesFrom,
+        mode: e.policy.mode,
+        protected: e.policy.protected,
+        frozen: activeFreezeWindows(e.policy.freezeWindows, now).map(
+          f => f.window.name,
+        ),
+      })),
+      services: services.map((s, si) => ({
+        entityRef: s.entityRef,
+        service: s.service,
+        title: s.entity.metadata.title ?? s.entity.metadata.name,
+        owner: stringField(s.entity.spec?.owner),
+        owners: relationTargets(s, 'ownedBy'),
+        system: stringField(s.entity.spec?.system),
+        systems: relationTargets(s, 'partOf'),
+        lifecycle: stringField(s.entity.spec?.lifecycle),
+        cells: readable.map((env, ei) => {
+          const index = si * readable.length + ei;
+          const cell = cells[index];
+          const status = statuses.get(`${s.service}\0${env.name}`)!;
+          const lag = lags[index];
+          const promotions =
+            inFlightByCell.get(`${s.service}\0${env.name}`) ?? [];
+          return {
+            environment: env.name,
+            version: cell.version,
+            values: cell.values,
+            status,
+            drift: driftOf(cell, status),
+            behind:
+              lag?.upstreamVersion !== undefined && cell.version !== undefined
+                ? lag.upstreamVersion !== cell.version
+                : undefined,
+            upstreamVersion: lag?.upstreamVersion,
+            lag,
+            openPullRequests: promotions.flatMap(p =>
+              p.state === 'pr-open' && p.pullRequest
+                ? [{ id: p.id, ...p.pullRequest }]
+                : [],
+            ),
+            inFlight: promotions.map(p => ({
+              id: p.id,
+              state: p.state,
+              sourceEnv: p.sourceEnv,
+            })),
+          };
+        }),
+      })),
+    };
+  }
+
+  private baseView(
+    env: EnvironmentConfig,
+    cell: CellVersion,
+    status: GitopsArgoCdStatus,
+    now: DateTime,
+  ) {
+    return {
+      name: env.name,
+      title: env.title,
+      promotesFrom: env.promotesFrom,
+      mode: env.policy.mode,
+      protected: env.policy.protected,
+      frozen: activeFreezeWindows(env.policy.freezeWindows, now).map(
+        f => f.window.name,
+      ),
+      version: cell.version,
+      values: cell.values,
+      commitSha: cell.commitSha,
+      status,
+      drift: driftOf(cell, status),
+    };
+  }
+
+  private async statuses(
+    services: ServiceEntity[],
+    environments: EnvironmentConfig[],
+  ) {
+    const targets = services.flatMap(s =>
+      environments.map(e => ({
+        service: s.service,
+        environment: e.name,
+        annotations: s.annotations,
+      })),
+    );
+    const result = new Map<string, GitopsArgoCdStatus>();
+    const statuses = this.deps.argocd
+      ? await this.deps.argocd.getStatuses(targets)
+      : targets.map(() => ({
+          state: 'unknown' as const,
+          reason: 'not-configured' as const,
+          message: 'No Argo CD instance is configured',
+        }));
+    targets.forEach((t, i) =>
+      result.set(`${t.service}\0${t.environment}`, statuses[i]),
+    );
+    return result;
+  }
+
+  private promoteOptions(
+    env: EnvironmentConfig,
+    cell: CellVersion,
+    status: GitopsArgoCdStatus,
+    readable: EnvironmentConfig[],
+    permissions: Map<string, EnvironmentPermissions>,
+    now: DateTime,
+  ): PromoteOption[] {
+    const { config } = this.deps;
+    return downstreamsOf(config.environments, env.name)
+      .map(name => readable.find(e => e.name === name))
+      .filter((target): target is EnvironmentConfig => Boolean(target))
+      .map(target => {
+        const missing = cell.values.find(v => v.value === undefined);
+        if (missing) {
+          return {
+            target: target.name,
+            allowed: false,
+            reasons: [missing.problem ?? `${missing.key} is not set`],
+          };
+        }
+        const evaluation = evaluatePolicy({
+          source: env.name,
+          target: target.name,
+          pipeline: config.environments,
+          versions: cell.values.map(v => ({
+            key: v.key,
+            version: v.value!,
+            sourceVersion: v.value,
+          })),
+          sourceStatus: status,
+          targetPolicy: target.policy,
+          permissions: permissions.get(target.name)!,
+          now,
+        });
+        return {
+          target: target.name,
+          allowed: evaluation.allowed,
+          reasons: evaluation.verdicts
+            .filter(v => !v.passed)
+            .map(v => v.message),
+        };
+      });
+  }
+
+  /**
+   * The lag of every cell (services × environments, row by row) behind its
+   * environment's first upstream, when the caller may read that upstream.
+   */
+  private lags(
+    services: ServiceEntity[],
+    readable: EnvironmentConfig[],
+    cells: CellVersion[],
+  ): Promise<Array<EnvironmentLag | undefined>> {
+    const upstreams = readable.map(env =>
+      readable.findIndex(e => e.name === env.promotesFrom[0]),
+    );
+    const requests = services.flatMap((service, si) =>
+      readable.map((_, ei) => {
+        const upstream = upstreams[ei];
+        if (upstream < 0) return undefined;
+        return {
+          service: service.service,
+          layout: service.layout,
+          upstream: readable[upstream].name,
+          upstreamVersion: cells[si * readable.length + upstream].version,
+          upstreamCommitSha: cells[si * readable.length + upstream].commitSha,
+          version: cells[si * readable.length + ei].version,
+        };
+      }),
+    );
+    return this.deps.lags
+      .lags(requests.filter(r => r !== undefined))
+      .then(found => requests.map(r => (r ? found.shift() : undefined)));
+  }
+}
+
+/** The targets of the entity's relations of one type, e.g. its owners. */
+function relationTargets(service: ServiceEntity, type: string): string[] {
+  return (service.entity.relations ?? [])
+    .filter(r => r.type === type)
+    .map(r => r.targetRef);
+}
+
+/** Git's image tag is not among the live images Argo CD reports. */
+function driftOf(
+  cell: CellVersion,
+  status: GitopsArgoCdStatus,
+): Drift | undefined {
+  if (status.state !== 'known' || status.images.length === 0) return undefined;
+  const tag = cell.values.find(
+    v => versionKindOfKey(v.key) === 'image-tag' && v.value,
+  );
+  if (!tag?.value) return undefined;
+  const separator = isDigest(tag.value) ? '@' : ':';
+  const running = status.images.some(image =>
+    image.endsWith(`${separator}${tag.value}`),
+  );
+  return running ? undefined : { desired: tag.value, live: status.images };
+}
+
+/** A catalog field the API answers as a string: anything else is left out. */
+function stringField(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}

@@ -1,0 +1,199 @@
+import {
+  getYamlValue,
+  isYamlEditError,
+} from '@internal/backstage-plugin-gitops-promotion-node';
+import { GitopsPromotionConfig } from '../../config/types';
+import {
+  resolveServiceLocation,
+  ServiceLocation,
+} from '../locations/resolveServiceLocation';
+import {
+  GitopsRepository,
+  Snapshot,
+} from '../../clients/repository/GitopsRepository';
+import { GitopsKeyValue } from '@internal/backstage-plugin-gitops-promotion-common';
+
+/** A service in an environment, as the catalog names it. */
+export interface CellRequest {
+  service: string;
+  layout?: string;
+  environment: string;
+}
+
+/** What git says a service runs in an environment. */
+export interface CellVersion {
+  service: string;
+  environment: string;
+  /** The commit the values were read at. */
+  commitSha: string;
+  /** The first key's value: the version shown. */
+  version?: string;
+  values: GitopsKeyValue[];
+}
+
+/**
+ * Reads the version of many services in many environments at a cost that does
+ * not grow with cells: per repository branch one head request and one tree
+ * listing, then only blobs not already cached (by SHA), and those in one bulk
+ * read when there are many and the provider has one (see
+ * {@link GitopsRepository.prefetch}).
+ */
+export class VersionReader {
+  private readonly parsedValues: ParsedValueCache = new Map();
+
+  constructor(
+    private readonly config: GitopsPromotionConfig,
+    private readonly repositories: (id: string) => GitopsRepository,
+  ) {}
+
+  async readVersions(cells: CellRequest[]): Promise<CellVersion[]> {
+    const locations = cells.map(c => resolveServiceLocation(this.config, c));
+    const snapshots = await this.snapshotsFor(locations);
+    await this.prefetch(locations, snapshots);
+    return Promise.all(
+      locations.map(async location => {
+        const repository = this.repositories(location.repository.id);
+        const snapshot = snapshots.get(branchKey(location))!;
+        const values = await readValues(
+          repository,
+          snapshot,
+          location,
+          this.parsedValues,
+        );
+        return {
+          service: location.service,
+          environment: location.environment.name,
+          commitSha: snapshot.commitSha,
+          version: values[0]?.value,
+          values,
+        };
+      }),
+    );
+  }
+
+  /**
+   * One prefetch per snapshot, with the files whose values are not parsed
+   * yet: the ones {@link readValues} will read.
+   */
+  private async prefetch(
+    locations: ServiceLocation[],
+    snapshots: Map<string, Snapshot>,
+  ) {
+    const wanted = new Map<
+      string,
+      { repository: GitopsRepository; snapshot: Snapshot; paths: Set<string> }
+    >();
+    for (const location of locations) {
+      const key = branchKey(location);
+      let entry = wanted.get(key);
+      if (!entry) {
+        entry = {
+          repository: this.repositories(location.repository.id),
+          snapshot: snapshots.get(key)!,
+          paths: new Set(),
+        };
+        wanted.set(key, entry);
+      }
+      for (const file of location.files) {
+        const blobSha = entry.snapshot.files.get(file.path);
+        if (
+          blobSha &&
+          file.keys.some(
+            k => !this.parsedValues.has(parsedValueKey(blobSha, file.path, k)),
+          )
+        ) {
+          entry.paths.add(file.path);
+        }
+      }
+    }
+    await Promise.all(
+      [...wanted.values()].map(({ repository, snapshot, paths }) =>
+        repository.prefetch(snapshot, paths),
+      ),
+    );
+  }
+
+  /** One snapshot per repository branch, shared by every cell on it. */
+  private async snapshotsFor(locations: ServiceLocation[]) {
+    const pending = new Map<string, Promise<Snapshot>>();
+    for (const location of locations) {
+      const key = branchKey(location);
+      if (!pending.has(key)) {
+        pending.set(
+          key,
+          this.repositories(location.repository.id).snapshot(location.branch),
+        );
+      }
+    }
+    const snapshots = new Map<string, Snapshot>();
+    for (const [key, snapshot] of pending) {
+      snapshots.set(key, await snapshot);
+    }
+    return snapshots;
+  }
+}
+
+/** Parsed values by blob SHA, path and key: a blob never changes, so neither does its value. */
+export type ParsedValueCache = Map<
+  string,
+  Omit<GitopsKeyValue, 'path' | 'key'>
+>;
+const PARSED_VALUES_LIMIT = 100_000;
+
+/** Reads every key of the location's files from the snapshot. */
+export async function readValues(
+  repository: GitopsRepository,
+  snapshot: Snapshot,
+  location: ServiceLocation,
+  parsedValues: ParsedValueCache = new Map(),
+): Promise<GitopsKeyValue[]> {
+  const values: GitopsKeyValue[] = [];
+  for (const file of location.files) {
+    const blobSha = snapshot.files.get(file.path);
+    for (const key of file.keys) {
+      const cacheKey = parsedValueKey(blobSha, file.path, key);
+      let parsed = blobSha ? parsedValues.get(cacheKey) : undefined;
+      if (!parsed) {
+        const text = await repository.readFile(snapshot, file.path);
+        parsed = readKey(text, file.path, key);
+        if (blobSha) {
+          parsedValues.set(cacheKey, parsed);
+          if (parsedValues.size > PARSED_VALUES_LIMIT) {
+            parsedValues.delete(parsedValues.keys().next().value!);
+          }
+        }
+      }
+      values.push({ path: file.path, key, ...parsed });
+    }
+  }
+  return values;
+}
+
+function readKey(text: string | undefined, path: string, key: string) {
+  if (text === undefined) {
+    return { problem: `${path} does not exist` };
+  }
+  try {
+    const value = getYamlValue(text, key);
+    return value === undefined
+      ? { problem: `${path} has no key ${key}` }
+      : { value };
+  } catch (error) {
+    if (isYamlEditError(error)) {
+      return { problem: `${path}: ${error.message}` };
+    }
+    throw error;
+  }
+}
+
+function parsedValueKey(
+  blobSha: string | undefined,
+  path: string,
+  key: string,
+) {
+  return `${blobSha}\0${path}\0${key}`;
+}
+
+function branchKey(location: ServiceLocation) {
+  return `${location.repository.id}\0${location.branch}`;
+}

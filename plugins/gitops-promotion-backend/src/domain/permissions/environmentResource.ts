@@ -1,0 +1,27 @@
+import { createPermissionResourceRef } from '@backstage/plugin-permission-node';
+import { GITOPS_PROMOTION_ENVIRONMENT_RESOURCE_TYPE } from '@internal/backstage-plugin-gitops-promotion-common';
+
+/**
+ * What permission rules see of an environment.
+ *
+ * @public
+ */
+export interface EnvironmentResource {
+  name: string;
+  title: string;
+  promotesFrom: string[];
+}
+
+/**
+ * The environment resource of the permission framework: the resource ref of an
+ * environment permission is the environment's name.
+ *
+ * @public
+ */
+export const environmentPermissionResourceRef = createPermissionResourceRef<
+  EnvironmentResource,
+  never
+>().with({
+  pluginId: 'gitops-promotion',
+  resourceType: GITOPS_PROMOTION_ENVIRONMENT_RESOURCE_TYPE,
+});

@@ -1,0 +1,46 @@
+import {
+  AuthService,
+  BackstageCredentials,
+} from '@backstage/backend-plugin-api';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { requesterGitIdentity } from '../../clients/git/gitIdentity';
+import { GitIdentity } from '../../clients/repository/types';
+
+/** Who asked, as the catalog knows them: the git author of the promotion. */
+export interface Requester extends GitIdentity {
+  /** `user:default/jane` or `plugin:ci` for service callers. */
+  entityRef: string;
+}
+
+/**
+ * The git identity of the caller: a user's catalog profile (display name and
+ * e-mail) or, for a service principal, its subject; made safe for a commit
+ * by {@link requesterGitIdentity}.
+ */
+export async function requesterIdentity(
+  credentials: BackstageCredentials,
+  services: { auth: AuthService; catalogService: CatalogService },
+): Promise<Requester> {
+  const { auth, catalogService: catalog } = services;
+  if (auth.isPrincipal(credentials, 'user')) {
+    const entityRef = credentials.principal.userEntityRef;
+    const user = await catalog
+      .getEntityByRef(entityRef, { credentials })
+      .catch(() => undefined);
+    const profile = (user?.spec?.profile ?? {}) as {
+      displayName?: unknown;
+      email?: unknown;
+    };
+    return {
+      entityRef,
+      ...requesterGitIdentity(entityRef, {
+        name: profile.displayName,
+        email: profile.email,
+      }),
+    };
+  }
+  const entityRef = auth.isPrincipal(credentials, 'service')
+    ? `service:${credentials.principal.subject}`
+    : 'none:unknown';
+  return { entityRef, ...requesterGitIdentity(entityRef) };
+}
