@@ -347,6 +347,30 @@ export class PromotionStore {
   }
 
   /**
+   * One pass of a scheduled worker: claims a batch (a lease, so one replica
+   * works on each promotion), hands each promotion to `work` in turn and
+   * releases every one, whatever happened. A failed `work` goes to `onError`
+   * and the pass goes on. Returns how many were claimed.
+   */
+  async workOnClaimed(
+    claim: Parameters<PromotionStore['claimInFlight']>[0],
+    work: (promotion: PromotionRecord) => Promise<void>,
+    onError: (promotion: PromotionRecord, error: unknown) => void,
+  ): Promise<number> {
+    const claimed = await this.claimInFlight(claim);
+    for (const promotion of claimed) {
+      try {
+        await work(promotion);
+      } catch (error) {
+        onError(promotion, error);
+      } finally {
+        await this.release(promotion.id, claim.owner);
+      }
+    }
+    return claimed.length;
+  }
+
+  /**
    * Gives up `owner`'s lease so any replica may claim the promotion at once.
    * Returns false when `owner` did not hold it.
    */

@@ -50,27 +50,22 @@ export class PromotionReconciler {
   /** One pass over the promotions pending for too long; returns how many it looked at. */
   async run(): Promise<number> {
     const { store, owner, logger } = this.deps;
-    const claimed = await store.claimInFlight({
-      owner,
-      leaseMs: LEASE_MS,
-      limit: BATCH,
-      states: ['pending'],
-      olderThanMs: this.pendingForMs,
-    });
     // A release train shares one pull request: found once per run.
     const trains = new Map<string, Promise<PullRequestRef | undefined>>();
-    for (const promotion of claimed) {
-      try {
-        await this.reconcile(promotion, trains);
-      } catch (error) {
+    return store.workOnClaimed(
+      {
+        owner,
+        leaseMs: LEASE_MS,
+        limit: BATCH,
+        states: ['pending'],
+        olderThanMs: this.pendingForMs,
+      },
+      promotion => this.reconcile(promotion, trains),
+      (promotion, error) =>
         logger.warn(
           `Could not find out what became of pending promotion ${promotion.id}: ${error}`,
-        );
-      } finally {
-        await store.release(promotion.id, owner);
-      }
-    }
-    return claimed.length;
+        ),
+    );
   }
 
   private async reconcile(

@@ -53,22 +53,17 @@ export class PromotionTracker {
   /** One pass over the in-flight promotions; returns how many it looked at. */
   async run(): Promise<number> {
     const { store, owner, logger } = this.deps;
-    const claimed = await store.claimInFlight({
-      owner,
-      leaseMs: LEASE_MS,
-      limit: BATCH,
-      states: ['pr-open', 'committed', 'syncing'],
-    });
-    for (const promotion of claimed) {
-      try {
-        await this.advance(promotion);
-      } catch (error) {
-        logger.warn(`Could not advance promotion ${promotion.id}: ${error}`);
-      } finally {
-        await store.release(promotion.id, owner);
-      }
-    }
-    return claimed.length;
+    return store.workOnClaimed(
+      {
+        owner,
+        leaseMs: LEASE_MS,
+        limit: BATCH,
+        states: ['pr-open', 'committed', 'syncing'],
+      },
+      promotion => this.advance(promotion),
+      (promotion, error) =>
+        logger.warn(`Could not advance promotion ${promotion.id}: ${error}`),
+    );
   }
 
   private async advance(promotion: PromotionRecord) {

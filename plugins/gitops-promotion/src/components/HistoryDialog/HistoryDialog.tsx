@@ -26,10 +26,10 @@ import {
 import { useEnvironmentHistory } from '../../hooks';
 import {
   RelativeTime,
+  RetainedDialog,
   describeError,
   shortSha,
   useInitialFocus,
-  useRetained,
 } from '../shared';
 
 const useStyles = makeStyles((theme: Theme) => ({
@@ -311,16 +311,13 @@ export function HistoryDialog(props: {
   ) => void;
 }) {
   const { entityRef, environment, onClose, onRollback } = props;
-  const shown = useRetained(environment);
   return (
-    <Dialog
-      open={Boolean(environment)}
+    <RetainedDialog
+      value={environment}
       onClose={onClose}
-      maxWidth="lg"
-      fullWidth
-      aria-labelledby="history-dialog-title"
+      titleId="history-dialog-title"
     >
-      {shown && (
+      {shown => (
         <HistoryDialogContent
           entityRef={entityRef}
           environment={shown}
@@ -328,6 +325,6 @@ export function HistoryDialog(props: {
           onRollback={entry => onRollback(shown, entry)}
         />
       )}
-    </Dialog>
+    </RetainedDialog>
   );
 }

@@ -29,12 +29,12 @@ import { VerdictList } from './VerdictList';
 import { TrackedPromotion } from '../PromotionProgress';
 import {
   ConflictAlert,
+  RetainedDialog,
   RetryAlert,
   describeError,
   newIdempotencyKey,
   shortSha,
   useInitialFocus,
-  useRetained,
 } from '../shared';
 
 /** What the dialog is asked to do. */
@@ -494,16 +494,13 @@ export function PromoteDialog(props: {
   onPromoted?: (promotion: PromotionRecord) => void;
 }) {
   const { entityRef, request, onClose, onPromoted } = props;
-  const shown = useRetained(request);
   return (
-    <Dialog
-      open={Boolean(request)}
+    <RetainedDialog
+      value={request}
       onClose={onClose}
-      maxWidth="lg"
-      fullWidth
-      aria-labelledby="promote-dialog-title"
+      titleId="promote-dialog-title"
     >
-      {shown && (
+      {shown => (
         <PromoteDialogBody
           key={`${shown.kind}:${shown.target.name}`}
           entityRef={entityRef}
@@ -512,6 +509,6 @@ export function PromoteDialog(props: {
           onPromoted={onPromoted}
         />
       )}
-    </Dialog>
+    </RetainedDialog>
   );
 }

@@ -7,3 +7,4 @@ export { useRetained } from './useRetained';
 export { visuallyHidden } from './visuallyHidden';
 export { ConflictAlert } from './ConflictAlert';
 export { RetryAlert } from './RetryAlert';
+export { RetainedDialog } from './RetainedDialog';
