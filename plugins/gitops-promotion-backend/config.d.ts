@@ -23,7 +23,10 @@ export interface Config {
       /**
        * github: `https://github.com/<owner>/<repo>` (or the GitHub Enterprise host configured in
        * integrations). git: a remote URL or a local path; relative paths resolve against the
-       * backend's working directory.
+       * backend's working directory. `{service}` makes it one repository per service
+       * (`https://github.com/acme/{service}-delivery`): each service's files are read from and
+       * written to its own repository, and layouts need no `{service}` in their paths or keys
+       * when every environment uses such a repository.
        */
       url: string;
       /** Branch used when an environment names none. Defaults to `main`. */

@@ -71,6 +71,7 @@ export function readPluginConfig(
     'name',
   );
   assertPipeline(environments);
+  assertNoSharedValue(layouts, environments, repositories);
   environments.forEach((env, i) => {
     const repository = repositories.find(r => r.id === env.repository)!;
     if (
@@ -113,9 +114,20 @@ function readRepository(c: Config, key: string): RepositoryConfig {
     );
   }
   const url = c.getString('url');
+  const unknown = [...url.matchAll(PLACEHOLDER_PATTERN)]
+    .map(m => m[1])
+    .filter(name => name !== 'service');
+  if (unknown.length) {
+    throw new GitopsPromotionConfigError(
+      `${key}.url`,
+      `unknown placeholder {${unknown[0]}}; a url may only hold {service} (one repository per service)`,
+    );
+  }
   if (
     provider === 'github' &&
-    !/^https:\/\/[^/]+\/[^/]+\/[^/]+?(\.git)?$/.test(url)
+    !/^https:\/\/[^/]+\/[^/]+\/[^/]+?(\.git)?$/.test(
+      url.replace(/\{service\}/g, 'service'),
+    )
   ) {
     throw new GitopsPromotionConfigError(
       `${key}.url`,
@@ -126,6 +138,7 @@ function readRepository(c: Config, key: string): RepositoryConfig {
     id,
     provider,
     url,
+    perService: url.includes('{service}'),
     defaultBranch: c.getOptionalString('defaultBranch') ?? 'main',
     branchHeadTtlMs: readDuration(c, {
       key,
@@ -148,15 +161,6 @@ function readLayout(c: Config, key: string): LayoutConfig {
       throw new GitopsPromotionConfigError(`${fileKey}.keys`, 'names no key');
     }
     keys.forEach((k, j) => assertKeyTemplate(k, `${fileKey}.keys[${j}]`));
-    if (
-      !path.includes('{service}') &&
-      !keys.every(k => k.includes('{service}'))
-    ) {
-      throw new GitopsPromotionConfigError(
-        fileKey,
-        'neither the path nor every key contains {service}, so all services would share one value',
-      );
-    }
     const template = f.getOptionalString('template');
     return template === undefined ? { path, keys } : { path, keys, template };
   });
@@ -254,6 +258,36 @@ function readEnvironment(
   };
 }
 
+/**
+ * No two services may share one value: a layout file whose path and keys do
+ * not all hold `{service}` is only possible where every environment writes to
+ * a repository of its own per service (its url holds `{service}`).
+ */
+function assertNoSharedValue(
+  layouts: LayoutConfig[],
+  environments: EnvironmentConfig[],
+  repositories: RepositoryConfig[],
+) {
+  const shared = environments.find(
+    env => !repositories.find(r => r.id === env.repository)!.perService,
+  );
+  if (!shared) return;
+  layouts.forEach((layout, l) =>
+    layout.files.forEach((file, f) => {
+      if (
+        file.path.includes('{service}') ||
+        file.keys.every(k => k.includes('{service}'))
+      ) {
+        return;
+      }
+      throw new GitopsPromotionConfigError(
+        `${ROOT}.layouts[${l}].files[${f}]`,
+        `neither the path nor every key contains {service}, so all services would share one value in environment '${shared.name}' (its repository '${shared.repository}' is shared by services; a repository per service has {service} in its url)`,
+      );
+    }),
+  );
+}
+
 function readSeed(
   c: Config,
   repositories: RepositoryConfig[],
@@ -266,10 +300,11 @@ function readSeed(
     `${key}.repository`,
     'repository',
   );
-  if (repositories.find(r => r.id === repository)!.provider !== 'git') {
+  const seeded = repositories.find(r => r.id === repository)!;
+  if (seeded.provider !== 'git' || seeded.perService) {
     throw new GitopsPromotionConfigError(
       `${key}.repository`,
-      `'${repository}' must use the git provider with a local path`,
+      `'${repository}' must use the git provider with a local path (one repository, not one per service)`,
     );
   }
   return {

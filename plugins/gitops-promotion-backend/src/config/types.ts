@@ -2,7 +2,13 @@
 export interface RepositoryConfig {
   id: string;
   provider: 'github' | 'git';
+  /**
+   * The remote URL or local path. With `perService`, a template holding
+   * `{service}`: one repository per service (`https://github.com/acme/{service}-delivery`).
+   */
   url: string;
+  /** One repository per service: `url` holds `{service}`. */
+  perService: boolean;
   defaultBranch: string;
   /** How long a branch head read for a preview or the matrix serves other reads. */
   branchHeadTtlMs: number;

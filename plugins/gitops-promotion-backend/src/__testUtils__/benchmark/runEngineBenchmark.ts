@@ -118,6 +118,7 @@ async function githubScenario(options: { bulkReads: boolean }) {
     url: fake.repositoryUrl,
     defaultBranch: 'main',
     branchHeadTtlMs: 0,
+    perService: false,
   });
   const rootConfig = new ConfigReader({
     integrations: {
@@ -210,6 +211,7 @@ async function gitScenario() {
       url: bare,
       defaultBranch: 'main',
       branchHeadTtlMs: 0,
+      perService: false,
     }),
     workingDirectory: path.join(dir, 'cache'),
   };

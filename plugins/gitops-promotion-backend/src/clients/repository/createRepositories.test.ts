@@ -41,6 +41,7 @@ describe('createRepositories', () => {
           url: demo.bare,
           defaultBranch: 'main',
           branchHeadTtlMs: 0,
+          perService: false,
         },
         {
           id: 'hub',
@@ -48,6 +49,7 @@ describe('createRepositories', () => {
           url: fake.repositoryUrl,
           defaultBranch: 'main',
           branchHeadTtlMs: 0,
+          perService: false,
         },
       ],
     };
@@ -187,6 +189,7 @@ describe('createRepositories', () => {
           url: 'https://github.example.com/acme/gitops',
           defaultBranch: 'main',
           branchHeadTtlMs: 0,
+          perService: false,
         },
       ],
     };

@@ -2,7 +2,8 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import os from 'node:os';
 import path from 'node:path';
-import { GitopsPromotionConfig } from '../../config/types';
+import { GitopsPromotionConfig, RepositoryConfig } from '../../config/types';
+import { assertServiceName, repositoryOf } from '../../config/serviceNames';
 import { GitCliProvider } from '../git/GitCliProvider';
 import { GitopsRepository } from './GitopsRepository';
 import { createGithubProvider } from '../github';
@@ -12,8 +13,12 @@ const GITHUB_CONCURRENT_READS = 8;
 
 /**
  * One GitopsRepository per configured repository, each with the provider its
- * configuration names. Built once at startup, so a GitHub repository without
- * a matching `integrations.github` entry fails the start with a clear message.
+ * configuration names; for a repository per service (`url` with
+ * `{service}`), one per service, made on first use under the id
+ * `<id>/<service>` (see repositoryOf). Shared repositories are built at
+ * startup, so a GitHub repository without a matching `integrations.github`
+ * entry fails the start with a clear message; a per-service GitHub template
+ * is checked then too.
  */
 export function createRepositories(options: {
   config: GitopsPromotionConfig;
@@ -25,37 +30,49 @@ export function createRepositories(options: {
     config.workingDirectory ??
       path.join(os.tmpdir(), 'backstage-gitops-promotion'),
   );
-  const repositories = new Map(
-    config.repositories.map(repository => {
-      const provider: RepositoryProvider =
-        repository.provider === 'github'
-          ? createGithubProvider({
-              config: rootConfig,
-              repositoryUrl: repository.url,
-              committer: config.committer,
-              logger,
-            })
-          : new GitCliProvider({
-              url: resolveGitUrl(repository.url),
-              cacheDir: path.join(workingDirectory, `${repository.id}.git`),
-              committer: config.committer,
-            });
-      // GitHub asks integrators not to fire many concurrent requests; git batches reads itself.
-      const maxConcurrentBlobReads =
-        repository.provider === 'github' ? GITHUB_CONCURRENT_READS : Infinity;
-      return [
-        repository.id,
-        new GitopsRepository(repository.id, provider, {
-          maxConcurrentBlobReads,
-          branchHeadTtlMs: repository.branchHeadTtlMs,
-        }),
-      ];
-    }),
-  );
+  const create = (repository: RepositoryConfig) => {
+    const provider: RepositoryProvider =
+      repository.provider === 'github'
+        ? createGithubProvider({
+            config: rootConfig,
+            repositoryUrl: repository.url,
+            committer: config.committer,
+            logger,
+          })
+        : new GitCliProvider({
+            url: resolveGitUrl(repository.url),
+            cacheDir: path.join(workingDirectory, `${repository.id}.git`),
+            committer: config.committer,
+          });
+    // GitHub asks integrators not to fire many concurrent requests; git batches reads itself.
+    const maxConcurrentBlobReads =
+      repository.provider === 'github' ? GITHUB_CONCURRENT_READS : Infinity;
+    return new GitopsRepository(repository.id, provider, {
+      maxConcurrentBlobReads,
+      branchHeadTtlMs: repository.branchHeadTtlMs,
+    });
+  };
+  const repositories = new Map<string, GitopsRepository>();
+  for (const repository of config.repositories) {
+    if (repository.perService) {
+      // Fails now, not at the first request, when the host has no integration.
+      create(repositoryOf(repository, 'service'));
+    } else {
+      repositories.set(repository.id, create(repository));
+    }
+  }
   return id => {
-    const repository = repositories.get(id);
+    let repository = repositories.get(id);
     if (!repository) {
-      throw new Error(`No GitOps repository '${id}' is configured`);
+      const [templateId, service, ...rest] = id.split('/');
+      const template = config.repositories.find(
+        r => r.id === templateId && r.perService,
+      );
+      if (!template || service === undefined || rest.length) {
+        throw new Error(`No GitOps repository '${id}' is configured`);
+      }
+      repository = create(repositoryOf(template, assertServiceName(service)));
+      repositories.set(id, repository);
     }
     return repository;
   };

@@ -25,6 +25,7 @@ function config(url: string): GitopsPromotionConfig {
         url,
         defaultBranch: 'main',
         branchHeadTtlMs: 0,
+        perService: false,
       },
     ],
     layouts: [

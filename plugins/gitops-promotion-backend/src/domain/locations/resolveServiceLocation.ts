@@ -1,14 +1,11 @@
 import { InputError, NotFoundError } from '@backstage/errors';
+import { assertServiceName, repositoryOf } from '../../config/serviceNames';
 import {
   EnvironmentConfig,
   GitopsPromotionConfig,
   LayoutConfig,
   RepositoryConfig,
 } from '../../config/types';
-
-/** What a service is called in the GitOps repository: one path segment, no tricks. */
-const SERVICE_NAME_PATTERN =
-  /^[a-z0-9](?:[a-z0-9-]|[._](?![._])){0,61}[a-z0-9]$|^[a-z0-9]$/;
 
 /** A file of a service in one environment, placeholders substituted. */
 export interface ResolvedFile {
@@ -55,9 +52,10 @@ export function resolveServiceLocation(
         .join(', ')}`,
     );
   }
-  const repository = config.repositories.find(
-    r => r.id === environment.repository,
-  )!;
+  const repository = repositoryOf(
+    config.repositories.find(r => r.id === environment.repository)!,
+    service,
+  );
   const fill = (template: string) =>
     template
       .replace(/\{service\}/g, service)
@@ -73,17 +71,4 @@ export function resolveServiceLocation(
       keys: f.keys.map(fill),
     })),
   };
-}
-
-/** The service name, or an InputError saying what is wrong with it. */
-export function assertServiceName(name: string): string {
-  if (!SERVICE_NAME_PATTERN.test(name)) {
-    throw new InputError(
-      `Invalid service name '${name.slice(
-        0,
-        80,
-      )}': use 1-63 lowercase letters, digits, '-', '.' or '_', starting and ending with a letter or digit`,
-    );
-  }
-  return name;
 }

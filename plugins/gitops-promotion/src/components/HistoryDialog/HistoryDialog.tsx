@@ -1,7 +1,6 @@
 import {
   Button,
   Chip,
-  Dialog,
   DialogActions,
   DialogContent,
   DialogTitle,
