@@ -17,10 +17,22 @@ export interface GitHttpServer {
  */
 export async function startGitHttpBackend(
   projectRoot: string,
+  options: {
+    /** Every request must carry exactly this `Authorization` header (else 401). */
+    authorization?: string;
+  } = {},
 ): Promise<GitHttpServer> {
   const state = { requests: 0 };
   const server = http.createServer((req, res) => {
     state.requests++;
+    if (
+      options.authorization !== undefined &&
+      req.headers.authorization !== options.authorization
+    ) {
+      res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="git"' });
+      res.end();
+      return;
+    }
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const cgi = spawn('git', ['http-backend'], {
       env: {

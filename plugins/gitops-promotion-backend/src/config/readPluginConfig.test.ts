@@ -154,3 +154,89 @@ describe('readPluginConfig', () => {
     ).toThrow('gitopsPromotion.environments[3].repository');
   });
 });
+
+describe('readPluginConfig: hosts and credentials', () => {
+  const withRepository = (
+    repository: object,
+    integrations: object = {},
+    mode = 'pull-request',
+  ) => {
+    const section = valid();
+    Object.assign(section.repositories[0], repository);
+    section.environments.find((e: any) => e.name === 'prod-eu').mode = mode;
+    delete section.development;
+    return readPluginConfig(
+      new ConfigReader({ integrations, gitopsPromotion: section }),
+    );
+  };
+
+  it('refuses credentials in a repository url without repeating them', () => {
+    expect(() =>
+      withRepository({
+        url: 'https://ci:s3cr3t@gitlab.acme.test/acme/gitops.git',
+      }),
+    ).toThrow(
+      /^Invalid configuration at gitopsPromotion.repositories\[0\].url: must not carry credentials(?!.*s3cr3t)/,
+    );
+  });
+
+  it.each([
+    [
+      'gitlab',
+      'https://gitlab.acme.test/acme/gitops.git',
+      {
+        gitlab: [
+          {
+            host: 'gitlab.acme.test',
+            apiBaseUrl: 'https://gitlab.acme.test/api/v4',
+            token: 't',
+          },
+        ],
+      },
+    ],
+    [
+      'bitbucketCloud',
+      'https://bitbucket.org/acme/gitops.git',
+      { bitbucketCloud: [{ username: 'u', appPassword: 'p' }] },
+    ],
+    [
+      'bitbucketServer',
+      'https://bitbucket.acme.test/scm/ACME/gitops.git',
+      { bitbucketServer: [{ host: 'bitbucket.acme.test', token: 't' }] },
+    ],
+    [
+      'azure',
+      'https://dev.azure.com/acme/ops/_git/gitops',
+      {
+        azure: [
+          {
+            host: 'dev.azure.com',
+            credentials: [{ personalAccessToken: 'x' }],
+          },
+        ],
+      },
+    ],
+    [
+      'gitea',
+      'https://gitea.acme.test/acme/gitops.git',
+      { gitea: [{ host: 'gitea.acme.test', username: 'u', password: 'p' }] },
+    ],
+  ])(
+    'accepts pull-request mode for a git repository on %s',
+    (_, url, integrations) => {
+      const config = withRepository({ provider: 'git', url }, integrations)!;
+      expect(
+        config.environments.find(e => e.name === 'prod-eu')!.policy.mode,
+      ).toBe('pull-request');
+    },
+  );
+
+  it.each([
+    ['a local path', '/srv/gitops.git'],
+    ['a host no integration names', 'https://git.example.org/gitops.git'],
+  ])('refuses pull-request mode for %s, naming the key', (_, url) => {
+    expect(() => withRepository({ provider: 'git', url })).toThrow(
+      /environments\[\d\]\.mode: 'pull-request' needs a repository with pull requests/,
+    );
+  });
+});

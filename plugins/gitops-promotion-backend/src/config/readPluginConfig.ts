@@ -1,4 +1,6 @@
 import { Config } from '@backstage/config';
+import { ScmIntegrations } from '@backstage/integration';
+import { PULL_REQUEST_HOSTS, pullRequestHostOf } from './pullRequestHosts';
 import { parseKeyPath } from '@internal/backstage-plugin-gitops-promotion-node';
 import { GitopsPromotionConfigError } from './GitopsPromotionConfigError';
 import { readDuration } from './readDuration';
@@ -71,16 +73,20 @@ export function readPluginConfig(
     'name',
   );
   assertPipeline(environments);
+  const integrations = ScmIntegrations.fromConfig(rootConfig);
   assertNoSharedValue(layouts, environments, repositories);
   environments.forEach((env, i) => {
     const repository = repositories.find(r => r.id === env.repository)!;
     if (
       env.policy.mode === 'pull-request' &&
-      repository.provider !== 'github'
+      repository.provider !== 'github' &&
+      !pullRequestHostOf(integrations, repository.url)
     ) {
       throw new GitopsPromotionConfigError(
         `${ROOT}.environments[${i}].mode`,
-        `'pull-request' needs a repository with pull requests (provider github); '${repository.id}' uses '${repository.provider}'`,
+        `'pull-request' needs a repository with pull requests: provider github, or a git url on a host configured under integrations.${PULL_REQUEST_HOSTS.join(
+          ', integrations.',
+        )}; '${repository.id}' is not`,
       );
     }
   });
@@ -114,6 +120,13 @@ function readRepository(c: Config, key: string): RepositoryConfig {
     );
   }
   const url = c.getString('url');
+  if (/^[a-z][a-z0-9+.-]*:\/\/[^/@]*:[^/@]*@/i.test(url)) {
+    // The url is not repeated: it holds a secret.
+    throw new GitopsPromotionConfigError(
+      `${key}.url`,
+      'must not carry credentials (user:password@); configure them under integrations for its host',
+    );
+  }
   const unknown = [...url.matchAll(PLACEHOLDER_PATTERN)]
     .map(m => m[1])
     .filter(name => name !== 'service');

@@ -49,7 +49,8 @@ export interface MissingLocation {
   hazard?: PathHazard;
   /**
    * Other documents (1-based) where the path got equally deep and stopped
-   * at a mapping too (makes createMissing ambiguous).
+   * at a collection that could take the missing segment too (a sequence for
+   * a selector, else a mapping); makes createMissing ambiguous.
    */
   sameDepthDocuments?: number[];
 }
@@ -315,9 +316,14 @@ export function locate(
   }
   if (best) {
     const depth = best.depth;
+    // a selector is created in a sequence, anything else in a mapping
+    const fits =
+      segments[depth]?.type === 'selector'
+        ? isSeq
+        : (node: unknown) => isMap(node);
     best.sameDepthDocuments = results
       .filter(
-        r => r !== best && !r.found && r.depth === depth && isMap(r.container),
+        r => r !== best && !r.found && r.depth === depth && fits(r.container),
       )
       .map(r => r.documentIndex + 1);
   }

@@ -1,6 +1,15 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { isMap, isPair, isScalar, isSeq, parseAllDocuments, visit } from 'yaml';
+import {
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  parseAllDocuments,
+  visit,
+  YAMLMap,
+} from 'yaml';
+import { findLineInsertion } from './__testUtils__/findLineInsertion';
 import { YamlEditErrorCode } from './errors';
 import { findImageKeys } from './findImageKeys';
 import { getYamlValue, readValue } from './getYamlValue';
@@ -331,5 +340,254 @@ describe('reference files', () => {
     ).toBeGreaterThan(100);
     expect(summary.refused).toEqual({ ALIASED_VALUE: 13 });
     expect(summary.parseErrors).toEqual(EXPECTED_PARSE_ERRORS);
+  });
+});
+
+/** Helm values files (`values.yaml`, `values-prod.yaml`, `podinfo-values.yaml`, ...). */
+const HELM_VALUES_FILE = /(^|[/_-])values([.-][^/]*)?\.ya?ml$/;
+/** Kustomize files (`kustomization.yaml` / `.yml`). */
+const KUSTOMIZATION_FILE = /(^|[/_])kustomization\.ya?ml$/;
+const NEW_TOP_LEVEL_KEY = 'gitopsPromotionTest.image.tag';
+const NEW_IMAGE_KEY = 'images[name=example.com/new-service].newTag';
+
+const createSummary = {
+  helmValues: 0,
+  kustomizations: 0,
+  others: 0,
+  inserted: 0,
+  quotedLikeSiblings: 0,
+  ambiguous: [] as string[],
+  steps: {} as Record<string, number>,
+};
+
+type JsDocs = Array<Record<string, any> | null>;
+
+function toJs(text: string): JsDocs {
+  return parseAllDocuments(text, { uniqueKeys: false, merge: false }).map(
+    doc => doc.toJS({ maxAliasCount: -1 }) as Record<string, any> | null,
+  );
+}
+
+/**
+ * Applies createMissing for `key` and checks: the value reads back, only
+ * `lineCount` whole lines were inserted (removing them gives back the
+ * original bytes), and after `removeNew` every document loads as before.
+ * Returns the inserted lines.
+ */
+function createAndCheck(
+  text: string,
+  key: string,
+  value: string,
+  lineCount: number,
+  removeNew: (docs: JsDocs) => void,
+): string[] {
+  const next = setYamlValue(text, key, value, { createMissing: true });
+  expect({ key, value: getYamlValue(next, key) }).toEqual({ key, value });
+  const insertion = findLineInsertion(text, next);
+  expect({ key, insertion: insertion !== undefined }).toEqual({
+    key,
+    insertion: true,
+  });
+  const { offset, text: inserted, lines } = insertion!;
+  expect(next.slice(0, offset) + next.slice(offset + inserted.length)).toBe(
+    text,
+  );
+  expect({ key, lines: lines.length }).toEqual({ key, lines: lineCount });
+  const docs = toJs(next);
+  removeNew(docs);
+  expect(docs).toEqual(toJs(text));
+  createSummary.inserted++;
+  return lines;
+}
+
+/** `gitopsPromotionTest.image.tag`: 3 new lines at the root indentation. */
+function checkNewTopLevelMapping(text: string) {
+  const lines = createAndCheck(
+    text,
+    NEW_TOP_LEVEL_KEY,
+    NEW_VALUES[0],
+    3,
+    docs =>
+      docs.forEach(doc => {
+        delete doc?.gitopsPromotionTest;
+      }),
+  );
+  const step = lines[1].length - lines[1].trimStart().length;
+  expect(lines).toEqual([
+    'gitopsPromotionTest:',
+    `${' '.repeat(step)}image:`,
+    `${' '.repeat(2 * step)}tag: ${NEW_VALUES[0]}`,
+  ]);
+  expect([2, 4]).toContain(step);
+  createSummary.steps[step] = (createSummary.steps[step] ?? 0) + 1;
+}
+
+/**
+ * `<first top-level key holding a block mapping>.gitopsPromotionTest.tag`:
+ * 2 new lines at the indentation of that mapping's keys.
+ */
+function checkNewNestedMapping(text: string) {
+  const doc = parseAllDocuments(text, { uniqueKeys: false })[0];
+  const pair = isMap(doc?.contents)
+    ? doc.contents.items.find(
+        p =>
+          isScalar(p.key) &&
+          isMap(p.value) &&
+          !p.value.flow &&
+          p.value.items.length > 0,
+      )
+    : undefined;
+  if (!pair) {
+    return;
+  }
+  const parentKey = String((pair.key as { value: unknown }).value);
+  const child = (pair.value as YAMLMap).items[0].key as { range: number[] };
+  const childStart = child.range[0];
+  const childCol = childStart - (text.lastIndexOf('\n', childStart - 1) + 1);
+  const key = formatKeyPath([
+    { type: 'key', key: parentKey },
+    { type: 'key', key: 'gitopsPromotionTest' },
+    { type: 'key', key: 'tag' },
+  ]);
+  const lines = createAndCheck(text, key, NEW_VALUES[1], 2, docs => {
+    delete docs[0]?.[parentKey]?.gitopsPromotionTest;
+  });
+  expect(lines[0]).toBe(`${' '.repeat(childCol)}gitopsPromotionTest:`);
+}
+
+/** `images[name=example.com/new-service].newTag`: a new item or list. */
+function checkNewImage(text: string) {
+  const before = toJs(text);
+  const hadImages = before.some(doc => Array.isArray(doc?.images));
+  const lines = createAndCheck(
+    text,
+    NEW_IMAGE_KEY,
+    NEW_VALUES[1],
+    hadImages ? 2 : 3,
+    docs =>
+      docs.forEach((doc, i) => {
+        if (!doc || !Array.isArray(doc.images)) {
+          return;
+        }
+        doc.images = doc.images.filter(
+          (item: { name?: string }) => item?.name !== 'example.com/new-service',
+        );
+        if (doc.images.length === 0 && !Array.isArray(before[i]?.images)) {
+          delete doc.images;
+        }
+      }),
+  );
+  if (hadImages) {
+    // the dash and keys where the existing items have theirs
+    const dashCol = /^\s*/.exec(text.match(/^images:\r?\n(\s*)-/m)![1])![0]
+      .length;
+    expect(lines[0]).toMatch(
+      new RegExp(`^ {${dashCol}}- +name: example\\.com/new-service$`),
+    );
+    // quoted like the last existing item's newTag, plain otherwise
+    let siblingType: unknown;
+    visit(parseAllDocuments(text)[0], {
+      Pair(_, pair) {
+        if (isScalar(pair.key) && pair.key.value === 'newTag') {
+          siblingType = isScalar(pair.value) ? pair.value.type : undefined;
+        }
+      },
+    });
+    const rendered =
+      siblingType === 'QUOTE_DOUBLE' ? `"${NEW_VALUES[1]}"` : NEW_VALUES[1];
+    expect(lines[1]).toBe(
+      `${' '.repeat(lines[0].indexOf('name'))}newTag: ${rendered}`,
+    );
+    createSummary.quotedLikeSiblings += rendered === NEW_VALUES[1] ? 0 : 1;
+  } else {
+    expect(lines[0]).toBe('images:');
+    expect(lines[1]).toMatch(/^ *- name: example\.com\/new-service$/);
+  }
+}
+
+const helmValuesFiles = files.filter(f => HELM_VALUES_FILE.test(f));
+const kustomizationFiles = files.filter(f => KUSTOMIZATION_FILE.test(f));
+const otherFiles = files.filter(
+  f => !HELM_VALUES_FILE.test(f) && !KUSTOMIZATION_FILE.test(f),
+);
+
+describe('reference files: createMissing', () => {
+  const read = (file: string) =>
+    fs.readFileSync(path.join(REFERENCE_DIR, file), 'utf8');
+
+  describe.each(helmValuesFiles)('Helm values %s', file => {
+    it('creates missing mappings byte-minimally', () => {
+      const text = read(file);
+      expect(getYamlValue(text, NEW_TOP_LEVEL_KEY)).toBeUndefined();
+      checkNewTopLevelMapping(text);
+      checkNewNestedMapping(text);
+      createSummary.helmValues++;
+    });
+  });
+
+  describe.each(kustomizationFiles)('Kustomize %s', file => {
+    it('creates a missing image entry and mappings byte-minimally', () => {
+      const text = read(file);
+      expect(getYamlValue(text, NEW_IMAGE_KEY)).toBeUndefined();
+      checkNewImage(text);
+      checkNewTopLevelMapping(text);
+      createSummary.kustomizations++;
+    });
+  });
+
+  // other YAML files (manifests, charts, Argo CD and Kargo resources): a
+  // new top-level mapping, refused as ambiguous in multi-document files
+  const multiDocument = (file: string) =>
+    parseAllDocuments(read(file)).length > 1;
+
+  describe.each(otherFiles.filter(f => !multiDocument(f)))(
+    'other YAML %s',
+    file => {
+      it('creates a missing top-level mapping byte-minimally', () => {
+        const text = read(file);
+        expect(getYamlValue(text, NEW_TOP_LEVEL_KEY)).toBeUndefined();
+        checkNewTopLevelMapping(text);
+        createSummary.others++;
+      });
+    },
+  );
+
+  describe.each(otherFiles.filter(multiDocument))(
+    'other multi-document YAML %s',
+    file => {
+      it('refuses to guess the document', () => {
+        const text = read(file);
+        expect(
+          codeOf(() =>
+            setYamlValue(text, NEW_TOP_LEVEL_KEY, NEW_VALUES[0], {
+              createMissing: true,
+            }),
+          ),
+        ).toBe('AMBIGUOUS');
+        createSummary.ambiguous.push(file);
+        createSummary.others++;
+      });
+    },
+  );
+
+  it('covers every Helm values and Kustomize file', () => {
+    // eslint-disable-next-line no-console
+    console.log(
+      [
+        'createMissing over shared/reference:',
+        `  Helm values files: ${createSummary.helmValues}`,
+        `  Kustomize files: ${createSummary.kustomizations}`,
+        `  other YAML files: ${createSummary.others} (refused as ambiguous: ${createSummary.ambiguous.length})`,
+        `  insertions checked: ${createSummary.inserted} (new images quoted like their siblings: ${createSummary.quotedLikeSiblings})`,
+        `  indentation steps of new mappings: ${JSON.stringify(
+          createSummary.steps,
+        )}`,
+      ].join('\n'),
+    );
+    expect(createSummary.helmValues).toBe(helmValuesFiles.length);
+    expect(createSummary.kustomizations).toBe(kustomizationFiles.length);
+    expect(createSummary.others).toBe(otherFiles.length);
+    expect(helmValuesFiles.length).toBeGreaterThan(25);
+    expect(kustomizationFiles.length).toBeGreaterThan(35);
   });
 });

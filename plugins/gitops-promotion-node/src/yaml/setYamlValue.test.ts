@@ -750,20 +750,22 @@ describe('setYamlValue: createMissing', () => {
     ).toBe('image:\n  tag: 2\n');
   });
 
-  it('never creates intermediate mappings or list items', () => {
+  it('creates intermediate mappings and list items, never indexes or empty values', () => {
     const text = 'image:\n  repository: x\nimages:\n- name: a\n';
-    const a = expectCode(
-      () => setYamlValue(text, 'spec.image.tag', '1', { createMissing: true }),
-      'KEY_NOT_FOUND',
-    );
-    expect(a.message).toContain('createMissing');
+    // these two were refused before createMissing created intermediate
+    // mappings and selector list items (see createMissing.test.ts)
     expect(
-      codeOf(() =>
-        setYamlValue(text, 'images[name=b].newTag', '1', {
-          createMissing: true,
-        }),
-      ),
-    ).toBe('KEY_NOT_FOUND');
+      setYamlValue(text, 'spec.image.tag', '1', { createMissing: true }),
+    ).toBe(
+      'image:\n  repository: x\nimages:\n- name: a\nspec:\n  image:\n    tag: "1"\n',
+    );
+    expect(
+      setYamlValue(text, 'images[name=b].newTag', '1', {
+        createMissing: true,
+      }),
+    ).toBe(
+      'image:\n  repository: x\nimages:\n- name: a\n- name: b\n  newTag: "1"\n',
+    );
     expect(
       codeOf(() =>
         setYamlValue(text, 'images[1]', '1', { createMissing: true }),

@@ -1,21 +1,16 @@
-import { isMap, isScalar, isSeq, Node, Pair, Scalar, YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, Scalar } from 'yaml';
+import { insertMissing } from './createMissing';
 import { YamlEditError } from './errors';
-import { readValue } from './getYamlValue';
-import { KeyPathSegment, parseKeyPath } from './keyPath';
-import {
-  assertNotAliased,
-  keyNotFound,
-  locate,
-  MissingLocation,
-} from './locate';
-import { ParsedYaml, parseYamlText, scalarString } from './parse';
+import { parseKeyPath } from './keyPath';
+import { assertNotAliased, keyNotFound, locate } from './locate';
+import { parseYamlText, scalarString } from './parse';
 import {
   assertValidValue,
   doubleQuote,
-  isPlainSafe,
   renderScalar,
   ScalarStyle,
 } from './quoting';
+import { cannotWrite, readsBack } from './readsBack';
 
 /**
  * Options of {@link setYamlValue}.
@@ -24,141 +19,48 @@ import {
  */
 export interface SetYamlValueOptions {
   /**
-   * When the LAST mapping key of the path is missing but its parent is an
-   * existing block mapping, insert `key: value` as a new line at the
-   * mapping's indentation, right after the line where its last entry ends.
-   * Missing intermediate mappings or list items are never created.
+   * Creates the missing part of the path as new lines, changing no byte of
+   * the existing text, when the deepest existing part of the path is a
+   * non-empty block mapping (or, for a selector, a non-empty block list):
+   *
+   * - the missing mapping keys, intermediate ones included: with `image:`
+   *   present, `image.tag` adds `  tag: v`; with `app` missing,
+   *   `app.image.tag` adds `app:`, `  image:`, `    tag: v`, nested with
+   *   the file's own step (the most frequent step of its nested block
+   *   mappings, e.g. 2 or 4; 2 when it has none);
+   * - a missing list item for a selector segment: `images[name=b].newTag`
+   *   appends `- name: b` and `  newTag: v` after the last item, with the
+   *   dash and key columns of the existing items;
+   * - a missing list for a selector segment: without any `images:` key,
+   *   `images:`, `- name: b`, `  newTag: v` are added to the mapping; the
+   *   dash is indented like the file's other block lists, at the column of
+   *   its key (as Kustomize writes it) when the file has none.
+   *
+   * The new lines go right after the line where the last entry of the
+   * deepest existing mapping (or the last item of the list) ends, so
+   * comments and blank lines following that entry stay below them. They use
+   * the file's line break (CRLF stays CRLF); at the end of a file without
+   * final newline they follow a new line break and the file still ends
+   * without one. New keys and values are plain when they read back
+   * unchanged, else double-quoted; in a list item they are quoted like the
+   * same key of the sibling items (`newTag: "1"` → `newTag: "2"`, single
+   * quotes stay single).
+   *
+   * Still refused with `KEY_NOT_FOUND` (the reason in parentheses): list
+   * items by index (`[0]`), flow collections (`{}`, `[]`), empty values and
+   * empty documents, a scalar in the way, a list whose items are not all
+   * block mappings, a path that ends at a selector or sets the selector's
+   * own field, an insertion after a block scalar (`|`, `>`) that ends a
+   * file without final newline (the new line break would join its
+   * content); with `ALIASED_VALUE` when the insertion point is reached
+   * through an alias or a merge key, or lies in an anchored collection an
+   * alias uses; with `AMBIGUOUS` when several documents could take it.
    */
   createMissing?: boolean;
 }
 
 function splice(text: string, start: number, end: number, insert: string) {
   return text.slice(0, start) + insert + text.slice(end);
-}
-
-/** Re-parses `next` and checks that `key` reads back as `value`. */
-function readsBack(
-  next: string,
-  key: string,
-  value: string,
-  documentCount: number,
-): boolean {
-  try {
-    const parsed = parseYamlText(next, key);
-    return (
-      parsed.documents.length === documentCount &&
-      readValue(parsed, key) === value
-    );
-  } catch {
-    return false;
-  }
-}
-
-function cannotWrite(key: string, value: string): YamlEditError {
-  return new YamlEditError(
-    'INVALID_VALUE',
-    `Cannot set key ${JSON.stringify(key)}: the value ${JSON.stringify(
-      value,
-    )} cannot be written so that it reads back unchanged`,
-  );
-}
-
-function columnOf(text: string, offset: number): number {
-  return offset - (text.lastIndexOf('\n', offset - 1) + 1);
-}
-
-function insertMissingKey(
-  parsed: ParsedYaml,
-  key: string,
-  segments: KeyPathSegment[],
-  location: MissingLocation,
-  value: string,
-): string {
-  const { text } = parsed;
-  const last = segments[segments.length - 1];
-  if (location.depth !== segments.length - 1 || last.type !== 'key') {
-    throw keyNotFound(
-      key,
-      segments,
-      location,
-      ' (createMissing only adds the last mapping key; it never creates intermediate mappings or list items)',
-    );
-  }
-  const container = location.container;
-  if (!isMap(container) || container.flow || container.items.length === 0) {
-    throw keyNotFound(
-      key,
-      segments,
-      location,
-      ' (createMissing only inserts into an existing, non-empty block mapping)',
-    );
-  }
-  if (location.sameDepthDocuments && location.sameDepthDocuments.length > 0) {
-    throw new YamlEditError(
-      'AMBIGUOUS',
-      `Key ${JSON.stringify(
-        key,
-      )} is ambiguous for createMissing: its parent exists in documents ${[
-        location.documentIndex + 1,
-        ...location.sameDepthDocuments,
-      ].join(', ')} of this multi-document YAML file`,
-    );
-  }
-  const map: YAMLMap = container;
-  assertNotAliased(key, {
-    document: parsed.documents[location.documentIndex],
-    node: map,
-    ancestors: location.ancestors,
-    hazard: location.hazard,
-  });
-  const firstKey = (map.items[0] as Pair).key as Node | null;
-  const lastPair = map.items[map.items.length - 1] as Pair;
-  const lastNode = (lastPair.value ?? lastPair.key) as Node | null;
-  const firstStart = firstKey?.range?.[0];
-  const lastEnd = lastNode?.range?.[1];
-  if (firstStart === undefined || lastEnd === undefined) {
-    throw keyNotFound(
-      key,
-      segments,
-      location,
-      ' (cannot find where to insert)',
-    );
-  }
-  const indent = ' '.repeat(columnOf(text, firstStart));
-  const renderedKey = isPlainSafe(last.key) ? last.key : doubleQuote(last.key);
-
-  const build = (renderedValue: string): string => {
-    const line = `${indent}${renderedKey}: ${renderedValue}`;
-    let lineEnd: number;
-    if (lastEnd > 0 && text[lastEnd - 1] === '\n') {
-      lineEnd = lastEnd - 1;
-    } else {
-      lineEnd = text.indexOf('\n', lastEnd);
-    }
-    if (lineEnd < 0) {
-      // last entry is on the last line and the file has no final newline
-      const eol = text.includes('\r\n') ? '\r\n' : '\n';
-      return `${text}${eol}${line}`;
-    }
-    const eol = text[lineEnd - 1] === '\r' ? '\r\n' : '\n';
-    return splice(text, lineEnd + 1, lineEnd + 1, `${line}${eol}`);
-  };
-
-  const candidates = [
-    renderScalar(value, {
-      style: 'PLAIN',
-      previousWasNumber: false,
-      inFlow: false,
-    }),
-    doubleQuote(value),
-  ];
-  for (const rendered of candidates) {
-    const next = build(rendered);
-    if (readsBack(next, key, value, parsed.documents.length)) {
-      return next;
-    }
-  }
-  throw cannotWrite(key, value);
 }
 
 /**
@@ -178,6 +80,12 @@ function insertMissingKey(
  *
  * Setting the value it already has returns `text` unchanged.
  *
+ * A missing path is an error unless
+ * {@link SetYamlValueOptions.createMissing} is set: then the missing mapping
+ * keys (intermediate ones included), a selector's missing list item or its
+ * missing list are inserted as new lines in the file's indentation and
+ * style, and no byte of the existing text changes.
+ *
  * Semantics: duplicate mapping keys resolve to the LAST occurrence (what
  * Helm's loader uses); in multi-document files the path must resolve in
  * exactly one document (else `AMBIGUOUS`).
@@ -186,7 +94,8 @@ function insertMissingKey(
  * - `INVALID_KEY` for a malformed key;
  * - `INVALID_VALUE` when `value` contains a newline or a control character;
  * - `PARSE_ERROR` when `text` is not valid YAML;
- * - `KEY_NOT_FOUND` naming the deepest existing prefix (see
+ * - `KEY_NOT_FOUND` naming the deepest existing prefix, also for the paths
+ *   createMissing does not create (the reason in parentheses, see
  *   {@link SetYamlValueOptions.createMissing});
  * - `NOT_A_SCALAR` for mappings, sequences and block scalars (`|`, `>`);
  * - `ALIASED_VALUE` when the target is an alias, the path goes through an
@@ -208,7 +117,7 @@ export function setYamlValue(
   const location = locate(parsed, segments, key);
   if (!location.found) {
     if (options?.createMissing) {
-      return insertMissingKey(parsed, key, segments, location, value);
+      return insertMissing(parsed, key, segments, location, value);
     }
     throw keyNotFound(key, segments, location);
   }

@@ -11,6 +11,7 @@ import {
   CommitWithTrailer,
   FileHistoryEntry,
   GitIdentity,
+  PullRequestProvider,
   RepositoryProvider,
   TryCommitRequest,
 } from '../repository/types';
@@ -32,6 +33,14 @@ export interface GitCliProviderOptions {
    * little data, are also killed once they take longer than that.
    */
   timeoutMs?: number;
+  /**
+   * The `Authorization` header for the remote, asked for before each
+   * exchange with it (see gitHttpCredentials). It reaches git through its
+   * environment (GIT_CONFIG_*), never the URL or the command line.
+   */
+  credentials?: () => Promise<string | undefined>;
+  /** The host's pull requests (merge requests), when it has an adapter. */
+  pullRequests?: PullRequestProvider;
 }
 
 /** git commands that talk to the remote. */
@@ -57,7 +66,11 @@ export class GitCliProvider implements RepositoryProvider {
     reject: (error: Error) => void;
   }> = [];
 
-  constructor(private readonly options: GitCliProviderOptions) {}
+  readonly pullRequests?: PullRequestProvider;
+
+  constructor(private readonly options: GitCliProviderOptions) {
+    this.pullRequests = options.pullRequests;
+  }
 
   async getBranchHead(branch: string): Promise<string> {
     await this.init();
@@ -395,10 +408,17 @@ export class GitCliProvider implements RepositoryProvider {
     return this.ready;
   }
 
-  private git(args: string[], env?: Record<string, string>, input?: string) {
+  private async git(
+    args: string[],
+    env?: Record<string, string>,
+    input?: string,
+  ) {
     const remote = REMOTE_COMMANDS.has(args[0]);
     const timeoutMs = this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const seconds = String(Math.max(1, Math.round(timeoutMs / 1000)));
+    const authorization = remote
+      ? await this.options.credentials?.()
+      : undefined;
     return runGit(args, {
       cwd: this.options.cacheDir,
       // Over HTTP(S), curl gives up by itself on a remote that stalls; the
@@ -407,6 +427,11 @@ export class GitCliProvider implements RepositoryProvider {
         ? {
             GIT_HTTP_LOW_SPEED_LIMIT: '1',
             GIT_HTTP_LOW_SPEED_TIME: seconds,
+            ...(authorization && {
+              GIT_CONFIG_COUNT: '1',
+              GIT_CONFIG_KEY_0: 'http.extraHeader',
+              GIT_CONFIG_VALUE_0: `Authorization: ${authorization}`,
+            }),
             ...env,
           }
         : env,

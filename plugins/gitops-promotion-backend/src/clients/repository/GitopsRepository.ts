@@ -433,7 +433,7 @@ export class GitopsRepository {
     const pullRequests = this.provider.pullRequests;
     if (!pullRequests) {
       throw new InputError(
-        `Repository '${this.id}' cannot open pull requests: its provider has none (use provider github, or direct commits)`,
+        `Repository '${this.id}' cannot open pull requests: its host has no pull requests here (use provider github, a git url on a host under integrations (GitLab, Bitbucket, Azure DevOps, Gitea), or direct commits)`,
       );
     }
     const existing = await pullRequests.findOpenPullRequest(

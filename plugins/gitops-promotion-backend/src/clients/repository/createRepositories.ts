@@ -4,7 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { GitopsPromotionConfig, RepositoryConfig } from '../../config/types';
 import { assertServiceName, repositoryOf } from '../../config/serviceNames';
+import { ScmIntegrations } from '@backstage/integration';
 import { GitCliProvider } from '../git/GitCliProvider';
+import { gitHttpCredentials } from '../git/gitHttpCredentials';
+import { createPullRequests } from './createPullRequests';
 import { GitopsRepository } from './GitopsRepository';
 import { createGithubProvider } from '../github';
 import { RepositoryProvider } from './types';
@@ -26,6 +29,7 @@ export function createRepositories(options: {
   logger: LoggerService;
 }): (id: string) => GitopsRepository {
   const { config, rootConfig, logger } = options;
+  const integrations = ScmIntegrations.fromConfig(rootConfig);
   const workingDirectory = path.resolve(
     config.workingDirectory ??
       path.join(os.tmpdir(), 'backstage-gitops-promotion'),
@@ -43,6 +47,8 @@ export function createRepositories(options: {
             url: resolveGitUrl(repository.url),
             cacheDir: path.join(workingDirectory, `${repository.id}.git`),
             committer: config.committer,
+            credentials: gitHttpCredentials(integrations, repository.url),
+            pullRequests: createPullRequests(integrations, repository.url),
           });
     // GitHub asks integrators not to fire many concurrent requests; git batches reads itself.
     const maxConcurrentBlobReads =

@@ -123,6 +123,14 @@ export class FakeRepository {
     return file ? this.objects.blob(file.sha)!.toString('utf8') : undefined;
   }
 
+  /** Closes an open pull request without merging it, as the GitHub UI would. */
+  closePullRequest(number: number) {
+    const pr = this.pulls.find(p => p.number === number);
+    if (!pr || pr.state !== 'open') throw new Error(`PR #${number} not open`);
+    const date = this.tick();
+    Object.assign(pr, { state: 'closed', closedAt: date, updatedAt: date });
+  }
+
   /** Merges an open pull request with a merge commit, as the GitHub UI would. */
   mergePullRequest(number: number): string {
     const pr = this.pulls.find(p => p.number === number);

@@ -166,6 +166,11 @@ export class GithubFake {
     return this.repository.read(branch, path);
   }
 
+  /** Closes an open pull request without merging it. */
+  closePullRequest(number: number) {
+    this.repository.closePullRequest(number);
+  }
+
   /** Merges an open pull request with a merge commit, as the GitHub UI would. */
   mergePullRequest(number: number): string {
     return this.repository.mergePullRequest(number);

@@ -1,0 +1,116 @@
+import request from 'supertest';
+import {
+  asUser,
+  startPromotionBackend,
+} from '../__testUtils__/promotionBackend';
+import {
+  githubIntegration,
+  githubRepository,
+} from '../tests/reliability/__testUtils__/github';
+import { GithubFake } from '../clients/github/__testUtils__/githubFake';
+import { exampleFiles } from '../clients/github/__testUtils__/startGithubFake';
+
+jest.mock('../clients/github/createOctokit', () =>
+  jest
+    .requireActual('../tests/reliability/__testUtils__/github')
+    .fastOctokitModule(),
+);
+
+jest.setTimeout(120_000);
+
+const api = '/api/gitops-promotion';
+const TOKEN = 'pull-requests-github-token';
+
+/**
+ * Pull-request mode on GitHub through the REST API, from the promotion to the
+ * ledger's last word: a merged pull request makes the promotion committed at
+ * the merge commit; one closed unmerged makes it rejected with the reason.
+ * prod-us lives in another repository (on GitHub) than its source.
+ */
+describe('promotions as GitHub pull requests', () => {
+  let fake: GithubFake;
+  let backend: Awaited<ReturnType<typeof startPromotionBackend>>;
+  beforeAll(async () => {
+    fake = await GithubFake.start({ token: TOKEN });
+    fake.push('main', exampleFiles(), { message: 'Seed' });
+    backend = await startPromotionBackend({
+      rootConfig: githubIntegration(fake, TOKEN),
+      mutateConfig: section => {
+        section.repositories.push(githubRepository(fake, 'github-gitops'));
+        const prodUs = section.environments.find(
+          (e: { name: string }) => e.name === 'prod-us',
+        );
+        prodUs.repository = 'github-gitops';
+        prodUs.mode = 'pull-request';
+        prodUs.gate = { requireSynced: false, requireHealthy: false };
+      },
+    });
+  });
+  afterAll(async () => {
+    await backend?.stop();
+    await fake?.close();
+  });
+
+  const promote = (service: string) =>
+    request(backend.server)
+      .post(`${api}/promotions`)
+      .set('Authorization', asUser('user:default/guest'))
+      .send({
+        entityRef: `component:default/${service}`,
+        source: 'staging',
+        target: 'prod-us',
+      });
+  const promotion = async (id: string) =>
+    (
+      await request(backend.server)
+        .get(`${api}/promotions/${id}`)
+        .set('Authorization', asUser('user:default/guest'))
+    ).body;
+
+  it('open, merged: the promotion is committed at the merge commit', async () => {
+    const res = await promote('checkout');
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({
+      state: 'pr-open',
+      mode: 'pull-request',
+      repositoryId: 'github-gitops',
+    });
+    const { number } = res.body.pullRequest;
+    const pr = fake.repository.pulls.find(p => p.number === number)!;
+    expect(pr).toMatchObject({ state: 'open', base: 'main' });
+
+    await backend.runTracker();
+    expect((await promotion(res.body.id)).state).toBe('pr-open');
+
+    const merge = fake.mergePullRequest(number);
+    await backend.runTracker();
+    expect(await promotion(res.body.id)).toMatchObject({
+      state: 'committed',
+      commitSha: merge,
+    });
+    fake.assertNoViolations();
+  });
+
+  it('closed without merging: the promotion is rejected, saying so', async () => {
+    // cart runs an older version in prod-us than in staging
+    fake.push('main', {
+      'envs/prod-us/cart/values.yaml': 'image:\n  tag: "0.0.1"\n',
+    });
+    const res = await promote('cart');
+    expect(res.status).toBe(201);
+    expect(res.body.state).toBe('pr-open');
+    const { number } = res.body.pullRequest;
+
+    fake.closePullRequest(number);
+    await backend.runTracker();
+    expect(await promotion(res.body.id)).toMatchObject({
+      state: 'rejected',
+      stateReason: `Pull request #${number} was closed without merging`,
+    });
+    expect(fake.repository.pulls.find(p => p.number === number)).toMatchObject({
+      state: 'closed',
+      merged: false,
+    });
+    fake.assertNoViolations();
+  });
+});
