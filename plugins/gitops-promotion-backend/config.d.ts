@@ -79,6 +79,13 @@ export interface Config {
          * shared files such as a Kustomize overlay are refused. Checked at startup.
          */
         template?: string;
+        /**
+         * When the target environment's file lacks a key (the version is inherited from a
+         * base values file, or a shared Kustomize overlay has no `images[]` entry for the
+         * service yet), a promotion inserts it with the fewest lines, in the file's own
+         * indentation, quoting and line endings. Without it, such a promotion is refused (400).
+         */
+        createMissingKeys?: boolean;
       }>;
     }>;
 

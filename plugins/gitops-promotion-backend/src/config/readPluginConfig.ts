@@ -175,7 +175,13 @@ function readLayout(c: Config, key: string): LayoutConfig {
     }
     keys.forEach((k, j) => assertKeyTemplate(k, `${fileKey}.keys[${j}]`));
     const template = f.getOptionalString('template');
-    return template === undefined ? { path, keys } : { path, keys, template };
+    const createMissingKeys = f.getOptionalBoolean('createMissingKeys');
+    return {
+      path,
+      keys,
+      ...(template !== undefined && { template }),
+      ...(createMissingKeys && { createMissingKeys }),
+    };
   });
   if (files.length === 0) {
     throw new GitopsPromotionConfigError(`${key}.files`, 'names no file');

@@ -25,6 +25,13 @@ export interface LayoutFileConfig {
    * `${{ env }}`, `${{ imageRepository }}` and `${{ version }}` placeholders.
    */
   template?: string;
+  /**
+   * When the target environment's file lacks a key (the version is inherited
+   * from a base values file, or a shared overlay has no entry for the service
+   * yet), a promotion inserts it, in the file's own style. Otherwise it is
+   * refused (400).
+   */
+  createMissingKeys?: boolean;
 }
 
 export interface LayoutConfig {

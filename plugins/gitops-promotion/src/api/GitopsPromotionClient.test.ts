@@ -144,4 +144,62 @@ describe('GitopsPromotionClient', () => {
       'envs/prod-eu/checkout/values.yaml changed since the preview',
     );
   });
+
+  it('posts through a fetchApi that builds its own Request from the arguments, as Backstage’s auth middleware does', async () => {
+    let body: unknown;
+    server.use(
+      http.post(`${baseUrl}/promotions/preview`, async ({ request }) => {
+        body = await request.json();
+        return HttpResponse.json({ targets: [] });
+      }),
+    );
+    const middlewareClient = new GitopsPromotionClient({
+      discoveryApi: mockApis.discovery({ baseUrl: 'http://backstage.test' }),
+      fetchApi: {
+        fetch: async (input, init) => {
+          const request = new Request(input, init);
+          request.headers.set('authorization', 'Bearer user-token');
+          return fetch(request);
+        },
+      },
+    });
+    await expect(
+      middlewareClient.previewPromotion({
+        entityRef: 'component:default/checkout',
+        targets: ['prod-eu'],
+      }),
+    ).resolves.toEqual({ targets: [] });
+    expect(body).toEqual({
+      entityRef: 'component:default/checkout',
+      targets: ['prod-eu'],
+    });
+  });
+
+  it('passes the original arguments on when a middleware only reads them', async () => {
+    server.use(
+      http.post(`${baseUrl}/promotions`, () =>
+        HttpResponse.json({ id: 'p2', state: 'committed' }, { status: 201 }),
+      ),
+    );
+    const readingClient = new GitopsPromotionClient({
+      discoveryApi: mockApis.discovery({ baseUrl: 'http://backstage.test' }),
+      fetchApi: {
+        fetch: async (input, init) => {
+          // e.g. a middleware that looks at the URL, then calls the next one
+          expect(new Request(input, init).url).toBe(`${baseUrl}/promotions`);
+          return fetch(input, init);
+        },
+      },
+    });
+    await expect(
+      readingClient.promote(
+        {
+          entityRef: 'component:default/checkout',
+          source: 'staging',
+          target: 'prod-eu',
+        },
+        { idempotencyKey: 'k2' },
+      ),
+    ).resolves.toMatchObject({ id: 'p2' });
+  });
 });

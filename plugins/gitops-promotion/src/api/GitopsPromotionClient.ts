@@ -117,8 +117,15 @@ export class GitopsPromotionClient implements GitopsPromotionApi {
   ): Promise<T> {
     const api = createClient<OpenApiPaths>({
       baseUrl: await this.discoveryApi.getBaseUrl('gitops-promotion'),
+      // Backstage's fetch middlewares build a Request from what they are
+      // given and may pass the original on: a Request with a body can be
+      // used once, so they get its parts.
       fetch: async request => {
-        const response = await this.fetchApi.fetch(request);
+        const response = await this.fetchApi.fetch(request.url, {
+          method: request.method,
+          headers: request.headers,
+          body: request.body ? await request.text() : undefined,
+        });
         if (!response.ok) {
           throw await ResponseError.fromResponse(response);
         }

@@ -11,6 +11,8 @@ import {
 export interface ResolvedFile {
   path: string;
   keys: string[];
+  /** A key the file lacks is inserted (see LayoutFileConfig.createMissingKeys). */
+  createMissingKeys: boolean;
 }
 
 /** Where one service's version lives in one environment. */
@@ -69,6 +71,7 @@ export function resolveServiceLocation(
     files: layout.files.map(f => ({
       path: fill(f.path),
       keys: f.keys.map(fill),
+      createMissingKeys: Boolean(f.createMissingKeys),
     })),
   };
 }

@@ -658,7 +658,11 @@ function mergeChanges(changeSets: ChangeSet[]): FileChange[] {
         ? edits
             .filter(e => e.path === change.path)
             .reduce(
-              (text, e) => setYamlValue(text, e.key, e.to),
+              (text, e) =>
+                setYamlValue(text, e.key, e.to, {
+                  // a key this change set created is created here too
+                  createMissing: e.from === undefined,
+                }),
               earlier.content,
             )
         : change.content;

@@ -4,7 +4,10 @@ import {
   isYamlEditError,
   setYamlValue,
 } from '@internal/backstage-plugin-gitops-promotion-node';
-import { ServiceLocation } from '../locations/resolveServiceLocation';
+import {
+  ResolvedFile,
+  ServiceLocation,
+} from '../locations/resolveServiceLocation';
 import {
   GitopsRepository,
   Snapshot,
@@ -58,7 +61,7 @@ export async function buildChangeSet(
     let text = original;
     for (const key of file.keys) {
       const to = values[index++];
-      const edited = edit(text, file.path, key, to);
+      const edited = edit(text, file, key, to);
       if (edited.text !== text) {
         edits.push({ path: file.path, key, from: edited.from, to });
         text = edited.text;
@@ -79,15 +82,23 @@ export async function buildChangeSet(
   };
 }
 
-function edit(text: string, path: string, key: string, value: string) {
+function edit(text: string, file: ResolvedFile, key: string, value: string) {
   try {
     return {
       from: getYamlValue(text, key),
-      text: setYamlValue(text, key, value),
+      text: setYamlValue(text, key, value, {
+        createMissing: file.createMissingKeys,
+      }),
     };
   } catch (error) {
     if (isYamlEditError(error)) {
-      throw new InputError(`Cannot set ${key} in ${path}: ${error.message}`);
+      throw new InputError(
+        `Cannot set ${key} in ${file.path}: ${error.message}${
+          error.code === 'KEY_NOT_FOUND' && !file.createMissingKeys
+            ? ' (set createMissingKeys on the layout file to insert it)'
+            : ''
+        }`,
+      );
     }
     throw error;
   }
