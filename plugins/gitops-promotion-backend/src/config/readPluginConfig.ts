@@ -198,12 +198,18 @@ function readLayout(c: Config, key: string): LayoutConfig {
 function assertFileTemplates(files: LayoutConfig['files'], key: string) {
   const templated = files.filter(f => f.template !== undefined).length;
   if (templated === 0) return;
+  // A shared file taking new keys gets the new service's keys inserted.
+  const insertsKeys = (file: LayoutConfig['files'][number]) =>
+    file.template === undefined &&
+    !file.path.includes('{service}') &&
+    file.createMissingKeys;
   files.forEach((file, i) => {
     const fileKey = `${key}.files[${i}]`;
+    if (insertsKeys(file)) return;
     if (file.template === undefined) {
       throw new GitopsPromotionConfigError(
         `${fileKey}.template`,
-        'is missing: a layout registers new services only when every file has a template',
+        'is missing: a layout registers new services only when every file has a template (or is shared and sets createMissingKeys)',
       );
     }
     if (!file.path.includes('{service}')) {
@@ -231,11 +237,13 @@ function assertFileTemplates(files: LayoutConfig['files'], key: string) {
       .replace(/\{service\}/g, example.service)
       .replace(/\{env\}/g, example.env);
   const inspection = inspectRenderedFiles(
-    files.map(f => ({
-      path: fill(f.path),
-      keys: f.keys.map(fill),
-      content: renderFileTemplate(f.template!, example),
-    })),
+    files
+      .filter(f => f.template !== undefined)
+      .map(f => ({
+        path: fill(f.path),
+        keys: f.keys.map(fill),
+        content: renderFileTemplate(f.template!, example),
+      })),
     PROBE_VERSION,
   );
   const [problem] = inspection.problems;
@@ -245,7 +253,7 @@ function assertFileTemplates(files: LayoutConfig['files'], key: string) {
       problem.message,
     );
   }
-  if (inspection.versionKeys.length === 0) {
+  if (inspection.versionKeys.length === 0 && !files.some(insertsKeys)) {
     throw new GitopsPromotionConfigError(
       `${key}.files`,
       `no template sets a key of the layout to \${{ version }}, so a new service would have no version`,

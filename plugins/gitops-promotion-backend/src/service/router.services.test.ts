@@ -200,3 +200,71 @@ describe('POST /services', () => {
     });
   });
 });
+
+describe('POST /services into a shared Kustomize overlay (createMissingKeys)', () => {
+  let backend: Awaited<ReturnType<typeof startPromotionBackend>>;
+  beforeAll(async () => {
+    backend = await startPromotionBackend({
+      mutateConfig: section => {
+        const overlay = section.layouts.find(
+          (l: { id: string }) => l.id === 'kustomize-overlay',
+        );
+        overlay.files[0].createMissingKeys = true;
+      },
+    });
+  });
+  afterAll(() => backend.stop());
+
+  const git = (...args: string[]) => runGit(args, { cwd: backend.demo.bare });
+  const register = () =>
+    request(backend.server)
+      .post(`${api}/services`)
+      .set('Authorization', asUser())
+      .send({
+        service: 'audit',
+        imageRepository: 'ghcr.io/acme/audit',
+        version: '1.0.0',
+        layout: 'kustomize-overlay',
+      });
+
+  it('adds the service to every environment’s overlay in one commit, then has nothing to change', async () => {
+    const before = (await git('rev-parse', 'main')).trim();
+    const overlays = ['dev', 'staging', 'prod-eu', 'prod-us'].map(
+      env => `overlays/${env}/kustomization.yaml`,
+    );
+    const texts = await Promise.all(
+      overlays.map(file => backend.demo.show(file)),
+    );
+
+    const res = await register();
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({
+      created: true,
+      layout: 'kustomize-overlay',
+    });
+    expect(
+      (await git('rev-list', `${before}..main`)).trim().split('\n'),
+    ).toHaveLength(1);
+    expect(
+      (await git('show', '--name-status', '--format=', 'main'))
+        .trim()
+        .split('\n')
+        .sort(),
+    ).toEqual(overlays.map(file => `M\t${file}`).sort());
+    for (const [i, file] of overlays.entries()) {
+      // two lines inserted: the service's entry at the end of the images
+      // list, quoted like the entry before it; nothing else changed
+      const lines = (await backend.demo.show(file)).split('\n');
+      const at = lines.indexOf('- name: ghcr.io/acme/audit');
+      expect(lines[at + 1]).toMatch(/^ {2}newTag: "?1\.0\.0"?$/);
+      expect(lines[at - 1]).toMatch(/^ {2}newTag: /);
+      lines.splice(at, 2);
+      expect(lines.join('\n')).toBe(texts[i]);
+    }
+
+    const again = await register();
+    expect(again.status).toBe(200);
+    expect(again.body.created).toBe(false);
+    expect(again.body.message).toContain('audit is already registered');
+  });
+});

@@ -3,6 +3,11 @@ import {
   BackstageCredentials,
 } from '@backstage/backend-plugin-api';
 import { ConflictError, InputError, NotAllowedError } from '@backstage/errors';
+import {
+  getYamlValue,
+  isYamlEditError,
+  setYamlValue,
+} from '@internal/backstage-plugin-gitops-promotion-node';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   GITOPS_PROMOTION_LAYOUT_ANNOTATION,
@@ -87,6 +92,9 @@ export class ServiceRegistrar {
     const rendered = locations.flatMap(location =>
       render(location, { service, imageRepository, version: request.version }),
     );
+    const sharedKeys = locations.flatMap(location =>
+      sharedEntries(location, request.version),
+    );
     await this.authorize(service, environments, credentials);
 
     const repository = this.deps.repositories(first.repository.id);
@@ -112,6 +120,50 @@ export class ServiceRegistrar {
           current === file.content
             ? ''
             : fileDiff(file.path, undefined, file.content),
+      });
+    }
+
+    // Files shared by services (a Kustomize overlay): the service's keys are
+    // inserted into them, several environments' edits to one file chained.
+    const shared = new Map<
+      string,
+      { environments: string[]; before: string; text: string }
+    >();
+    let sharedAsWritten = 0;
+    for (const { environment, path, key } of sharedKeys) {
+      let entry = shared.get(path);
+      if (!entry) {
+        const current = await repository.readFile(snapshot, path);
+        if (current === undefined) {
+          throw new InputError(
+            `${path}, shared by the services of ${environment}, does not exist on ${first.branch}; create it first`,
+          );
+        }
+        entry = { environments: [], before: current, text: current };
+        shared.set(path, entry);
+      }
+      if (!entry.environments.includes(environment)) {
+        entry.environments.push(environment);
+      }
+      const value = getYamlValue(entry.text, key);
+      if (value === request.version) {
+        sharedAsWritten++;
+        existing.push(`${path} ${key} (as it would be written)`);
+      } else if (value !== undefined) {
+        existing.push(`${path} ${key} (${value})`);
+      } else {
+        entry.text = addKey(entry.text, path, key, request.version);
+      }
+    }
+    for (const [path, entry] of shared) {
+      files.push({
+        environment: entry.environments.join(', '),
+        path,
+        content: entry.text,
+        diff:
+          entry.text === entry.before
+            ? ''
+            : fileDiff(path, entry.before, entry.text),
       });
     }
 
@@ -141,7 +193,10 @@ export class ServiceRegistrar {
     const at = `${first.repository.id}@${
       first.branch
     } (${snapshot.commitSha.slice(0, 12)})`;
-    if (existing.length === rendered.length && files.every(f => !f.diff)) {
+    if (
+      existing.length === rendered.length + sharedAsWritten &&
+      files.every(f => !f.diff)
+    ) {
       return {
         ...result,
         message: `${service} is already registered in ${environments.join(
@@ -180,7 +235,7 @@ export class ServiceRegistrar {
         ...result,
         message: `Would ${
           mode === 'commit' ? 'commit' : 'open a pull request with'
-        } ${files.length} new file(s) on ${at}: ${subject}`,
+        } ${describeFiles(files.length, shared.size)} on ${at}: ${subject}`,
       };
     }
 
@@ -188,9 +243,15 @@ export class ServiceRegistrar {
       target: first,
       mode,
       baseCommit: snapshot.commitSha,
-      changes: files.map(f => ({ path: f.path, content: f.content })),
+      changes: files
+        .filter(f => f.diff)
+        .map(f => ({ path: f.path, content: f.content })),
       subject,
-      summary: files.map(f => `${f.path} (new, ${f.environment})`),
+      summary: files.map(f =>
+        shared.has(f.path)
+          ? `${f.path} (${service} added, ${f.environment})`
+          : `${f.path} (new, ${f.environment})`,
+      ),
       diff: files.map(f => f.diff).join(''),
       requester: await requesterIdentity(credentials, this.deps),
       pullRequestBranch: `gitops-promotion/register-${service}`,
@@ -229,15 +290,17 @@ export class ServiceRegistrar {
           .join(', ')}`,
       );
     }
-    if (!layout.files.every(f => f.template !== undefined)) {
-      const shared = layout.files.find(f => !f.path.includes('{service}'));
+    if (!isRegistrable(layout)) {
+      const shared = layout.files.find(
+        f => isShared(f) && !f.createMissingKeys,
+      );
       throw new InputError(
         shared
           ? `Layout '${layout.id}' cannot register new services: its file ${
               shared.path
             } is shared by services, so add the service to it by hand. Layouts that can: ${registrableLayouts(
               config,
-            )}`
+            )} (or set createMissingKeys on the shared file, and the service is added to it)`
           : `Layout '${
               layout.id
             }' cannot register new services: its files have no template (gitopsPromotion.layouts[].files[].template). Layouts that can: ${registrableLayouts(
@@ -324,15 +387,21 @@ function render(
 ): Array<{ environment: string; path: string; content: string }> {
   const env = location.environment.name;
   const renderAll = (version: string) =>
-    location.layout.files.map((file, i) => ({
-      path: location.files[i].path,
-      keys: location.files[i].keys,
-      content: renderFileTemplate(file.template!, {
-        ...values,
-        env,
-        version,
-      }),
-    }));
+    location.layout.files.flatMap((file, i) =>
+      file.template === undefined
+        ? []
+        : [
+            {
+              path: location.files[i].path,
+              keys: location.files[i].keys,
+              content: renderFileTemplate(file.template, {
+                ...values,
+                env,
+                version,
+              }),
+            },
+          ],
+    );
   // Rendering with a probe version tells which keys the templates fill from
   // ${{ version }}: only those must (and may) hold the requested version.
   const versionKeys = inspectRenderedFiles(
@@ -395,8 +464,70 @@ function serviceDirectories(locations: ServiceLocation[]): string[] {
 function registrableLayouts(config: GitopsPromotionConfig) {
   return (
     config.layouts
-      .filter(l => l.files.every(f => f.template !== undefined))
+      .filter(isRegistrable)
       .map(l => l.id)
       .join(', ') || 'none'
   );
+}
+
+/** A file of the layout that several services share (no {service} in its path). */
+function isShared(file: LayoutConfig['files'][number]): boolean {
+  return !file.path.includes('{service}');
+}
+
+/**
+ * A layout can register new services when each file has a template or is
+ * shared by services and takes new keys (createMissingKeys).
+ */
+function isRegistrable(layout: LayoutConfig): boolean {
+  return layout.files.every(
+    f => f.template !== undefined || (isShared(f) && f.createMissingKeys),
+  );
+}
+
+/**
+ * The keys a new service gets in the shared files of one environment, each
+ * to hold the version: checked like a promotion's (syntax, immutability).
+ */
+function sharedEntries(location: ServiceLocation, version: string) {
+  const env = location.environment.name;
+  const entries = location.layout.files.flatMap((file, i) =>
+    file.template === undefined && isShared(file)
+      ? location.files[i].keys.map(key => ({
+          environment: env,
+          path: location.files[i].path,
+          key,
+        }))
+      : [],
+  );
+  for (const { key } of entries) {
+    validateVersion(version, { kind: versionKindOfKey(key), key });
+  }
+  const immutable = checkImmutableVersion({
+    target: env,
+    versions: entries.map(({ key }) => ({ key, version })),
+    targetPolicy: location.environment.policy,
+  });
+  if (!immutable.passed) {
+    throw new InputError(`Registration refused. ${immutable.message}`);
+  }
+  return entries;
+}
+
+/** The file with `key` inserted, or an InputError saying why it cannot be. */
+function addKey(text: string, path: string, key: string, version: string) {
+  try {
+    return setYamlValue(text, key, version, { createMissing: true });
+  } catch (error) {
+    if (isYamlEditError(error)) {
+      throw new InputError(`Cannot add ${key} to ${path}: ${error.message}`);
+    }
+    throw error;
+  }
+}
+
+function describeFiles(count: number, shared: number): string {
+  return shared === 0
+    ? `${count} new file(s)`
+    : `${count - shared} new file(s) and ${shared} shared file(s)`;
 }
