@@ -1378,7 +1378,6 @@ export const spec = {
           'protected',
           'frozen',
           'values',
-          'commitSha',
           'status',
           'openPullRequests',
           'inFlight',
@@ -1405,7 +1404,8 @@ export const spec = {
             items: { $ref: '#/components/schemas/GitopsKeyValue' },
           },
           commitSha: {
-            description: 'The commit the values were read at.',
+            description:
+              'The commit the values were read at; absent when the repository could not be read (each value then says why).',
             type: 'string',
           },
           status: { $ref: '#/components/schemas/GitopsArgoCdStatus' },

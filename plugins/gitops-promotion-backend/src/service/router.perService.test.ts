@@ -194,6 +194,32 @@ describe('a repository per service', () => {
       checkout: ['2.0.0', '2.0.0'],
     });
   });
+
+  it('shows the other services when one service’s repository cannot be read', async () => {
+    const moved = `${repos.billing}.moved`;
+    await fs.rename(repos.billing, moved);
+    try {
+      const res = await request(backend.server)
+        .get(`${api}/matrix`)
+        .set('Authorization', asUser());
+      expect(res.status).toBe(200);
+      const cells = Object.fromEntries(
+        res.body.services.map((s: any) => [s.service, s.cells]),
+      );
+      expect(cells.checkout.map((c: any) => c.version)).toEqual([
+        '2.0.0',
+        '2.0.0',
+      ]);
+      for (const cell of cells.billing) {
+        expect(cell.version).toBeUndefined();
+        expect(cell.values[0].problem).toMatch(
+          /^Could not read delivery\/billing@main: /,
+        );
+      }
+    } finally {
+      await fs.rename(moved, repos.billing);
+    }
+  });
 });
 
 describe('the startup check that no two services share one value', () => {

@@ -673,8 +673,8 @@ export interface components {
       /** @description The bundle's first value. */
       version?: string;
       values: components['schemas']['GitopsKeyValue'][];
-      /** @description The commit the values were read at. */
-      commitSha: string;
+      /** @description The commit the values were read at; absent when the repository could not be read (each value then says why). */
+      commitSha?: string;
       status: components['schemas']['GitopsArgoCdStatus'];
       /** @description Git's version is not among the live images. */
       drift?: {

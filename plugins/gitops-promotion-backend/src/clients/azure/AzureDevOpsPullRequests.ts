@@ -10,6 +10,11 @@ import {
   mapAzureDevOpsError,
 } from './mapAzureDevOpsError';
 import { PullRequestProvider, PullRequestRef } from '../repository/types';
+import {
+  OpenPullRequestRequest,
+  openPullRequestOnce,
+  withMappedErrors,
+} from '../pullRequests/openPullRequestOnce';
 
 /** The Git REST API version the provider speaks. */
 export const AZURE_DEVOPS_API_VERSION = '7.1';
@@ -132,52 +137,51 @@ export class AzureDevOpsPullRequests implements PullRequestProvider {
     branch: string,
   ): Promise<PullRequestRef | undefined> {
     const sourceRefName = toRef(branch);
-    try {
-      const { value } = await this.request<{
-        value: AzureDevOpsPullRequest[];
-      }>('GET', '', {
-        'searchCriteria.sourceRefName': sourceRefName,
-        'searchCriteria.status': 'active',
-      });
-      const found = value.find(
-        pr => pr.sourceRefName === sourceRefName && pr.status === 'active',
-      );
-      return found && this.toPullRequestRef(found);
-    } catch (error) {
-      throw this.map(error, `list the active pull requests of '${branch}'`);
-    }
+    return withMappedErrors(
+      async () => {
+        const { value } = await this.request<{
+          value: AzureDevOpsPullRequest[];
+        }>('GET', '', {
+          'searchCriteria.sourceRefName': sourceRefName,
+          'searchCriteria.status': 'active',
+        });
+        const found = value.find(
+          pr => pr.sourceRefName === sourceRefName && pr.status === 'active',
+        );
+        return found && this.toPullRequestRef(found);
+      },
+      error => this.map(error, `list the active pull requests of '${branch}'`),
+    );
   }
 
-  async openPullRequest(request: {
-    branch: string;
-    base: string;
-    title: string;
-    body: string;
-  }): Promise<PullRequestRef> {
-    const existing = await this.findOpenPullRequest(request.branch);
-    if (existing) return existing;
-    const action = `open a pull request from '${request.branch}' to '${request.base}'`;
-    try {
-      const created = await this.request<AzureDevOpsPullRequest>(
-        'POST',
-        '',
-        {},
-        {
-          sourceRefName: toRef(request.branch),
-          targetRefName: toRef(request.base),
-          title: request.title,
-          description: request.body,
-        },
-      );
-      return this.toPullRequestRef(created);
-    } catch (error) {
-      if (isPullRequestExists(error)) {
-        // TF401179: another request opened it between our look-up and create
-        const concurrent = await this.findOpenPullRequest(request.branch);
-        if (concurrent) return concurrent;
-      }
-      throw this.map(error, action);
-    }
+  async openPullRequest(
+    request: OpenPullRequestRequest,
+  ): Promise<PullRequestRef> {
+    return openPullRequestOnce({
+      findFirst: true,
+      find: () => this.findOpenPullRequest(request.branch),
+      create: async () =>
+        this.toPullRequestRef(
+          await this.request<AzureDevOpsPullRequest>(
+            'POST',
+            '',
+            {},
+            {
+              sourceRefName: toRef(request.branch),
+              targetRefName: toRef(request.base),
+              title: request.title,
+              description: request.body,
+            },
+          ),
+        ),
+      // TF401179: another request opened it between our look-up and create
+      isAlreadyExists: isPullRequestExists,
+      mapError: error =>
+        this.map(
+          error,
+          `open a pull request from '${request.branch}' to '${request.base}'`,
+        ),
+    });
   }
 
   async getPullRequest(number: number): Promise<PullRequestRef> {

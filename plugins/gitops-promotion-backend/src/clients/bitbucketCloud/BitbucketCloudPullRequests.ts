@@ -6,6 +6,11 @@ import {
 import { NotFoundError } from '@backstage/errors';
 import { PullRequestProvider, PullRequestRef } from '../repository/types';
 import {
+  OpenPullRequestRequest,
+  openPullRequestOnce,
+  withMappedErrors,
+} from '../pullRequests/openPullRequestOnce';
+import {
   BitbucketCloudRequestError,
   bitbucketCloudFailure,
   mapBitbucketCloudError,
@@ -64,48 +69,47 @@ export class BitbucketCloudPullRequests implements PullRequestProvider {
   async findOpenPullRequest(
     branch: string,
   ): Promise<PullRequestRef | undefined> {
-    try {
-      const found = await this.findOpen(branch);
-      return found && (await this.toPullRequestRef(found));
-    } catch (error) {
-      throw this.map(error, `list the open pull requests of '${branch}'`);
-    }
+    return withMappedErrors(
+      () => this.findOpenRef(branch),
+      error => this.map(error, `list the open pull requests of '${branch}'`),
+    );
   }
 
-  async openPullRequest(request: {
-    branch: string;
-    base: string;
-    title: string;
-    body: string;
-  }): Promise<PullRequestRef> {
-    const action = `open a pull request from '${request.branch}' to '${request.base}'`;
-    try {
+  async openPullRequest(
+    request: OpenPullRequestRequest,
+  ): Promise<PullRequestRef> {
+    return openPullRequestOnce({
       // Bitbucket answers a second create for the same source and
       // destination with the open pull request (updated with the new title
       // and description) rather than an error, so look first: asking again
       // must not rewrite what a reviewer may already have read.
-      const existing = await this.findOpen(request.branch);
-      if (existing) return await this.toPullRequestRef(existing);
-      const created = await this.request<BitbucketCloudPullRequest>(
-        'POST',
-        this.repoUrl('/pullrequests'),
-        {
-          title: request.title,
-          description: request.body,
-          source: { branch: { name: request.branch } },
-          destination: { branch: { name: request.base } },
-        },
-      );
-      return await this.toPullRequestRef(created);
-    } catch (error) {
-      const failure = bitbucketCloudFailure(error);
-      if (failure && (failure.status === 400 || failure.status === 409)) {
-        // a concurrent open won the race and Bitbucket refused the duplicate
-        const existing = await this.findOpenPullRequest(request.branch);
-        if (existing) return existing;
-      }
-      throw this.map(error, action);
-    }
+      findFirst: true,
+      find: () => this.findOpenRef(request.branch),
+      create: async () =>
+        this.toPullRequestRef(
+          await this.request<BitbucketCloudPullRequest>(
+            'POST',
+            this.repoUrl('/pullrequests'),
+            {
+              title: request.title,
+              description: request.body,
+              source: { branch: { name: request.branch } },
+              destination: { branch: { name: request.base } },
+            },
+          ),
+        ),
+      // a concurrent open won the race and Bitbucket refused the duplicate
+      isAlreadyExists: error => {
+        const failure = bitbucketCloudFailure(error);
+        return !!failure && (failure.status === 400 || failure.status === 409);
+      },
+      findExisting: () => this.findOpenPullRequest(request.branch),
+      mapError: error =>
+        this.map(
+          error,
+          `open a pull request from '${request.branch}' to '${request.base}'`,
+        ),
+    });
   }
 
   async getPullRequest(number: number): Promise<PullRequestRef> {
@@ -126,6 +130,13 @@ export class BitbucketCloudPullRequests implements PullRequestProvider {
 
   private get repository() {
     return `${this.options.workspace}/${this.options.repoSlug}`;
+  }
+
+  private async findOpenRef(
+    branch: string,
+  ): Promise<PullRequestRef | undefined> {
+    const found = await this.findOpen(branch);
+    return found && (await this.toPullRequestRef(found));
   }
 
   /** The open pull request from `branch` of this repository (not a fork's). */

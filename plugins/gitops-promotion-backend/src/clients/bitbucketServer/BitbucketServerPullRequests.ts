@@ -9,6 +9,11 @@ import {
   readBitbucketServerError,
 } from './mapBitbucketServerError';
 import { PullRequestProvider, PullRequestRef } from '../repository/types';
+import {
+  OpenPullRequestRequest,
+  openPullRequestOnce,
+  withMappedErrors,
+} from '../pullRequests/openPullRequestOnce';
 
 /**
  * The fields of Bitbucket Data Center's pull request (RestPullRequest) a
@@ -74,65 +79,48 @@ export class BitbucketServerPullRequests implements PullRequestProvider {
   async findOpenPullRequest(
     branch: string,
   ): Promise<PullRequestRef | undefined> {
-    const refId = toRefId(branch);
-    try {
-      let start: number | undefined;
-      for (let page = 0; page < MAX_PAGES; page++) {
-        const query = new URLSearchParams({
-          state: 'OPEN',
-          direction: 'OUTGOING',
-          at: refId,
-        });
-        if (start !== undefined) query.set('start', String(start));
-        const data = await this.request<
-          BitbucketServerPage<BitbucketServerPullRequest>
-        >('GET', `${this.pullRequestsPath()}?${query}`);
-        const found = data.values.find(pr => pr.fromRef?.id === refId);
-        if (found) return toPullRequestRef(found);
-        if (data.isLastPage || typeof data.nextPageStart !== 'number') break;
-        start = data.nextPageStart;
-      }
-      return undefined;
-    } catch (error) {
-      throw this.map(error, `list the open pull requests of '${branch}'`);
-    }
+    return withMappedErrors(
+      () => this.findOpen(toRefId(branch)),
+      error => this.map(error, `list the open pull requests of '${branch}'`),
+    );
   }
 
-  async openPullRequest(request: {
-    branch: string;
-    base: string;
-    title: string;
-    body: string;
-  }): Promise<PullRequestRef> {
+  async openPullRequest(
+    request: OpenPullRequestRequest,
+  ): Promise<PullRequestRef> {
     const { projectKey, repositorySlug } = this.options;
     const repository = { slug: repositorySlug, project: { key: projectKey } };
-    try {
-      const data = await this.request<BitbucketServerPullRequest>(
-        'POST',
-        this.pullRequestsPath(),
-        {
-          title: request.title,
-          ...(request.body ? { description: request.body } : {}),
-          fromRef: { id: toRefId(request.branch), repository },
-          toRef: { id: toRefId(request.base), repository },
-        },
-      );
-      return toPullRequestRef(data);
-    } catch (error) {
-      if (isDuplicatePullRequest(error)) {
+    return openPullRequestOnce({
+      findFirst: false,
+      find: () => this.findOpenPullRequest(request.branch),
+      create: async () =>
+        toPullRequestRef(
+          await this.request<BitbucketServerPullRequest>(
+            'POST',
+            this.pullRequestsPath(),
+            {
+              title: request.title,
+              ...(request.body ? { description: request.body } : {}),
+              fromRef: { id: toRefId(request.branch), repository },
+              toRef: { id: toRefId(request.base), repository },
+            },
+          ),
+        ),
+      isAlreadyExists: isDuplicatePullRequest,
+      findExisting: async error => {
         // Bitbucket names the open pull request between the same branches
         const existing = (error as BitbucketServerResponseError).errors
           .map(e => e.existingPullRequest)
           .find(isPullRequest);
         if (existing) return toPullRequestRef(existing);
-        const found = await this.findOpenPullRequest(request.branch);
-        if (found) return found;
-      }
-      throw this.map(
-        error,
-        `open a pull request from '${request.branch}' to '${request.base}'`,
-      );
-    }
+        return this.findOpenPullRequest(request.branch);
+      },
+      mapError: error =>
+        this.map(
+          error,
+          `open a pull request from '${request.branch}' to '${request.base}'`,
+        ),
+    });
   }
 
   async getPullRequest(number: number): Promise<PullRequestRef> {
@@ -159,6 +147,27 @@ export class BitbucketServerPullRequests implements PullRequestProvider {
         }`,
       );
     }
+  }
+
+  /** The open pull request from the branch `refId`, reading up to {@link MAX_PAGES} pages. */
+  private async findOpen(refId: string): Promise<PullRequestRef | undefined> {
+    let start: number | undefined;
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const query = new URLSearchParams({
+        state: 'OPEN',
+        direction: 'OUTGOING',
+        at: refId,
+      });
+      if (start !== undefined) query.set('start', String(start));
+      const data = await this.request<
+        BitbucketServerPage<BitbucketServerPullRequest>
+      >('GET', `${this.pullRequestsPath()}?${query}`);
+      const found = data.values.find(pr => pr.fromRef?.id === refId);
+      if (found) return toPullRequestRef(found);
+      if (data.isLastPage || typeof data.nextPageStart !== 'number') break;
+      start = data.nextPageStart;
+    }
+    return undefined;
   }
 
   private pullRequestsPath(): string {

@@ -1,9 +1,5 @@
-import {
-  ConflictError,
-  NotFoundError,
-  ServiceUnavailableError,
-  isError,
-} from '@backstage/errors';
+import { mapHostFailure } from '../pullRequests/mapHostFailure';
+import { redactSecrets } from '../pullRequests/redactSecrets';
 
 /**
  * One entry of Bitbucket Data Center's error body,
@@ -104,98 +100,56 @@ export interface BitbucketServerErrorContext {
   secrets?: string[];
 }
 
-const PASS_THROUGH = new Set([
-  'NotFoundError',
-  'ServiceUnavailableError',
-  'ConflictError',
-  'InputError',
-]);
-
 /**
  * Translates a failed Bitbucket Data Center call into an @backstage/errors
- * error before it leaves the provider, so no upstream status reaches our
- * callers: 404 becomes NotFoundError (when the context says what is missing),
- * a 409 that is a real conflict ConflictError, everything else a
- * ServiceUnavailableError (Bitbucket's 401/403 must never become our user's
- * 401/403). Messages never carry credentials.
+ * error (see {@link mapHostFailure}). Bitbucket's own case: its 409 for a
+ * duplicate pull request is no conflict of ours.
  */
 export function mapBitbucketServerError(
   error: unknown,
   context: BitbucketServerErrorContext,
 ): Error {
   const clean = (message: string) => sanitize(message, context.secrets);
-  const { host, repository, action } = context;
-  const where = `${repository} on ${host}`;
-  if (!(error instanceof BitbucketServerResponseError)) {
-    if (isError(error) && PASS_THROUGH.has(error.name)) {
-      return error;
-    }
-    return new ServiceUnavailableError(
-      `Could not reach Bitbucket for ${where} when trying to ${action}: ${clean(
-        describeNetworkError(error),
-      )}; try again later`,
-    );
-  }
-  const { status } = error;
-  const detail = clean(
-    error.errors
-      .map(e => e.message ?? e.exceptionName ?? '')
-      .filter(Boolean)
-      .join('; '),
-  ).trim();
-  const suffix = detail ? `: ${detail}` : '';
-  if (status === 404 && context.notFound) {
-    return new NotFoundError(clean(context.notFound));
-  }
-  if (status === 429) {
-    const retryAfter = error.headers.get('retry-after');
-    return new ServiceUnavailableError(
-      `Bitbucket's rate limit for ${where} is exhausted (HTTP 429) when trying to ${action}; try again ${
-        retryAfter && /^\d+$/.test(retryAfter)
-          ? `in ${retryAfter} seconds`
-          : 'later'
-      }`,
-    );
-  }
-  if (status === 401 || status === 403) {
-    return new ServiceUnavailableError(
-      `Bitbucket refused the plugin's credentials for ${where} (HTTP ${status}) when trying to ${action}${suffix}`,
-    );
-  }
-  if (status === 409 && !isDuplicatePullRequest(error)) {
-    return new ConflictError(
-      `Bitbucket could not ${action} for ${where} (HTTP 409)${suffix}`,
-    );
-  }
-  return new ServiceUnavailableError(
-    `Bitbucket could not ${action} for ${where} (HTTP ${status}${suffix})${
-      status >= 500 ? '; try again later' : ''
-    }`,
+  const { action } = context;
+  const where = `${context.repository} on ${context.host}`;
+  const failure =
+    error instanceof BitbucketServerResponseError ? error : undefined;
+  return mapHostFailure(
+    error,
+    failure && {
+      status: failure.status,
+      message: failure.errors
+        .map(e => e.message ?? e.exceptionName ?? '')
+        .filter(Boolean)
+        .join('; '),
+      headers: Object.fromEntries(failure.headers.entries()),
+    },
+    {
+      hostName: 'Bitbucket',
+      repository: where,
+      action,
+      notFound: context.notFound && clean(context.notFound),
+      redact: clean,
+    },
+    {
+      network: {
+        timeout: e =>
+          e.name === 'TimeoutError' ? 'the request timed out' : undefined,
+      },
+      special: ({ status }) =>
+        status === 409 && isDuplicatePullRequest(error) ? 'failed' : undefined,
+      wording: {
+        conflict: ({ suffix }) =>
+          `Bitbucket could not ${action} for ${where} (HTTP 409)${suffix}`,
+      },
+    },
   );
 }
 
-/** fetch's `TypeError: fetch failed` hides the reason in `cause`. */
-function describeNetworkError(error: unknown): string {
-  if (!isError(error)) return String(error);
-  if (error.name === 'TimeoutError') return 'the request timed out';
-  const cause = (error as { cause?: unknown }).cause;
-  if (isError(cause)) {
-    const code = (cause as { code?: unknown }).code;
-    return `${error.message} (${
-      typeof code === 'string' ? code : cause.message
-    })`;
-  }
-  return error.message;
-}
-
 /** Removes anything that looks like a credential from a message. */
-export function sanitize(message: string, secrets: string[] = []): string {
-  let result = message;
-  for (const secret of secrets) {
-    if (secret) result = result.split(secret).join('***');
-  }
-  return result
-    .replace(/\b(token|bearer|basic)\s+[^\s,;"']+/gi, '$1 ***')
-    .replace(/(\w+:\/\/)[^/@\s]+@/g, '$1***@')
-    .replace(/([?&](?:token|access_token|password)=)[^&\s]+/gi, '$1***');
+function sanitize(message: string, secrets: string[] = []): string {
+  return redactSecrets(message, {
+    secrets,
+    queryParams: ['token', 'access_token', 'password'],
+  });
 }

@@ -1,4 +1,5 @@
 import { NotFoundError, ServiceUnavailableError } from '@backstage/errors';
+import { LRUCache } from 'lru-cache';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -67,6 +68,10 @@ export class GitCliProvider implements RepositoryProvider {
   }> = [];
 
   readonly pullRequests?: PullRequestProvider;
+  private readonly knownCommits = new LRUCache<string, true>({
+    max: 10_000,
+    ttl: 60 * 60 * 1000,
+  });
 
   constructor(private readonly options: GitCliProviderOptions) {
     this.pullRequests = options.pullRequests;
@@ -378,13 +383,19 @@ export class GitCliProvider implements RepositoryProvider {
     return run;
   }
 
-  private hasCommit(sha: string) {
-    return runGit(['cat-file', '-e', `${sha}^{commit}`], {
+  private async hasCommit(sha: string) {
+    // A commit once in the cache stays (gc prunes only what is unreachable
+    // for weeks): asking git again for the same head on every refresh
+    // would start a process per repository for nothing.
+    if (this.knownCommits.has(sha)) return true;
+    const found = await runGit(['cat-file', '-e', `${sha}^{commit}`], {
       cwd: this.options.cacheDir,
     }).then(
       () => true,
       () => false,
     );
+    if (found) this.knownCommits.set(sha, true);
+    return found;
   }
 
   private init(): Promise<void> {

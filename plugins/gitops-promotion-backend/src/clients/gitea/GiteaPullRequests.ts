@@ -5,6 +5,11 @@ import {
 import { ServiceUnavailableError } from '@backstage/errors';
 import { PullRequestProvider, PullRequestRef } from '../repository/types';
 import {
+  OpenPullRequestRequest,
+  openPullRequestOnce,
+  withMappedErrors,
+} from '../pullRequests/openPullRequestOnce';
+import {
   GiteaHttpError,
   isPullRequestAlreadyExists,
   mapGiteaError,
@@ -70,43 +75,39 @@ export class GiteaPullRequests implements PullRequestProvider {
   async findOpenPullRequest(
     branch: string,
   ): Promise<PullRequestRef | undefined> {
-    try {
-      const found = await this.findOpen(branch);
-      return found && toPullRequestRef(found);
-    } catch (error) {
-      throw this.map(error, `list the open pull requests of '${branch}'`);
-    }
+    return withMappedErrors(
+      () => this.findOpenRef(branch),
+      error => this.map(error, `list the open pull requests of '${branch}'`),
+    );
   }
 
-  async openPullRequest(request: {
-    branch: string;
-    base: string;
-    title: string;
-    body: string;
-  }): Promise<PullRequestRef> {
-    const action = `open a pull request from '${request.branch}' to '${request.base}'`;
-    try {
-      const existing = await this.findOpen(request.branch);
-      if (existing) return toPullRequestRef(existing);
-      const created = await this.request('POST', '/pulls', {
-        head: request.branch,
-        base: request.base,
-        title: request.title,
-        body: request.body,
-      });
-      return toPullRequestRef(asPullRequest(created));
-    } catch (error) {
-      if (isPullRequestAlreadyExists(error)) {
-        // opened concurrently between our look-up and the create call
-        try {
-          const existing = await this.findOpen(request.branch);
-          if (existing) return toPullRequestRef(existing);
-        } catch (lookupError) {
-          throw this.map(lookupError, action);
-        }
-      }
-      throw this.map(error, action);
-    }
+  async openPullRequest(
+    request: OpenPullRequestRequest,
+  ): Promise<PullRequestRef> {
+    // Gitea refuses a second pull request only for the same head AND base:
+    // look for the branch's open one first
+    return openPullRequestOnce({
+      findFirst: true,
+      find: () => this.findOpenRef(request.branch),
+      create: async () =>
+        toPullRequestRef(
+          asPullRequest(
+            await this.request('POST', '/pulls', {
+              head: request.branch,
+              base: request.base,
+              title: request.title,
+              body: request.body,
+            }),
+          ),
+        ),
+      // opened concurrently between our look-up and the create call
+      isAlreadyExists: isPullRequestAlreadyExists,
+      mapError: error =>
+        this.map(
+          error,
+          `open a pull request from '${request.branch}' to '${request.base}'`,
+        ),
+    });
   }
 
   async getPullRequest(number: number): Promise<PullRequestRef> {
@@ -125,6 +126,13 @@ export class GiteaPullRequests implements PullRequestProvider {
         `Pull request #${number} does not exist in ${owner}/${repo}`,
       );
     }
+  }
+
+  private async findOpenRef(
+    branch: string,
+  ): Promise<PullRequestRef | undefined> {
+    const found = await this.findOpen(branch);
+    return found && toPullRequestRef(found);
   }
 
   /** The open pull request from `branch` of this repository (not a fork), lowest number first. */

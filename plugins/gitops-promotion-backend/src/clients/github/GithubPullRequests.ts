@@ -1,6 +1,11 @@
 import { GithubClient } from './createOctokit';
 import { githubFailure, mapGithubError } from './mapGithubError';
 import { PullRequestProvider, PullRequestRef } from '../repository/types';
+import {
+  OpenPullRequestRequest,
+  openPullRequestOnce,
+  withMappedErrors,
+} from '../pullRequests/openPullRequestOnce';
 
 /** The fields of GitHub's pull request (full or simple) a PullRequestRef is made of. */
 interface GithubPullRequest {
@@ -31,49 +36,52 @@ export class GithubPullRequests implements PullRequestProvider {
     branch: string,
   ): Promise<PullRequestRef | undefined> {
     const { octokit, owner, repo } = this.options;
-    try {
-      const { data } = await octokit.rest.pulls.list({
-        owner,
-        repo,
-        state: 'open',
-        head: `${owner}:${branch}`,
-        per_page: 10,
-      });
-      const found = data.find(pr => pr.head.ref === branch);
-      return found && toPullRequestRef(found);
-    } catch (error) {
-      throw this.map(error, `list the open pull requests of '${branch}'`);
-    }
+    return withMappedErrors(
+      async () => {
+        const { data } = await octokit.rest.pulls.list({
+          owner,
+          repo,
+          state: 'open',
+          head: `${owner}:${branch}`,
+          per_page: 10,
+        });
+        const found = data.find(pr => pr.head.ref === branch);
+        return found && toPullRequestRef(found);
+      },
+      error => this.map(error, `list the open pull requests of '${branch}'`),
+    );
   }
 
-  async openPullRequest(request: {
-    branch: string;
-    base: string;
-    title: string;
-    body: string;
-  }): Promise<PullRequestRef> {
+  async openPullRequest(
+    request: OpenPullRequestRequest,
+  ): Promise<PullRequestRef> {
     const { octokit, owner, repo } = this.options;
-    try {
-      const { data } = await octokit.rest.pulls.create({
-        owner,
-        repo,
-        head: request.branch,
-        base: request.base,
-        title: request.title,
-        body: request.body,
-      });
-      return toPullRequestRef(data);
-    } catch (error) {
-      const failure = githubFailure(error);
-      if (failure?.status === 422 && /already exists/i.test(failure.message)) {
-        const existing = await this.findOpenPullRequest(request.branch);
-        if (existing) return existing;
-      }
-      throw this.map(
-        error,
-        `open a pull request from '${request.branch}' to '${request.base}'`,
-      );
-    }
+    return openPullRequestOnce({
+      findFirst: false,
+      find: () => this.findOpenPullRequest(request.branch),
+      create: async () => {
+        const { data } = await octokit.rest.pulls.create({
+          owner,
+          repo,
+          head: request.branch,
+          base: request.base,
+          title: request.title,
+          body: request.body,
+        });
+        return toPullRequestRef(data);
+      },
+      isAlreadyExists: error => {
+        const failure = githubFailure(error);
+        return (
+          failure?.status === 422 && /already exists/i.test(failure.message)
+        );
+      },
+      mapError: error =>
+        this.map(
+          error,
+          `open a pull request from '${request.branch}' to '${request.base}'`,
+        ),
+    });
   }
 
   async getPullRequest(number: number): Promise<PullRequestRef> {

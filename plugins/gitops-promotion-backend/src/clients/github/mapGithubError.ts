@@ -3,6 +3,8 @@ import {
   ServiceUnavailableError,
   isError,
 } from '@backstage/errors';
+import { isTranslatedError } from '../pullRequests/mapHostFailure';
+import { redactSecrets } from '../pullRequests/redactSecrets';
 
 /** What the provider was doing when a GitHub call failed, for the message. */
 export interface GithubErrorContext {
@@ -21,13 +23,6 @@ export interface GithubFailure {
   /** Absent when no response arrived (network failure). */
   headers?: Record<string, unknown>;
 }
-
-const PASS_THROUGH = new Set([
-  'NotFoundError',
-  'ServiceUnavailableError',
-  'ConflictError',
-  'InputError',
-]);
 
 /**
  * Reads the HTTP status and response of an Octokit `RequestError` without
@@ -57,9 +52,7 @@ export function mapGithubError(
   const failure = githubFailure(error);
   const { repository, action } = context;
   if (!failure) {
-    if (isError(error) && PASS_THROUGH.has(error.name)) {
-      return error;
-    }
+    if (isTranslatedError(error)) return error;
     return new ServiceUnavailableError(
       `Could not reach GitHub for ${repository} when trying to ${action}: ${sanitize(
         isError(error) ? error.message : String(error),
@@ -115,12 +108,9 @@ function githubMessage(failure: GithubFailure): string {
 
 /** Removes anything that looks like a credential from a message. */
 export function sanitize(message: string): string {
-  return (
-    message
-      .replace(/\b(gh[pousr]_|github_pat_)[A-Za-z0-9_]+/g, '***')
-      .replace(/\b(token|bearer|basic)\s+[^\s,;"']+/gi, '$1 ***')
-      .replace(/(\w+:\/\/)[^/@\s]+@/g, '$1***@')
-      // codeload links carry a short-lived token in their query
-      .replace(/([?&](?:token|access_token|jwt)=)[^&\s]+/gi, '$1***')
-  );
+  return redactSecrets(message, {
+    patterns: [[/\b(gh[pousr]_|github_pat_)[A-Za-z0-9_]+/g, '***']],
+    // codeload links carry a short-lived token in their query
+    queryParams: ['token', 'access_token', 'jwt'],
+  });
 }

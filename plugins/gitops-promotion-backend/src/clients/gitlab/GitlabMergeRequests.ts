@@ -10,6 +10,11 @@ import {
   mapGitlabError,
 } from './mapGitlabError';
 import { PullRequestProvider, PullRequestRef } from '../repository/types';
+import {
+  OpenPullRequestRequest,
+  openPullRequestOnce,
+  withMappedErrors,
+} from '../pullRequests/openPullRequestOnce';
 
 /**
  * The fields of GitLab's merge request (Merge requests API, "Get single MR",
@@ -73,44 +78,46 @@ export class GitlabMergeRequests implements PullRequestProvider {
   async findOpenPullRequest(
     branch: string,
   ): Promise<PullRequestRef | undefined> {
-    try {
-      const found = await this.openMergeRequestOf(branch);
-      return found && toPullRequestRef(found);
-    } catch (error) {
-      throw this.map(error, `list the open merge requests of '${branch}'`);
-    }
+    return withMappedErrors(
+      async () => {
+        const found = await this.openMergeRequestOf(branch);
+        return found && toPullRequestRef(found);
+      },
+      error => this.map(error, `list the open merge requests of '${branch}'`),
+    );
   }
 
-  async openPullRequest(request: {
-    branch: string;
-    base: string;
-    title: string;
-    body: string;
-  }): Promise<PullRequestRef> {
+  async openPullRequest(
+    request: OpenPullRequestRequest,
+  ): Promise<PullRequestRef> {
     const { projectPath } = this.options;
-    try {
-      const created = (await this.api.create(
-        projectPath,
-        request.branch,
-        request.base,
-        request.title,
-        { description: request.body },
-      )) as unknown as GitlabMergeRequest;
-      return toPullRequestRef(created);
-    } catch (error) {
-      const failure = gitlabFailure(error);
-      if (failure?.status === 409 && /already exists/i.test(failure.message)) {
-        const existing = await this.existingAfterConflict(
-          request.branch,
-          failure.message,
+    return openPullRequestOnce({
+      findFirst: false,
+      find: () => this.findOpenPullRequest(request.branch),
+      create: async () =>
+        toPullRequestRef(
+          (await this.api.create(
+            projectPath,
+            request.branch,
+            request.base,
+            request.title,
+            { description: request.body },
+          )) as unknown as GitlabMergeRequest,
+        ),
+      isAlreadyExists: error => {
+        const failure = gitlabFailure(error);
+        return (
+          failure?.status === 409 && /already exists/i.test(failure.message)
         );
-        if (existing) return existing;
-      }
-      throw this.map(
-        error,
-        `open a merge request from '${request.branch}' to '${request.base}'`,
-      );
-    }
+      },
+      findExisting: error =>
+        this.existingAfterConflict(request.branch, (error as Error).message),
+      mapError: error =>
+        this.map(
+          error,
+          `open a merge request from '${request.branch}' to '${request.base}'`,
+        ),
+    });
   }
 
   async getPullRequest(number: number): Promise<PullRequestRef> {

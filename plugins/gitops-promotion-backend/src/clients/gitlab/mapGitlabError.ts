@@ -1,9 +1,6 @@
-import {
-  ConflictError,
-  NotFoundError,
-  ServiceUnavailableError,
-  isError,
-} from '@backstage/errors';
+import { ServiceUnavailableError, isError } from '@backstage/errors';
+import { mapHostFailure } from '../pullRequests/mapHostFailure';
+import { redactSecrets } from '../pullRequests/redactSecrets';
 
 /** What the provider was doing when a GitLab call failed, for the message. */
 export interface GitlabErrorContext {
@@ -43,13 +40,6 @@ export class GitlabRequestError extends Error {
   }
 }
 
-const PASS_THROUGH = new Set([
-  'NotFoundError',
-  'ServiceUnavailableError',
-  'ConflictError',
-  'InputError',
-]);
-
 /**
  * Reads status, message and headers of a failed GitLab call: our own
  * {@link GitlabRequestError}, or gitbeaker's `GitbeakerRequestError` (whose
@@ -85,94 +75,63 @@ export function gitlabFailure(error: unknown): GitlabFailure | undefined {
 }
 
 /**
- * Translates a failed GitLab call into an @backstage/errors error before it
- * leaves the provider, so no upstream status reaches our callers: 404 becomes
- * NotFoundError when the context says what is missing (and GitLab did not say
- * the whole project is missing), 409 a ConflictError, everything else a
- * ServiceUnavailableError (GitLab's 401/403 must never become our user's
- * 401/403; 429 says the rate limit is exhausted). Messages never carry
- * credentials.
+ * Translates a failed GitLab call into an @backstage/errors error (see
+ * {@link mapHostFailure}). GitLab's own cases: a 404 that says the whole
+ * project is missing (or that no caller expected) is the token's view of the
+ * project, not a missing item; its rate-limit and credential messages name
+ * the instance and point at the token.
  */
 export function mapGitlabError(
   error: unknown,
   context: GitlabErrorContext,
 ): Error {
-  const failure = gitlabFailure(error);
   const { host, repository, action } = context;
-  const clean = (text: string) => sanitize(text, context.secrets).trim();
-  if (!failure) {
-    if (isError(error) && PASS_THROUGH.has(error.name)) {
-      return error;
-    }
-    return new ServiceUnavailableError(
-      `Could not reach GitLab at ${host} for ${repository} when trying to ${action}: ${clean(
-        networkMessage(error),
-      )}; try again later`,
-    );
-  }
-  const { status } = failure;
-  const detail = clean(failure.message);
-  const withDetail = detail ? `: ${detail}` : '';
-  if (status === 404) {
-    if (context.notFound && !/project not found/i.test(detail)) {
-      return new NotFoundError(context.notFound);
-    }
-    return new ServiceUnavailableError(
-      `GitLab at ${host} does not show project ${repository} to the plugin's token (HTTP 404${withDetail}) when trying to ${action}; check the project path and the token's access`,
-    );
-  }
-  if (isRateLimited(failure)) {
-    return new ServiceUnavailableError(
-      `GitLab's rate limit at ${host} is exhausted (HTTP ${status}) when trying to ${action} for ${repository}; ${retryHint(
-        failure,
-      )}`,
-    );
-  }
-  if (status === 401 || status === 403) {
-    return new ServiceUnavailableError(
-      `GitLab at ${host} refused the plugin's credentials for ${repository} (HTTP ${status}${withDetail}) when trying to ${action}; check the token in integrations.gitlab`,
-    );
-  }
-  if (status === 409) {
-    return new ConflictError(
-      `GitLab could not ${action} for ${repository} (HTTP 409${withDetail})`,
-    );
-  }
-  return new ServiceUnavailableError(
-    `GitLab at ${host} could not ${action} for ${repository} (HTTP ${status}${withDetail})${
-      status >= 500 ? '; try again later' : ''
-    }`,
+  return mapHostFailure(
+    error,
+    gitlabFailure(error),
+    {
+      hostName: 'GitLab',
+      host,
+      repository,
+      action,
+      notFound: context.notFound,
+      redact: text => sanitize(text, context.secrets).trim(),
+    },
+    {
+      special: (_failure, { status, detail, suffix }) => {
+        if (
+          status === 404 &&
+          (!context.notFound || /project not found/i.test(detail))
+        ) {
+          return new ServiceUnavailableError(
+            `GitLab at ${host} does not show project ${repository} to the plugin's token (HTTP 404${suffix}) when trying to ${action}; check the project path and the token's access`,
+          );
+        }
+        return undefined;
+      },
+      wording: {
+        rateLimited: ({ status, failure }) =>
+          `GitLab's rate limit at ${host} is exhausted (HTTP ${status}) when trying to ${action} for ${repository}; ${retryHint(
+            failure.headers ?? {},
+          )}`,
+        refused: ({ status, suffix }) =>
+          `GitLab at ${host} refused the plugin's credentials for ${repository} (HTTP ${status}${suffix}) when trying to ${action}; check the token in integrations.gitlab`,
+      },
+    },
   );
 }
 
-/** GitLab answers an exhausted rate limit with 429 (RateLimit-* and Retry-After headers). */
-export function isRateLimited(failure: GitlabFailure): boolean {
-  return failure.status === 429;
-}
-
-function retryHint(failure: GitlabFailure): string {
-  const retryAfter = Number(failure.headers['retry-after']);
+/** GitLab's Retry-After (rounded up), else its RateLimit-ResetTime. */
+function retryHint(headers: Record<string, string>): string {
+  const retryAfter = Number(headers['retry-after']);
   if (Number.isFinite(retryAfter) && retryAfter > 0) {
     return `try again in ${Math.ceil(retryAfter)} seconds`;
   }
-  const resetTime = failure.headers['ratelimit-resettime'];
+  const resetTime = headers['ratelimit-resettime'];
   if (resetTime && !Number.isNaN(Date.parse(resetTime))) {
     return `try again after ${new Date(resetTime).toISOString()}`;
   }
   return 'try again later';
-}
-
-/** Node's fetch says `fetch failed` and puts the reason (ECONNREFUSED, ...) in `cause`. */
-function networkMessage(error: unknown): string {
-  if (!isError(error)) return String(error);
-  const cause = (error as { cause?: unknown }).cause;
-  if (isError(cause)) {
-    const code = (cause as { code?: unknown }).code;
-    return `${error.message} (${
-      typeof code === 'string' ? code : cause.message
-    })`;
-  }
-  return error.message;
 }
 
 /**
@@ -209,24 +168,18 @@ function flatten(value: unknown): string {
   return String(value);
 }
 
-/** Removes anything that looks like a credential from a message. */
-export function sanitize(message: string, secrets: string[] = []): string {
-  let result = message;
-  for (const secret of secrets) {
-    if (secret && secret.length >= 4) result = result.split(secret).join('***');
-  }
-  return (
-    result
+/** Removes the token and anything that looks like a GitLab credential from a message. */
+function sanitize(message: string, secrets: string[] = []): string {
+  return redactSecrets(message, {
+    secrets,
+    minSecretLength: 4,
+    patterns: [
       // personal, project, group, OAuth, runner, deploy, trigger... tokens
-      .replace(/\bgl[a-z]{1,5}-[A-Za-z0-9_.-]{8,}/g, '***')
-      .replace(/\b(private-token|job-token)\s*[:=]\s*[^\s,;"']+/gi, '$1: ***')
-      .replace(/\b(token|bearer|basic)\s+[^\s,;"']+/gi, '$1 ***')
-      .replace(/(\w+:\/\/)[^/@\s]+@/g, '$1***@')
-      .replace(
-        /([?&](?:private_token|access_token|job_token|token)=)[^&\s]+/gi,
-        '$1***',
-      )
-  );
+      [/\bgl[a-z]{1,5}-[A-Za-z0-9_.-]{8,}/g, '***'],
+      [/\b(private-token|job-token)\s*[:=]\s*[^\s,;"']+/gi, '$1: ***'],
+    ],
+    queryParams: ['private_token', 'access_token', 'job_token', 'token'],
+  });
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

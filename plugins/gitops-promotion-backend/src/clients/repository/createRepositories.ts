@@ -34,7 +34,14 @@ export function createRepositories(options: {
     config.workingDirectory ??
       path.join(os.tmpdir(), 'backstage-gitops-promotion'),
   );
-  const create = (repository: RepositoryConfig) => {
+  // Pull requests only where an environment asks for them: a host's adapter
+  // needs more than git does (an API URL, an owner/repository path).
+  const inPullRequestMode = new Set(
+    config.environments
+      .filter(e => e.policy.mode === 'pull-request')
+      .map(e => e.repository),
+  );
+  const create = (repository: RepositoryConfig, configuredId: string) => {
     const provider: RepositoryProvider =
       repository.provider === 'github'
         ? createGithubProvider({
@@ -48,7 +55,9 @@ export function createRepositories(options: {
             cacheDir: path.join(workingDirectory, `${repository.id}.git`),
             committer: config.committer,
             credentials: gitHttpCredentials(integrations, repository.url),
-            pullRequests: createPullRequests(integrations, repository.url),
+            pullRequests: inPullRequestMode.has(configuredId)
+              ? createPullRequests(integrations, repository.url)
+              : undefined,
           });
     // GitHub asks integrators not to fire many concurrent requests; git batches reads itself.
     const maxConcurrentBlobReads =
@@ -62,9 +71,9 @@ export function createRepositories(options: {
   for (const repository of config.repositories) {
     if (repository.perService) {
       // Fails now, not at the first request, when the host has no integration.
-      create(repositoryOf(repository, 'service'));
+      create(repositoryOf(repository, 'service'), repository.id);
     } else {
-      repositories.set(repository.id, create(repository));
+      repositories.set(repository.id, create(repository, repository.id));
     }
   }
   return id => {
@@ -77,7 +86,10 @@ export function createRepositories(options: {
       if (!template || service === undefined || rest.length) {
         throw new Error(`No GitOps repository '${id}' is configured`);
       }
-      repository = create(repositoryOf(template, assertServiceName(service)));
+      repository = create(
+        repositoryOf(template, assertServiceName(service)),
+        template.id,
+      );
       repositories.set(id, repository);
     }
     return repository;

@@ -210,6 +210,7 @@ export class EnvironmentsService {
       layout: service.layout,
       environment: cell.environment,
     });
+    if (!cell.commitSha) return undefined;
     const repository = this.deps.repositories(location.repository.id);
     return readLastVersionChange(
       repository,
@@ -410,13 +411,18 @@ export class EnvironmentsService {
     const requests = services.flatMap((service, si) =>
       readable.map((_, ei) => {
         const upstream = upstreams[ei];
-        if (upstream < 0) return undefined;
+        const upstreamCommitSha =
+          upstream < 0
+            ? undefined
+            : cells[si * readable.length + upstream].commitSha;
+        // no upstream, or its repository could not be read
+        if (!upstreamCommitSha) return undefined;
         return {
           service: service.service,
           layout: service.layout,
           upstream: readable[upstream].name,
           upstreamVersion: cells[si * readable.length + upstream].version,
-          upstreamCommitSha: cells[si * readable.length + upstream].commitSha,
+          upstreamCommitSha,
           version: cells[si * readable.length + ei].version,
         };
       }),

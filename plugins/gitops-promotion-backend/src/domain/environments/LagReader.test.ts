@@ -41,7 +41,7 @@ describe('LagReader', () => {
       ...s,
       upstream: 'staging',
       upstreamVersion: versionOf(s.service, 'staging').version,
-      upstreamCommitSha: versionOf(s.service, 'staging').commitSha,
+      upstreamCommitSha: versionOf(s.service, 'staging').commitSha!,
       version: versionOf(s.service, 'prod-eu').version,
     }));
     const reader = new LagReader({ config, repositories: () => repository });

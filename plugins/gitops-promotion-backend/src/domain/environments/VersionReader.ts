@@ -2,7 +2,12 @@ import {
   getYamlValue,
   isYamlEditError,
 } from '@internal/backstage-plugin-gitops-promotion-node';
+import { isError } from '@backstage/errors';
+import pLimit from 'p-limit';
 import { GitopsPromotionConfig } from '../../config/types';
+
+/** Repositories whose heads are read at once (each one git process or request). */
+const REPOSITORY_READS = 16;
 import {
   resolveServiceLocation,
   ServiceLocation,
@@ -24,8 +29,8 @@ export interface CellRequest {
 export interface CellVersion {
   service: string;
   environment: string;
-  /** The commit the values were read at. */
-  commitSha: string;
+  /** The commit the values were read at; absent when the repository could not be read. */
+  commitSha?: string;
   /** The first key's value: the version shown. */
   version?: string;
   values: GitopsKeyValue[];
@@ -40,6 +45,7 @@ export interface CellVersion {
  */
 export class VersionReader {
   private readonly parsedValues: ParsedValueCache = new Map();
+  private readonly repositoryReads = pLimit(REPOSITORY_READS);
 
   constructor(
     private readonly config: GitopsPromotionConfig,
@@ -49,11 +55,23 @@ export class VersionReader {
   async readVersions(cells: CellRequest[]): Promise<CellVersion[]> {
     const locations = cells.map(c => resolveServiceLocation(this.config, c));
     const snapshots = await this.snapshotsFor(locations);
+    const failed = [...snapshots.values()].filter(
+      (s): s is Error => s instanceof Error,
+    );
+    if (failed.length && failed.length === snapshots.size) {
+      // Nothing could be read: the answer is the failure (503), not a view.
+      throw failed[0];
+    }
     await this.prefetch(locations, snapshots);
     return Promise.all(
       locations.map(async location => {
         const repository = this.repositories(location.repository.id);
         const snapshot = snapshots.get(branchKey(location))!;
+        if (snapshot instanceof Error) {
+          // One unreadable repository (of a service, say) leaves its cells
+          // without values; every other cell is still read.
+          return unreadable(location, snapshot);
+        }
         const values = await readValues(
           repository,
           snapshot,
@@ -77,7 +95,7 @@ export class VersionReader {
    */
   private async prefetch(
     locations: ServiceLocation[],
-    snapshots: Map<string, Snapshot>,
+    snapshots: Map<string, Snapshot | Error>,
   ) {
     const wanted = new Map<
       string,
@@ -85,11 +103,13 @@ export class VersionReader {
     >();
     for (const location of locations) {
       const key = branchKey(location);
+      const snapshot = snapshots.get(key)!;
+      if (snapshot instanceof Error) continue;
       let entry = wanted.get(key);
       if (!entry) {
         entry = {
           repository: this.repositories(location.repository.id),
-          snapshot: snapshots.get(key)!,
+          snapshot,
           paths: new Set(),
         };
         wanted.set(key, entry);
@@ -113,24 +133,45 @@ export class VersionReader {
     );
   }
 
-  /** One snapshot per repository branch, shared by every cell on it. */
+  /**
+   * One snapshot per repository branch, shared by every cell on it, or the
+   * error that kept it from being read. At most REPOSITORY_READS repositories
+   * are asked at once (with a repository per service, there are many).
+   */
   private async snapshotsFor(locations: ServiceLocation[]) {
-    const pending = new Map<string, Promise<Snapshot>>();
+    const pending = new Map<string, Promise<Snapshot | Error>>();
     for (const location of locations) {
       const key = branchKey(location);
       if (!pending.has(key)) {
+        const repository = this.repositories(location.repository.id);
         pending.set(
           key,
-          this.repositories(location.repository.id).snapshot(location.branch),
+          this.repositoryReads(() =>
+            repository.snapshot(location.branch),
+          ).catch((error: unknown) =>
+            isError(error) ? error : new Error(String(error)),
+          ),
         );
       }
     }
-    const snapshots = new Map<string, Snapshot>();
+    const snapshots = new Map<string, Snapshot | Error>();
     for (const [key, snapshot] of pending) {
       snapshots.set(key, await snapshot);
     }
     return snapshots;
   }
+}
+
+/** The cells of a repository that could not be read: every key says why. */
+function unreadable(location: ServiceLocation, error: Error): CellVersion {
+  const problem = `Could not read ${location.repository.id}@${location.branch}: ${error.message}`;
+  return {
+    service: location.service,
+    environment: location.environment.name,
+    values: location.files.flatMap(file =>
+      file.keys.map(key => ({ path: file.path, key, problem })),
+    ),
+  };
 }
 
 /** Parsed values by blob SHA, path and key: a blob never changes, so neither does its value. */

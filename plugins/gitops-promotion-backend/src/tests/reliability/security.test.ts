@@ -177,10 +177,23 @@ describe('security', () => {
         token: SECRETS.argocdToken,
         users: { admin: SECRETS.argocdPassword },
       },
-      rootConfig: githubIntegration(fake, SECRETS.githubToken),
+      rootConfig: {
+        integrations: {
+          ...githubIntegration(fake, SECRETS.githubToken).integrations,
+          gitea: [
+            {
+              host: new URL(gitProxy.url).host,
+              username: 'ci-bot',
+              password: SECRETS.gitPassword,
+            },
+          ],
+        },
+      },
       mutateConfig: section => {
         const proxyUrl = new URL(gitProxy.url);
-        section.repositories[0].url = `http://ci-bot:${SECRETS.gitPassword}@${proxyUrl.host}/gitops-repo.git`;
+        // The git password comes from integrations (a URL holding one is
+        // refused at startup) and reaches git in its environment.
+        section.repositories[0].url = `http://${proxyUrl.host}/gitops-repo.git`;
         section.repositories.push(githubRepository(fake, 'github-gitops'));
         const [token] = section.argocd.instances;
         argoProxy.target = token.url;
