@@ -19,7 +19,7 @@ import {
   Theme,
   Typography,
 } from '@material-ui/core';
-import { Alert, AlertTitle } from '@material-ui/lab';
+import { Alert } from '@material-ui/lab';
 import ExpandMoreIcon from '@material-ui/icons/ExpandMore';
 import {
   BulkPromotionPreviewResponse,
@@ -35,8 +35,8 @@ import { useSubmit } from '../../hooks';
 import { DiffView } from '../DiffView';
 import { VerdictList } from '../PromoteDialog';
 import {
-  ConflictAlert,
   RetryAlert,
+  SubmitErrorAlert,
   describeError,
   newIdempotencyKey,
   shortSha,
@@ -77,28 +77,6 @@ function leftOutReason(entry: ServicePreview) {
   const failed = entry.preview.verdicts.filter(v => !v.passed);
   if (failed.length > 0) return failed.map(v => v.message).join(' ');
   return 'already runs these versions';
-}
-
-function SubmitError(props: { error: Error; onRefresh: () => void }) {
-  const { status, message } = describeError(props.error);
-  if (status === 409) {
-    return (
-      <ConflictAlert
-        error={props.error}
-        message={message}
-        subject="the train"
-        onRefresh={props.onRefresh}
-      />
-    );
-  }
-  return (
-    <Alert severity="error" role="alert">
-      <AlertTitle>
-        {status === 403 ? 'Not allowed' : 'The release train failed'}
-      </AlertTitle>
-      {message}
-    </Alert>
-  );
 }
 
 function ServicePreviewItem(props: { entry: ServicePreview; title: string }) {
@@ -365,7 +343,12 @@ export function ReleaseTrainDialog(props: {
           </section>
         )}
         {promotion.error && (
-          <SubmitError error={promotion.error} onRefresh={refresh} />
+          <SubmitErrorAlert
+            error={promotion.error}
+            onRefresh={refresh}
+            subject="the train"
+            failedTitle="The release train failed"
+          />
         )}
         {promotion.value && (
           <PromotedResult

@@ -10,7 +10,7 @@ import {
   Theme,
   Typography,
 } from '@material-ui/core';
-import { Alert, AlertTitle } from '@material-ui/lab';
+import { Alert } from '@material-ui/lab';
 import ArrowForwardIcon from '@material-ui/icons/ArrowForward';
 import CallMergeIcon from '@material-ui/icons/CallMerge';
 import HistoryIcon from '@material-ui/icons/History';
@@ -27,9 +27,9 @@ import { DiffView } from '../DiffView';
 import { VerdictList } from './VerdictList';
 import { TrackedPromotion } from '../PromotionProgress';
 import {
-  ConflictAlert,
   RetainedDialog,
   RetryAlert,
+  SubmitErrorAlert,
   describeError,
   newIdempotencyKey,
   shortSha,
@@ -167,34 +167,6 @@ function ModeInfo(props: { preview: PromotionTargetPreview }) {
         <span title={preview.baseCommit}>{shortSha(preview.baseCommit)}</span>.
       </Typography>
     </div>
-  );
-}
-
-function SubmitError(props: { error: Error; onRefresh: () => void }) {
-  const { status, message } = describeError(props.error);
-  if (status === 409) {
-    return (
-      <ConflictAlert
-        error={props.error}
-        message={message}
-        subject="the change"
-        onRefresh={props.onRefresh}
-      />
-    );
-  }
-  if (status === 403) {
-    return (
-      <Alert severity="error" role="alert">
-        <AlertTitle>Not allowed</AlertTitle>
-        {message}
-      </Alert>
-    );
-  }
-  return (
-    <Alert severity="error" role="alert">
-      <AlertTitle>The promotion failed</AlertTitle>
-      {message}
-    </Alert>
   );
 }
 
@@ -441,8 +413,10 @@ function PromoteDialogBody(props: {
         )}
         {submit.error && (
           <Box mt={3}>
-            <SubmitError
+            <SubmitErrorAlert
               error={submit.error}
+              subject="the change"
+              failedTitle="The promotion failed"
               onRefresh={() => {
                 refreshing.current = { from: preview.value };
                 submit.reset();

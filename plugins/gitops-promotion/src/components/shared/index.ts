@@ -8,3 +8,4 @@ export { visuallyHidden } from './visuallyHidden';
 export { ConflictAlert } from './ConflictAlert';
 export { RetryAlert } from './RetryAlert';
 export { RetainedDialog } from './RetainedDialog';
+export { SubmitErrorAlert } from './SubmitErrorAlert';
