@@ -68,8 +68,10 @@ export class GitCliProvider implements RepositoryProvider {
   }> = [];
 
   readonly pullRequests?: PullRequestProvider;
+  // Branch heads and the few commits previews pin: small, as lru-cache
+  // allocates `max` slots up front and there may be a repository per service.
   private readonly knownCommits = new LRUCache<string, true>({
-    max: 10_000,
+    max: 256,
     ttl: 60 * 60 * 1000,
   });
 

@@ -72,7 +72,7 @@ export class GitopsRepository {
   private readonly writeQueues = new Map<string, Promise<void>>();
   private readonly trees = new Map<string, Promise<Map<string, string>>>();
 
-  private readonly blobs = new BlobCache();
+  private readonly blobs: BlobCache;
   private readonly historyReadSlots = pLimit(MAX_CONCURRENT_HISTORY_READS);
   private readonly blobReadSlots: Limit;
   private readonly bulkReadThreshold: number;
@@ -102,8 +102,14 @@ export class GitopsRepository {
        * flight is shared. A commit made here updates it at once.
        */
       branchHeadTtlMs?: number;
+      /**
+       * Blob texts by SHA. A blob's SHA names its content in any repository,
+       * so repositories may share one cache (and one memory bound).
+       */
+      blobs?: BlobCache;
     } = {},
   ) {
+    this.blobs = options.blobs ?? new BlobCache();
     const headTtlMs = options.branchHeadTtlMs ?? 0;
     this.heads = new CoalescingTtlCache(() => headTtlMs);
     this.blobReadSlots = pLimit(options.maxConcurrentBlobReads ?? Infinity);

@@ -8,6 +8,7 @@ import { ScmIntegrations } from '@backstage/integration';
 import { GitCliProvider } from '../git/GitCliProvider';
 import { gitHttpCredentials } from '../git/gitHttpCredentials';
 import { createPullRequests } from './createPullRequests';
+import { BlobCache } from './BlobCache';
 import { GitopsRepository } from './GitopsRepository';
 import { createGithubProvider } from '../github';
 import { RepositoryProvider } from './types';
@@ -41,6 +42,8 @@ export function createRepositories(options: {
       .filter(e => e.policy.mode === 'pull-request')
       .map(e => e.repository),
   );
+  // One bound on blob memory however many repositories there are.
+  const blobs = new BlobCache();
   const create = (repository: RepositoryConfig, configuredId: string) => {
     const provider: RepositoryProvider =
       repository.provider === 'github'
@@ -65,6 +68,7 @@ export function createRepositories(options: {
     return new GitopsRepository(repository.id, provider, {
       maxConcurrentBlobReads,
       branchHeadTtlMs: repository.branchHeadTtlMs,
+      blobs,
     });
   };
   const repositories = new Map<string, GitopsRepository>();
