@@ -1,10 +1,13 @@
-import { Entity } from '@backstage/catalog-model';
 import { getYamlValue } from '@internal/backstage-plugin-gitops-promotion-node';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { runGit } from '../clients/git/runGit';
+import {
+  createBareRepository,
+  serviceComponent,
+} from '../__testUtils__/bareRepository';
 import {
   asUser,
   startPromotionBackend,
@@ -37,45 +40,9 @@ const FILES: Record<string, string> = {
   'overlays/prod/kustomization.yaml': 'resources:\n- ../../base\n',
 };
 
-async function createRepository(dir: string) {
-  const work = path.join(dir, 'work');
-  for (const [file, text] of Object.entries(FILES)) {
-    await fs.mkdir(path.dirname(path.join(work, file)), { recursive: true });
-    await fs.writeFile(path.join(work, file), text);
-  }
-  const env = {
-    GIT_AUTHOR_NAME: 'Test',
-    GIT_AUTHOR_EMAIL: 'test@example.com',
-    GIT_COMMITTER_NAME: 'Test',
-    GIT_COMMITTER_EMAIL: 'test@example.com',
-  };
-  await runGit(['init', '--quiet', '--initial-branch=main'], { cwd: work });
-  // the files' own line endings, byte for byte
-  await runGit(['config', 'core.autocrlf', 'false'], { cwd: work });
-  await runGit(['add', '--all'], { cwd: work });
-  await runGit(['commit', '--quiet', '-m', 'Import'], { cwd: work, env });
-  const bare = path.join(dir, 'gitops.git');
-  await runGit(['clone', '--quiet', '--bare', work, bare], { cwd: dir });
-  return bare;
-}
-
-const component = (name: string, layout: string): Entity => ({
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: {
-    name,
-    namespace: 'default',
-    annotations: {
-      'gitops-promotion/service': name,
-      'gitops-promotion/layout': layout,
-    },
-  },
-  spec: {
-    type: 'service',
-    owner: 'group:default/payments',
-    lifecycle: 'production',
-  },
-});
+const createRepository = (dir: string) =>
+  createBareRepository(dir, 'gitops', { main: FILES });
+const component = serviceComponent;
 
 describe('promotions that create a missing key (createMissingKeys)', () => {
   let dir: string;

@@ -1,9 +1,12 @@
-import { Entity } from '@backstage/catalog-model';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { runGit } from '../clients/git/runGit';
+import {
+  createBareRepository,
+  serviceComponent,
+} from '../__testUtils__/bareRepository';
 import {
   asUser,
   startPromotionBackend,
@@ -14,44 +17,14 @@ jest.setTimeout(60_000);
 const api = '/api/gitops-promotion';
 const FILE = 'apps/checkout/values.yaml';
 const values = (tag: string) => `image:\n  tag: "${tag}"\n`;
-const env = {
-  GIT_AUTHOR_NAME: 'Test',
-  GIT_AUTHOR_EMAIL: 'test@example.com',
-  GIT_COMMITTER_NAME: 'Test',
-  GIT_COMMITTER_EMAIL: 'test@example.com',
-};
+/** One repository with a branch per environment: main (staging) and prod. */
+const branchesRepository = (dir: string) =>
+  createBareRepository(dir, 'gitops', {
+    prod: { [FILE]: values('1.0.0') },
+    main: { [FILE]: values('1.4.0') },
+  });
 
-/** One repository with a branch per environment: main (dev, staging) and prod. */
-async function branchesRepository(dir: string) {
-  const work = path.join(dir, 'work');
-  const git = (...args: string[]) => runGit(args, { cwd: work, env });
-  await fs.mkdir(path.join(work, 'apps/checkout'), { recursive: true });
-  await git('init', '--quiet', '--initial-branch=prod');
-  await fs.writeFile(path.join(work, FILE), values('1.0.0'));
-  await git('add', '--all');
-  await git('commit', '--quiet', '-m', 'prod runs 1.0.0');
-  await git('checkout', '--quiet', '-b', 'main');
-  await fs.writeFile(path.join(work, FILE), values('1.4.0'));
-  await git('commit', '--quiet', '-am', 'main runs 1.4.0');
-  const bare = path.join(dir, 'gitops.git');
-  await runGit(['clone', '--quiet', '--bare', work, bare], { cwd: dir });
-  return bare;
-}
-
-const checkout: Entity = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: {
-    name: 'checkout',
-    namespace: 'default',
-    annotations: { 'gitops-promotion/service': 'checkout' },
-  },
-  spec: {
-    type: 'service',
-    owner: 'group:default/payments',
-    lifecycle: 'production',
-  },
-};
+const checkout = serviceComponent('checkout');
 
 describe('a branch per environment', () => {
   let dir: string;
@@ -145,17 +118,8 @@ describe('a repository per environment', () => {
   let repos: Record<'staging' | 'prod', string>;
   let backend: Awaited<ReturnType<typeof startPromotionBackend>>;
 
-  async function repository(name: string, tag: string) {
-    const work = path.join(dir, `${name}-work`);
-    await fs.mkdir(path.join(work, 'apps/checkout'), { recursive: true });
-    await fs.writeFile(path.join(work, FILE), values(tag));
-    await runGit(['init', '--quiet', '--initial-branch=main'], { cwd: work });
-    await runGit(['add', '--all'], { cwd: work });
-    await runGit(['commit', '--quiet', '-m', 'Import'], { cwd: work, env });
-    const bare = path.join(dir, `${name}.git`);
-    await runGit(['clone', '--quiet', '--bare', work, bare], { cwd: dir });
-    return bare;
-  }
+  const repository = (name: string, tag: string) =>
+    createBareRepository(dir, name, { main: { [FILE]: values(tag) } });
 
   beforeAll(async () => {
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'repo-per-env-'));

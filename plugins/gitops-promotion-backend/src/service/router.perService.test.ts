@@ -1,11 +1,14 @@
 import { ConfigReader } from '@backstage/config';
-import { Entity } from '@backstage/catalog-model';
 import { getYamlValue } from '@internal/backstage-plugin-gitops-promotion-node';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { runGit } from '../clients/git/runGit';
+import {
+  createBareRepository,
+  serviceComponent,
+} from '../__testUtils__/bareRepository';
 import { readPluginConfig } from '../config/readPluginConfig';
 import {
   asUser,
@@ -21,51 +24,21 @@ const KEY = 'springboot-app.image.tag';
 const values = (service: string, tag: string) =>
   `# ${service} in this environment\nspringboot-app:\n  image:\n    repository: ghcr.io/acme/${service}\n    tag: "${tag}"\n  replicas: 2\n`;
 
-async function deliveryRepository(
+const deliveryRepository = (
   dir: string,
   service: string,
   tags: Record<string, string>,
-) {
-  const work = path.join(dir, `${service}-work`);
-  for (const [env, tag] of Object.entries(tags)) {
-    await fs.mkdir(path.join(work, 'envs', env), { recursive: true });
-    await fs.writeFile(
-      path.join(work, 'envs', env, 'values.yaml'),
-      values(service, tag),
-    );
-  }
-  const git = (...args: string[]) =>
-    runGit(args, {
-      cwd: work,
-      env: {
-        GIT_AUTHOR_NAME: 'Test',
-        GIT_AUTHOR_EMAIL: 'test@example.com',
-        GIT_COMMITTER_NAME: 'Test',
-        GIT_COMMITTER_EMAIL: 'test@example.com',
-      },
-    });
-  await git('init', '--quiet', '--initial-branch=main');
-  await git('add', '--all');
-  await git('commit', '--quiet', '-m', 'Import');
-  const bare = path.join(dir, `${service}-delivery.git`);
-  await runGit(['clone', '--quiet', '--bare', work, bare], { cwd: dir });
-  return bare;
-}
+) =>
+  createBareRepository(dir, `${service}-delivery`, {
+    main: Object.fromEntries(
+      Object.entries(tags).map(([env, tag]) => [
+        `envs/${env}/values.yaml`,
+        values(service, tag),
+      ]),
+    ),
+  });
 
-const component = (service: string): Entity => ({
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: {
-    name: service,
-    namespace: 'default',
-    annotations: { 'gitops-promotion/service': service },
-  },
-  spec: {
-    type: 'service',
-    owner: 'group:default/payments',
-    lifecycle: 'production',
-  },
-});
+const component = (service: string) => serviceComponent(service);
 
 /** One delivery repository per service: the url holds {service}, the layout does not. */
 const perService = (dir: string) => (section: any) => {
