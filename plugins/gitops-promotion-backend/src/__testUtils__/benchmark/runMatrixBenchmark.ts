@@ -1,30 +1,21 @@
 /* eslint-disable no-console */
 import {
-  coreServices,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import {
   ArgoCdDevServer,
   createArgoCdDevServer,
 } from '@internal/argocd-dev-server';
 import childProcess from 'node:child_process';
 import fs from 'node:fs/promises';
-import { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Agent, request } from 'undici';
 import { ArgoCdClient } from '../../clients/argocd';
 import { ServiceCatalog } from '../../clients/catalog/ServiceCatalog';
 import { PromotionStore } from '../../domain/ledger';
-import { gitopsPromotionPlugin } from '../../plugin';
 import { GitCliProvider } from '../../clients/git/GitCliProvider';
 import { VersionReader } from '../../domain/environments/VersionReader';
-import { asUser, testConfig, withRelations } from '../promotionBackend';
+import { testConfig, withRelations } from '../promotionBackend';
+import { fetchMatrix, startBenchBackend } from './benchBackend';
 import {
   commitOneFile,
   generateMatrixBenchData,
@@ -214,34 +205,8 @@ async function startBench(
       );
     },
   });
-  const backend = await startTestBackend({
-    features: [
-      gitopsPromotionPlugin,
-      mockServices.rootConfig.factory({ data: config }),
-      catalogServiceMock.factory({
-        entities: data.entities.map(withRelations),
-      }),
-      mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
-      // The tracker has nothing to do here; keep it from running meanwhile.
-      createServiceFactory({
-        service: coreServices.scheduler,
-        deps: {},
-        factory: () => ({
-          scheduleTask: async () => {},
-          createScheduledTaskRunner: () => ({ run: async () => {} }),
-          triggerTask: async () => {},
-          getScheduledTasks: async () => [],
-          cancelTask: async () => {},
-        }),
-      }),
-    ],
-  });
-  const { port } = backend.server.address() as AddressInfo;
-  return { backend, url: `http://127.0.0.1:${port}/api/gitops-promotion` };
+  return startBenchBackend(config, data.entities.map(withRelations));
 }
-
-/** No client-side timeouts: a slow matrix is measured, not cut off. */
-const patientAgent = new Agent({ headersTimeout: 0, bodyTimeout: 0 });
 
 async function refresh(
   url: string,
@@ -250,18 +215,7 @@ async function refresh(
 ): Promise<{ sample: Sample; body: any }> {
   meter.reset();
   standIn.resetRequests();
-  const start = performance.now();
-  const response = await request(`${url}/matrix`, {
-    headers: { authorization: asUser() },
-    dispatcher: patientAgent,
-  });
-  const text = await response.body.text();
-  const ms = performance.now() - start;
-  if (response.statusCode !== 200) {
-    throw new Error(
-      `GET /matrix: ${response.statusCode} ${text.slice(0, 500)}`,
-    );
-  }
+  const { ms, text } = await fetchMatrix(url);
   return {
     sample: {
       ms,

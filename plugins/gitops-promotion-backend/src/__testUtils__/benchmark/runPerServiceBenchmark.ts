@@ -1,26 +1,17 @@
 /* eslint-disable no-console */
-import {
-  coreServices,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import childProcess, { ChildProcess } from 'node:child_process';
 import fs from 'node:fs/promises';
-import { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Agent, request } from 'undici';
 import { ServiceCatalog } from '../../clients/catalog/ServiceCatalog';
 import { runGit } from '../../clients/git/runGit';
 import { LagReader } from '../../domain/environments/LagReader';
 import { VersionReader } from '../../domain/environments/VersionReader';
-import { gitopsPromotionPlugin } from '../../plugin';
-import { asUser, testConfig, withRelations } from '../promotionBackend';
+import { testConfig, withRelations } from '../promotionBackend';
+import { fetchMatrix, startBenchBackend } from './benchBackend';
 import { fmtMs, medianP95, percentile } from './runMatrixBenchmark';
 
 /**
@@ -407,39 +398,7 @@ async function startBench(data: BenchData, workingDirectory: string) {
       }));
     },
   });
-  const backend = await startTestBackend({
-    features: [
-      gitopsPromotionPlugin,
-      mockServices.rootConfig.factory({ data: config }),
-      catalogServiceMock.factory({ entities: data.entities }),
-      mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
-      // The tracker has nothing to do here; keep it from running meanwhile.
-      createServiceFactory({
-        service: coreServices.scheduler,
-        deps: {},
-        factory: () => ({
-          scheduleTask: async () => {},
-          createScheduledTaskRunner: () => ({ run: async () => {} }),
-          triggerTask: async () => {},
-          getScheduledTasks: async () => [],
-          cancelTask: async () => {},
-        }),
-      }),
-    ],
-  });
-  const { port } = backend.server.address() as AddressInfo;
-  return { backend, url: `http://127.0.0.1:${port}/api/gitops-promotion` };
-}
-
-/** No client-side timeouts: a slow matrix is measured, not cut off. */
-const patientAgent = new Agent({ headersTimeout: 0, bodyTimeout: 0 });
-
-async function getMatrix(url: string) {
-  const response = await request(`${url}/matrix`, {
-    headers: { authorization: asUser() },
-    dispatcher: patientAgent,
-  });
-  return { status: response.statusCode, text: await response.body.text() };
+  return startBenchBackend(config, data.entities);
 }
 
 async function refresh(
@@ -447,12 +406,7 @@ async function refresh(
   meter: Meter,
 ): Promise<{ sample: Sample; body: any }> {
   meter.reset();
-  const start = performance.now();
-  const { status, text } = await getMatrix(url);
-  const ms = performance.now() - start;
-  if (status !== 200) {
-    throw new Error(`GET /matrix: ${status} ${text.slice(0, 500)}`);
-  }
+  const { ms, text } = await fetchMatrix(url);
   return {
     sample: {
       ms,
@@ -778,16 +732,18 @@ async function runBenchmark(
         (a, b) => a + b,
         0,
       );
-      const start = performance.now();
-      const { status, text } = await getMatrix(url);
+      const answer = await fetchMatrix(url).then(
+        ({ ms, text }) => `200 in ${fmtMs(ms)}: ${text.slice(0, 300)}`,
+        (error: Error) => error.message.slice(0, 300),
+      );
       await sleep(500);
       const after = Object.values(results.unhandled).reduce((a, b) => a + b, 0);
       results.probe.push(
         `with ${missing.name}'s repository missing (the ${
           data.services.length - 1
-        } others fine) GET /matrix answered ${status} in ${fmtMs(
-          performance.now() - start,
-        )}: ${text.slice(0, 300)}; ${after - before} unhandled rejection(s)`,
+        } others fine) GET /matrix answered ${answer}; ${
+          after - before
+        } unhandled rejection(s)`,
       );
     } finally {
       await fs.rename(moved, missing.bare);

@@ -1,0 +1,64 @@
+import {
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { Agent, request } from 'undici';
+import { gitopsPromotionPlugin } from '../../plugin';
+import { asUser } from '../promotionBackend';
+
+/**
+ * The plugin on a test backend for a benchmark: the given configuration and
+ * catalog, every permission allowed, and a scheduler that runs nothing (the
+ * tracker has nothing to do, and must not run meanwhile).
+ */
+export async function startBenchBackend(config: object, entities: Entity[]) {
+  const backend = await startTestBackend({
+    features: [
+      gitopsPromotionPlugin,
+      mockServices.rootConfig.factory({ data: config }),
+      catalogServiceMock.factory({ entities }),
+      mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
+      createServiceFactory({
+        service: coreServices.scheduler,
+        deps: {},
+        factory: () => ({
+          scheduleTask: async () => {},
+          createScheduledTaskRunner: () => ({ run: async () => {} }),
+          triggerTask: async () => {},
+          getScheduledTasks: async () => [],
+          cancelTask: async () => {},
+        }),
+      }),
+    ],
+  });
+  const { port } = backend.server.address() as AddressInfo;
+  return { backend, url: `http://127.0.0.1:${port}/api/gitops-promotion` };
+}
+
+/** No client-side timeouts: a slow matrix is measured, not cut off. */
+const patientAgent = new Agent({ headersTimeout: 0, bodyTimeout: 0 });
+
+/** One GET /matrix as a user, timed; anything but 200 throws. */
+export async function fetchMatrix(
+  url: string,
+): Promise<{ ms: number; text: string }> {
+  const start = performance.now();
+  const response = await request(`${url}/matrix`, {
+    headers: { authorization: asUser() },
+    dispatcher: patientAgent,
+  });
+  const text = await response.body.text();
+  const ms = performance.now() - start;
+  if (response.statusCode !== 200) {
+    throw new Error(
+      `GET /matrix: ${response.statusCode} ${text.slice(0, 500)}`,
+    );
+  }
+  return { ms, text };
+}
