@@ -62,3 +62,27 @@ export async function fetchMatrix(
   }
   return { ms, text };
 }
+
+/**
+ * Wraps an async method of a prototype so each call's wall time goes to
+ * `record`; returns what restores the original. (Stage timing in benchmarks.)
+ */
+export function timeMethod(
+  prototype: any,
+  method: string,
+  record: (ms: number) => void,
+): () => void {
+  const original = prototype[method];
+  if (typeof original !== 'function') return () => {};
+  prototype[method] = async function timed(this: unknown, ...args: unknown[]) {
+    const start = performance.now();
+    try {
+      return await original.apply(this, args);
+    } finally {
+      record(performance.now() - start);
+    }
+  };
+  return () => {
+    prototype[method] = original;
+  };
+}

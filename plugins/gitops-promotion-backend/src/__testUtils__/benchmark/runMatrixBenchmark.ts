@@ -15,7 +15,7 @@ import { PromotionStore } from '../../domain/ledger';
 import { GitCliProvider } from '../../clients/git/GitCliProvider';
 import { VersionReader } from '../../domain/environments/VersionReader';
 import { testConfig, withRelations } from '../promotionBackend';
-import { fetchMatrix, startBenchBackend } from './benchBackend';
+import { fetchMatrix, startBenchBackend, timeMethod } from './benchBackend';
 import {
   commitOneFile,
   generateMatrixBenchData,
@@ -138,28 +138,10 @@ class Meter {
         proto[name] = original;
       });
     }
-    const stage = (
-      label: string,
-      prototype: Record<string, Function>,
-      method: string,
-    ) => {
-      const original = prototype[method];
-      if (typeof original !== 'function') return;
-      prototype[method] = async function timed(
-        this: unknown,
-        ...args: unknown[]
-      ) {
-        const start = performance.now();
-        try {
-          return await original.apply(this, args);
-        } finally {
-          addTime(label, performance.now() - start);
-        }
-      };
-      this.restore.push(() => {
-        prototype[method] = original;
-      });
-    };
+    const stage = (label: string, prototype: any, method: string) =>
+      this.restore.push(
+        timeMethod(prototype, method, ms => addTime(label, ms)),
+      );
     stage('catalog', ServiceCatalog.prototype as any, 'findServices');
     stage('git versions', VersionReader.prototype as any, 'readVersions');
     stage('argocd', ArgoCdClient.prototype as any, 'getStatuses');

@@ -11,7 +11,7 @@ import { runGit } from '../../clients/git/runGit';
 import { LagReader } from '../../domain/environments/LagReader';
 import { VersionReader } from '../../domain/environments/VersionReader';
 import { testConfig, withRelations } from '../promotionBackend';
-import { fetchMatrix, startBenchBackend } from './benchBackend';
+import { fetchMatrix, startBenchBackend, timeMethod } from './benchBackend';
 import { fmtMs, medianP95, percentile } from './runMatrixBenchmark';
 
 /**
@@ -333,23 +333,10 @@ class Meter {
         cp[name] = original;
       });
     }
-    const stage = (label: string, prototype: any, method: string) => {
-      const original = prototype[method] as Function;
-      prototype[method] = async function timed(
-        this: unknown,
-        ...args: unknown[]
-      ) {
-        const start = performance.now();
-        try {
-          return await original.apply(this, args);
-        } finally {
-          addTime(label, performance.now() - start);
-        }
-      };
-      this.restore.push(() => {
-        prototype[method] = original;
-      });
-    };
+    const stage = (label: string, prototype: any, method: string) =>
+      this.restore.push(
+        timeMethod(prototype, method, ms => addTime(label, ms)),
+      );
     stage('catalog', ServiceCatalog.prototype, 'findServices');
     stage('git versions', VersionReader.prototype, 'readVersions');
     stage('lag (git history)', LagReader.prototype, 'lags');
