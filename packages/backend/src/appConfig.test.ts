@@ -9,9 +9,9 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   gitopsPromotionEnvironmentPromotePermission,
   gitopsPromotionFreezeOverridePermission,
-} from '@internal/backstage-plugin-gitops-promotion-common';
+} from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
 import path from 'node:path';
-import { GitopsPromotionExamplePolicy } from './modules/gitopsPromotionPolicy';
+import { GitopsPromotionExamplePolicy } from '@gitops-promotion/backstage-plugin-permission-backend-module-gitops-promotion-policy';
 
 const root = path.resolve(__dirname, '../../..');
 

@@ -22,7 +22,7 @@ backend.add(
 // GitOps Promotion: gitops-promotion:register-service (+ register-local-entity in development)
 backend.add(
   import(
-    '@internal/backstage-plugin-scaffolder-backend-module-gitops-promotion'
+    '@gitops-promotion/backstage-plugin-scaffolder-backend-module-gitops-promotion'
   ),
 );
 
@@ -48,7 +48,11 @@ backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 backend.add(import('@backstage/plugin-permission-backend'));
 // See https://backstage.io/docs/permissions/getting-started for how to create your own permission policy
 // GitOps Promotion's example policy: production environments only for listed promoters
-backend.add(import('./modules/gitopsPromotionPolicy'));
+backend.add(
+  import(
+    '@gitops-promotion/backstage-plugin-permission-backend-module-gitops-promotion-policy'
+  ),
+);
 
 // search plugin
 backend.add(import('@backstage/plugin-search-backend'));
@@ -74,7 +78,9 @@ backend.add(import('@backstage/plugin-signals-backend'));
 // mcp actions plugin
 backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
-backend.add(import('@internal/backstage-plugin-gitops-promotion-backend'));
+backend.add(
+  import('@gitops-promotion/backstage-plugin-gitops-promotion-backend'),
+);
 // GitOps Promotion, development only: the demo GitOps repository (needs
 // gitopsPromotion.development.seedRepository) and the Argo CD stand-in
 // reconciling from it (needs `argocdDevServer`); app-config.production.yaml has neither

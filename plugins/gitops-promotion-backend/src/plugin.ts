@@ -3,7 +3,7 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import { gitopsPromotionPermissions } from '@internal/backstage-plugin-gitops-promotion-common';
+import { gitopsPromotionPermissions } from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
 import { randomUUID } from 'node:crypto';
 import { ArgoCdClient } from './clients/argocd';
 import { ServiceCatalog } from './clients/catalog/ServiceCatalog';

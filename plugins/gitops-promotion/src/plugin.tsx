@@ -7,7 +7,7 @@ import {
   fetchApiRef,
 } from '@backstage/frontend-plugin-api';
 import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
-import { isGitopsPromotionAvailable } from '@internal/backstage-plugin-gitops-promotion-common';
+import { isGitopsPromotionAvailable } from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
 import ViewModuleIcon from '@material-ui/icons/ViewModule';
 import { gitopsPromotionApiRef, GitopsPromotionClient } from './api';
 

@@ -5,7 +5,7 @@ import {
   LabelRequirement,
   matchesLabelSelector,
   parseLabelSelector,
-} from '@internal/backstage-plugin-gitops-promotion-node';
+} from '@gitops-promotion/backstage-plugin-gitops-promotion-node';
 import { projectFields } from './projectFields';
 import { GrpcCode, sendRuntimeError } from './runtimeError';
 import { SessionTokens } from './SessionTokens';

@@ -1,4 +1,4 @@
-import { setYamlValue } from '@internal/backstage-plugin-gitops-promotion-node';
+import { setYamlValue } from '@gitops-promotion/backstage-plugin-gitops-promotion-node';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';

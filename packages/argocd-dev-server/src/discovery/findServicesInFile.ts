@@ -2,7 +2,7 @@ import {
   getYamlValue,
   KeyPathSegment,
   parseKeyPath,
-} from '@internal/backstage-plugin-gitops-promotion-node';
+} from '@gitops-promotion/backstage-plugin-gitops-promotion-node';
 import { parseAllDocuments } from 'yaml';
 
 const SENTINEL = '__gitops_service__';

@@ -3,7 +3,7 @@ import {
   getYamlValue,
   KeyPathSegment,
   parseKeyPath,
-} from '@internal/backstage-plugin-gitops-promotion-node';
+} from '@gitops-promotion/backstage-plugin-gitops-promotion-node';
 
 function read(text: string, segments: KeyPathSegment[]): string | undefined {
   try {

@@ -1,4 +1,4 @@
-import { getYamlValue } from '@internal/backstage-plugin-gitops-promotion-node';
+import { getYamlValue } from '@gitops-promotion/backstage-plugin-gitops-promotion-node';
 import { DiscoveredApplication } from '../discovery/discoverApplications';
 import { imageForKey } from '../discovery/imageForKey';
 import { renderTemplate } from '../discovery/templates';

@@ -2,7 +2,7 @@ import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import gitopsPromotionPlugin from '@internal/backstage-plugin-gitops-promotion-backend';
+import gitopsPromotionPlugin from '@gitops-promotion/backstage-plugin-gitops-promotion-backend';
 import { gitopsPromotionDemoRepositoryModule } from './gitopsPromotionDemoRepository';
 
 const examples = path.resolve(__dirname, '../../../../examples');

@@ -1,5 +1,5 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import { setYamlValue } from '@internal/backstage-plugin-gitops-promotion-node';
+import { setYamlValue } from '@gitops-promotion/backstage-plugin-gitops-promotion-node';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';

@@ -1,5 +1,5 @@
 import { ConfigReader } from '@backstage/config';
-import { getYamlValue } from '@internal/backstage-plugin-gitops-promotion-node';
+import { getYamlValue } from '@gitops-promotion/backstage-plugin-gitops-promotion-node';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';

@@ -1,7 +1,7 @@
 import {
   getYamlValue,
   isYamlEditError,
-} from '@internal/backstage-plugin-gitops-promotion-node';
+} from '@gitops-promotion/backstage-plugin-gitops-promotion-node';
 
 /**
  * Values of a layout file template (`gitopsPromotion.layouts[].files[].template`):

@@ -1,7 +1,7 @@
 import { Config } from '@backstage/config';
 import { ScmIntegrations } from '@backstage/integration';
 import { PULL_REQUEST_HOSTS, pullRequestHostOf } from './pullRequestHosts';
-import { parseKeyPath } from '@internal/backstage-plugin-gitops-promotion-node';
+import { parseKeyPath } from '@gitops-promotion/backstage-plugin-gitops-promotion-node';
 import { GitopsPromotionConfigError } from './GitopsPromotionConfigError';
 import { readDuration } from './readDuration';
 import { readPolicyConfig } from '../domain/policy/readPolicyConfig';

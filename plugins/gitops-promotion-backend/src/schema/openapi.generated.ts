@@ -5,7 +5,7 @@ import {
   createValidatedOpenApiRouterFromGeneratedEndpointMap,
   TypedRouter,
 } from '@backstage/backend-openapi-utils';
-import type { OpenApiOperations as operations } from '@internal/backstage-plugin-gitops-promotion-common';
+import type { OpenApiOperations as operations } from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
 import type { RequestHandler } from 'express';
 
 /** The REST API's contract, as the router validates requests with it. */

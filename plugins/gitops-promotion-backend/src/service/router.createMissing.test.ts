@@ -1,4 +1,4 @@
-import { getYamlValue } from '@internal/backstage-plugin-gitops-promotion-node';
+import { getYamlValue } from '@gitops-promotion/backstage-plugin-gitops-promotion-node';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';

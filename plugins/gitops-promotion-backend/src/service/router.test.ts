@@ -1,4 +1,4 @@
-import { getYamlValue } from '@internal/backstage-plugin-gitops-promotion-node';
+import { getYamlValue } from '@gitops-promotion/backstage-plugin-gitops-promotion-node';
 import request from 'supertest';
 import { runGit } from '../clients/git/runGit';
 import {

@@ -11,7 +11,7 @@ import {
   MatrixService,
   PromotionRecord,
   PromotionTargetPreview,
-} from '@internal/backstage-plugin-gitops-promotion-common';
+} from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
 import { ReactNode } from 'react';
 import { SWRConfig } from 'swr';
 import { GitopsPromotionApi, gitopsPromotionApiRef } from '../api';

@@ -13,7 +13,7 @@ import {
   PromotionPreviewResponse,
   PromotionRecord,
   PromotionRequest,
-} from '@internal/backstage-plugin-gitops-promotion-common';
+} from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
 
 /**
  * The GitOps Promotion backend as the frontend uses it. Every method rejects

@@ -16,7 +16,7 @@ import {
   PromotionRecord,
   PromotionRequest,
   OpenApiPaths,
-} from '@internal/backstage-plugin-gitops-promotion-common';
+} from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
 import createClient, { Client } from 'openapi-fetch';
 import { GitopsPromotionApi } from './GitopsPromotionApi';
 

@@ -1,5 +1,5 @@
 import { useApi } from '@backstage/frontend-plugin-api';
-import { PromotionRequest } from '@internal/backstage-plugin-gitops-promotion-common';
+import { PromotionRequest } from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
 import { gitopsPromotionApiRef } from '../api';
 import { useSubmit } from './useSubmit';
 

@@ -3,7 +3,7 @@ import { useApi } from '@backstage/frontend-plugin-api';
 import {
   isFinalPromotionState,
   PromotionRecord,
-} from '@internal/backstage-plugin-gitops-promotion-common';
+} from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
 import { useMemo, useSyncExternalStore } from 'react';
 import { GitopsPromotionApi, gitopsPromotionApiRef } from '../api';
 

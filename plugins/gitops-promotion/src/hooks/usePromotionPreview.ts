@@ -1,5 +1,5 @@
 import { useApi } from '@backstage/frontend-plugin-api';
-import { PromotionPreviewRequest } from '@internal/backstage-plugin-gitops-promotion-common';
+import { PromotionPreviewRequest } from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { gitopsPromotionApiRef } from '../api';
 

@@ -1,6 +1,6 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
-import { startPromotionBackend } from '@internal/backstage-plugin-gitops-promotion-backend/testUtils';
+import { startPromotionBackend } from '@gitops-promotion/backstage-plugin-gitops-promotion-backend/testUtils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { execFile } from 'node:child_process';
 import { AddressInfo } from 'node:net';

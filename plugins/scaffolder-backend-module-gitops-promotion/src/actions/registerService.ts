@@ -10,7 +10,7 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   ServiceRegistrationRequest,
   ServiceRegistrationResult,
-} from '@internal/backstage-plugin-gitops-promotion-common';
+} from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
 import { examples } from './registerService.examples';
 
 const PLUGIN_ID = 'gitops-promotion';

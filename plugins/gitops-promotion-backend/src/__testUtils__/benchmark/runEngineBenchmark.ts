@@ -5,7 +5,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import {
   findImageKeys,
   setYamlValue,
-} from '@internal/backstage-plugin-gitops-promotion-node';
+} from '@gitops-promotion/backstage-plugin-gitops-promotion-node';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';

@@ -1,4 +1,4 @@
-import { LabelRequirement } from '@internal/backstage-plugin-gitops-promotion-node';
+import { LabelRequirement } from '@gitops-promotion/backstage-plugin-gitops-promotion-node';
 import { ParsedApplication } from './parseApplication';
 
 /**

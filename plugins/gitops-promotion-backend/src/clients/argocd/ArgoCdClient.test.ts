@@ -17,7 +17,7 @@ import {
   DemoRepository,
 } from '../../__testUtils__/demoRepository';
 import { ArgoCdTarget, RolloutPhase } from './types';
-import type { GitopsArgoCdStatus } from '@internal/backstage-plugin-gitops-promotion-common';
+import type { GitopsArgoCdStatus } from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
 
 const HUB_TOKEN = 'hub-api-token';
 const PROD_USER = { username: 'backstage', password: 'prod-password' };

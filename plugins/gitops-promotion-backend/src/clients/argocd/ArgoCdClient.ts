@@ -31,7 +31,7 @@ import {
 import type {
   GitopsArgoCdStatus,
   GitopsKnownArgoCdStatus,
-} from '@internal/backstage-plugin-gitops-promotion-common';
+} from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
 
 type MappedApplication = Extract<ApplicationMapping, { kind: 'mapped' }>;
 /** A git commit id (SHA-1 or SHA-256), as opposed to a chart version or tag. */

@@ -4,7 +4,7 @@ import {
   LabelRequirement,
   parseLabelRequirement,
   splitLabelSelector,
-} from '@internal/backstage-plugin-gitops-promotion-node';
+} from '@gitops-promotion/backstage-plugin-gitops-promotion-node';
 import { renderTemplate } from './templates';
 
 /** Query parameters of an instance's one `GET /api/v1/applications`. */

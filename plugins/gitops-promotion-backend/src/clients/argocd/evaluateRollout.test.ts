@@ -2,7 +2,7 @@ import { evaluateRollout, RolloutEvaluationInput } from './evaluateRollout';
 import type {
   GitopsArgoCdStatus,
   GitopsKnownArgoCdStatus,
-} from '@internal/backstage-plugin-gitops-promotion-common';
+} from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
 
 const COMMIT = 'a'.repeat(40);
 const OLD = 'b'.repeat(40);

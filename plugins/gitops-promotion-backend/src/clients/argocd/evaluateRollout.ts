@@ -1,5 +1,5 @@
 import { RolloutEvaluation, RolloutTrackerState } from './types';
-import type { GitopsArgoCdStatus } from '@internal/backstage-plugin-gitops-promotion-common';
+import type { GitopsArgoCdStatus } from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
 
 /**
  * Inputs of {@link evaluateRollout}.

@@ -1,5 +1,5 @@
 import { ApplicationIndex } from './ApplicationIndex';
-import { matchesLabelSelector } from '@internal/backstage-plugin-gitops-promotion-node';
+import { matchesLabelSelector } from '@gitops-promotion/backstage-plugin-gitops-promotion-node';
 import { ParsedApplication } from './parseApplication';
 import { ApplicationMapping } from './resolveApplicationMapping';
 

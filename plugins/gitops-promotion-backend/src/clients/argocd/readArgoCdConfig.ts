@@ -7,7 +7,7 @@ import {
   ArgoCdEnvironmentConfig,
   ArgoCdInstanceConfig,
 } from './ArgoCdConfig';
-import { parseLabelSelector } from '@internal/backstage-plugin-gitops-promotion-node';
+import { parseLabelSelector } from '@gitops-promotion/backstage-plugin-gitops-promotion-node';
 import { renderTemplate, unknownPlaceholders } from './templates';
 
 const ROOT = 'gitopsPromotion';

@@ -2,12 +2,12 @@ import {
   GITOPS_PROMOTION_ARGOCD_APP_ANNOTATION,
   GITOPS_PROMOTION_ARGOCD_INSTANCE_ANNOTATION,
   GITOPS_PROMOTION_ARGOCD_SELECTOR_ANNOTATION,
-} from '@internal/backstage-plugin-gitops-promotion-common';
+} from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
 import { ArgoCdConfig } from './ArgoCdConfig';
 import {
   LabelRequirement,
   parseLabelSelector,
-} from '@internal/backstage-plugin-gitops-promotion-node';
+} from '@gitops-promotion/backstage-plugin-gitops-promotion-node';
 import { renderTemplate, unknownPlaceholders } from './templates';
 import { ArgoCdTarget } from './types';
 

@@ -1,6 +1,6 @@
 import { ParsedApplication } from './parseApplication';
 import { ArgoCdApplicationRef } from './types';
-import type { GitopsKnownArgoCdStatus } from '@internal/backstage-plugin-gitops-promotion-common';
+import type { GitopsKnownArgoCdStatus } from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
 
 /**
  * When the application last finished deploying: the newest history entry's

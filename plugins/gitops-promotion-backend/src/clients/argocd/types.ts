@@ -2,7 +2,7 @@ import type {
   GitopsArgoCdStatus,
   GitopsKnownArgoCdStatus,
   GitopsUnknownArgoCdStatus,
-} from '@internal/backstage-plugin-gitops-promotion-common';
+} from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
 
 /**
  * The Argo CD application a cell maps to.

@@ -10,7 +10,7 @@ import {
   getGitopsServiceName,
   GITOPS_PROMOTION_LAYOUT_ANNOTATION,
   GITOPS_PROMOTION_SERVICE_ANNOTATION,
-} from '@internal/backstage-plugin-gitops-promotion-common';
+} from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
 

@@ -2,7 +2,7 @@ import { ConflictError } from '@backstage/errors';
 import {
   getYamlValue,
   setYamlValue,
-} from '@internal/backstage-plugin-gitops-promotion-node';
+} from '@gitops-promotion/backstage-plugin-gitops-promotion-node';
 import path from 'node:path';
 import { createDemoRepository } from '../../__testUtils__/demoRepository';
 import {

@@ -1,5 +1,5 @@
 import { ServiceUnavailableError } from '@backstage/errors';
-import { setYamlValue } from '@internal/backstage-plugin-gitops-promotion-node';
+import { setYamlValue } from '@gitops-promotion/backstage-plugin-gitops-promotion-node';
 import path from 'node:path';
 import { countingProvider } from '../../__testUtils__/countingProvider';
 import {

@@ -3,7 +3,7 @@ import { ConfigReader } from '@backstage/config';
 import {
   getYamlValue,
   setYamlValue,
-} from '@internal/backstage-plugin-gitops-promotion-node';
+} from '@gitops-promotion/backstage-plugin-gitops-promotion-node';
 import { createDemoRepository } from '../../__testUtils__/demoRepository';
 import { demoConfig } from '../../__testUtils__/demoConfig';
 import { createRepositories } from './createRepositories';

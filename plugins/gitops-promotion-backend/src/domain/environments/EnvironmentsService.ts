@@ -31,7 +31,7 @@ import {
   EnvironmentView,
   PromoteOption,
   type GitopsArgoCdStatus,
-} from '@internal/backstage-plugin-gitops-promotion-common';
+} from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
 
 /** Drift: git says one version, Argo CD runs images without it. */
 export interface Drift {

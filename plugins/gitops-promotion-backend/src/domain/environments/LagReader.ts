@@ -3,7 +3,7 @@ import { resolveServiceLocation } from '../locations/resolveServiceLocation';
 import { LRUCache } from 'lru-cache';
 import { GitopsRepository } from '../../clients/repository/GitopsRepository';
 import { toVersionChanges, VersionChange } from './readHistory';
-import { EnvironmentLag } from '@internal/backstage-plugin-gitops-promotion-common';
+import { EnvironmentLag } from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
 
 /** An environment's version and its upstream's, as read at `upstreamCommitSha`. */
 export interface LagRequest {

@@ -1,7 +1,7 @@
 import {
   getYamlValue,
   isYamlEditError,
-} from '@internal/backstage-plugin-gitops-promotion-node';
+} from '@gitops-promotion/backstage-plugin-gitops-promotion-node';
 import { isError } from '@backstage/errors';
 import pLimit from 'p-limit';
 import { GitopsPromotionConfig } from '../../config/types';
@@ -16,7 +16,7 @@ import {
   GitopsRepository,
   Snapshot,
 } from '../../clients/repository/GitopsRepository';
-import { GitopsKeyValue } from '@internal/backstage-plugin-gitops-promotion-common';
+import { GitopsKeyValue } from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
 
 /** A service in an environment, as the catalog names it. */
 export interface CellRequest {

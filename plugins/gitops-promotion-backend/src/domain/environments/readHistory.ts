@@ -1,7 +1,7 @@
 import {
   getYamlValue,
   isYamlEditError,
-} from '@internal/backstage-plugin-gitops-promotion-node';
+} from '@gitops-promotion/backstage-plugin-gitops-promotion-node';
 import { ServiceLocation } from '../locations/resolveServiceLocation';
 import { GitopsRepository } from '../../clients/repository/GitopsRepository';
 import { FileHistoryEntry, GitIdentity } from '../../clients/repository/types';

@@ -26,7 +26,7 @@ import {
 } from './types';
 
 const MIGRATIONS_DIRECTORY = resolvePackagePath(
-  '@internal/backstage-plugin-gitops-promotion-backend',
+  '@gitops-promotion/backstage-plugin-gitops-promotion-backend',
   'migrations',
 );
 const MAX_LIST_LIMIT = 500;

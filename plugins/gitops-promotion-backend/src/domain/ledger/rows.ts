@@ -2,7 +2,7 @@ import {
   PromotionRecord as PromotionApiRecord,
   type PromotionMode,
   type PromotionValueChange,
-} from '@internal/backstage-plugin-gitops-promotion-common';
+} from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
 import {
   NewPromotion,
   PromotionKind,

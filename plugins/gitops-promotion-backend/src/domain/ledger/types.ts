@@ -3,7 +3,7 @@ import {
   type PromotionRecord as PromotionApiRecord,
   type PromotionState,
   type PromotionValueChange,
-} from '@internal/backstage-plugin-gitops-promotion-common';
+} from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
 
 export { FINAL_PROMOTION_STATES };
 export type { PromotionState };

@@ -1,7 +1,7 @@
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { ConflictError, InputError, NotAllowedError } from '@backstage/errors';
-import { getYamlValue } from '@internal/backstage-plugin-gitops-promotion-node';
+import { getYamlValue } from '@gitops-promotion/backstage-plugin-gitops-promotion-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import fs from 'node:fs/promises';

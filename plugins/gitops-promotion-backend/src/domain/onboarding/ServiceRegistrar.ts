@@ -7,13 +7,13 @@ import {
   getYamlValue,
   isYamlEditError,
   setYamlValue,
-} from '@internal/backstage-plugin-gitops-promotion-node';
+} from '@gitops-promotion/backstage-plugin-gitops-promotion-node';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   GITOPS_PROMOTION_LAYOUT_ANNOTATION,
   GITOPS_PROMOTION_SERVICE_ANNOTATION,
   gitopsPromotionEnvironmentPromotePermission,
-} from '@internal/backstage-plugin-gitops-promotion-common';
+} from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
 import {
   FileTemplateValues,
   inspectRenderedFiles,
@@ -36,7 +36,7 @@ import {
   RegisteredFile,
   ServiceRegistrationRequest,
   ServiceRegistrationResult,
-} from '@internal/backstage-plugin-gitops-promotion-common';
+} from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
 
 /** A new service's name: a DNS label (RFC 1123), usable in Kubernetes and Argo CD names. */
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;

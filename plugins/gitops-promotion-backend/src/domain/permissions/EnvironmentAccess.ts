@@ -9,7 +9,7 @@ import {
   gitopsPromotionEnvironmentPromotePermission,
   gitopsPromotionEnvironmentReadPermission,
   gitopsPromotionFreezeOverridePermission,
-} from '@internal/backstage-plugin-gitops-promotion-common';
+} from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
 import { EnvironmentConfig, GitopsPromotionConfig } from '../../config/types';
 import { checkPermission } from '../policy/rules/checkPermission';
 

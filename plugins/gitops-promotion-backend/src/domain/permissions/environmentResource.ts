@@ -1,5 +1,5 @@
 import { createPermissionResourceRef } from '@backstage/plugin-permission-node';
-import { GITOPS_PROMOTION_ENVIRONMENT_RESOURCE_TYPE } from '@internal/backstage-plugin-gitops-promotion-common';
+import { GITOPS_PROMOTION_ENVIRONMENT_RESOURCE_TYPE } from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
 
 /**
  * What permission rules see of an environment.

@@ -9,7 +9,7 @@ import {
   PolicyInput,
   PolicyRule,
 } from './types';
-import type { GitopsArgoCdStatus } from '@internal/backstage-plugin-gitops-promotion-common';
+import type { GitopsArgoCdStatus } from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
 
 const DIGEST = `sha256:${'0123456789abcdef'.repeat(4)}`;
 

@@ -1,6 +1,6 @@
 import { DateTime, Duration } from 'luxon';
 import { CronSchedule } from './cron';
-import type { GitopsArgoCdStatus } from '@internal/backstage-plugin-gitops-promotion-common';
+import type { GitopsArgoCdStatus } from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
 
 /** How a promotion into an environment is written to the GitOps repository. */
 export type PromotionMode = 'commit' | 'pull-request';

@@ -30,7 +30,7 @@ import { readValues } from '../environments/VersionReader';
 import {
   GitopsKeyValue,
   type GitopsArgoCdStatus,
-} from '@internal/backstage-plugin-gitops-promotion-common';
+} from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
 
 const COMMIT_SHA = /^[0-9a-f]{40}$/;
 

@@ -44,8 +44,8 @@ import {
   BulkPromotionRequest,
   PromotionRecord as PromotionApiRecord,
   PromotionTargetPreview,
-} from '@internal/backstage-plugin-gitops-promotion-common';
-import { setYamlValue } from '@internal/backstage-plugin-gitops-promotion-node';
+} from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
+import { setYamlValue } from '@gitops-promotion/backstage-plugin-gitops-promotion-node';
 
 /**
  * A release train: several services into one environment, one commit or PR

@@ -1,7 +1,7 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { ConfigReader } from '@backstage/config';
-import { GITOPS_PROMOTION_ARGOCD_APP_ANNOTATION } from '@internal/backstage-plugin-gitops-promotion-common';
+import { GITOPS_PROMOTION_ARGOCD_APP_ANNOTATION } from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import path from 'node:path';
 import { ArgoCdClient } from '../../clients/argocd';

@@ -3,7 +3,7 @@ import {
   getYamlValue,
   isYamlEditError,
   setYamlValue,
-} from '@internal/backstage-plugin-gitops-promotion-node';
+} from '@gitops-promotion/backstage-plugin-gitops-promotion-node';
 import {
   ResolvedFile,
   ServiceLocation,
@@ -14,7 +14,7 @@ import {
 } from '../../clients/repository/GitopsRepository';
 import { FileChange } from '../../clients/repository/types';
 import { fileDiff } from '../writing/fileDiff';
-import { PromotionValueChange } from '@internal/backstage-plugin-gitops-promotion-common';
+import { PromotionValueChange } from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
 
 /** The exact change a promotion makes, computed on one commit. */
 export interface ChangeSet {

@@ -1,5 +1,5 @@
 import { BackendFeature } from '@backstage/backend-plugin-api';
-import { setYamlValue } from '@internal/backstage-plugin-gitops-promotion-node';
+import { setYamlValue } from '@gitops-promotion/backstage-plugin-gitops-promotion-node';
 import { createDemoRepository } from '../../__testUtils__/demoRepository';
 import {
   asService,

@@ -1,4 +1,4 @@
-import { setYamlValue } from '@internal/backstage-plugin-gitops-promotion-node';
+import { setYamlValue } from '@gitops-promotion/backstage-plugin-gitops-promotion-node';
 import { createDemoRepository } from '../../__testUtils__/demoRepository';
 import {
   GitHttpServer,

@@ -1,7 +1,7 @@
 import {
   getYamlValue,
   setYamlValue,
-} from '@internal/backstage-plugin-gitops-promotion-node';
+} from '@gitops-promotion/backstage-plugin-gitops-promotion-node';
 import { createDemoRepository } from '../../__testUtils__/demoRepository';
 import {
   GitHttpServer,

@@ -1,4 +1,4 @@
-import { setYamlValue } from '@internal/backstage-plugin-gitops-promotion-node';
+import { setYamlValue } from '@gitops-promotion/backstage-plugin-gitops-promotion-node';
 import { mockCredentials } from '@backstage/backend-test-utils';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';

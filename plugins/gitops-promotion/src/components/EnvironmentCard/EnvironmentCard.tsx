@@ -21,7 +21,7 @@ import {
   EnvironmentView,
   gitopsPromotionEnvironmentPromotePermission,
   PromoteOption,
-} from '@internal/backstage-plugin-gitops-promotion-common';
+} from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
 import { ReactNode } from 'react';
 import { StatusChips } from '../StatusChips';
 import { RelativeTime, visuallyHidden } from '../shared';

@@ -23,7 +23,7 @@ import {
   GITOPS_PROMOTION_SERVICE_ANNOTATION,
   isGitopsPromotionAvailable,
   PromotionRecord,
-} from '@internal/backstage-plugin-gitops-promotion-common';
+} from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
 import { useCallback, useEffect, useState } from 'react';
 import { useEnvironments } from '../../hooks';
 import { EnvironmentCard } from '../EnvironmentCard';

@@ -21,7 +21,7 @@ import {
   EnvironmentHistoryEntry,
   EnvironmentView,
   gitopsPromotionEnvironmentPromotePermission,
-} from '@internal/backstage-plugin-gitops-promotion-common';
+} from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
 import { useEnvironmentHistory } from '../../hooks';
 import {
   RelativeTime,

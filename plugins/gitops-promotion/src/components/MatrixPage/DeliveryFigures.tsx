@@ -18,7 +18,7 @@ import {
   EnvironmentDeploymentFigures,
   LeadTimeFigures,
   MatrixEnvironment,
-} from '@internal/backstage-plugin-gitops-promotion-common';
+} from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
 import { useState } from 'react';
 import { useDeliveryFigures } from '../../hooks';
 import { describeError } from '../shared';

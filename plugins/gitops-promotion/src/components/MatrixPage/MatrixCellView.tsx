@@ -7,7 +7,7 @@ import SyncProblemIcon from '@material-ui/icons/SyncProblem';
 import {
   MatrixCell,
   MatrixEnvironment,
-} from '@internal/backstage-plugin-gitops-promotion-common';
+} from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
 import { ReactElement } from 'react';
 import { Highlight, highlightsOf } from './matrixModel';
 import { visuallyHidden } from '../shared';

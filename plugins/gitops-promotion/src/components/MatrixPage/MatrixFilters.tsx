@@ -7,7 +7,7 @@ import {
   TextField,
   Theme,
 } from '@material-ui/core';
-import { MatrixService } from '@internal/backstage-plugin-gitops-promotion-common';
+import { MatrixService } from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
 import { useMemo } from 'react';
 import { MatrixFilter, MatrixSort } from './matrixModel';
 

@@ -18,7 +18,7 @@ import {
 } from '@material-ui/core';
 import GetAppIcon from '@material-ui/icons/GetApp';
 import RefreshIcon from '@material-ui/icons/Refresh';
-import { MatrixService } from '@internal/backstage-plugin-gitops-promotion-common';
+import { MatrixService } from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
 import { useCallback, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { useMatrix, useOwnership } from '../../hooks';

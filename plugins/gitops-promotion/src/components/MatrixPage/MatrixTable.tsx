@@ -11,7 +11,7 @@ import LockIcon from '@material-ui/icons/Lock';
 import {
   MatrixEnvironment,
   MatrixService,
-} from '@internal/backstage-plugin-gitops-promotion-common';
+} from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useMemo, useRef } from 'react';
 import { MatrixCellView } from './MatrixCellView';

@@ -27,7 +27,7 @@ import {
   BulkPromotionResponse,
   MatrixEnvironment,
   MatrixService,
-} from '@internal/backstage-plugin-gitops-promotion-common';
+} from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { gitopsPromotionApiRef } from '../../api';

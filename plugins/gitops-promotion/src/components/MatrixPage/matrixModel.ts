@@ -2,7 +2,7 @@ import {
   MatrixCell,
   MatrixEnvironment,
   MatrixService,
-} from '@internal/backstage-plugin-gitops-promotion-common';
+} from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
 
 /** What the matrix shows: `owner` is `mine`, `all` or an owner's entity ref. */
 export interface MatrixFilter {

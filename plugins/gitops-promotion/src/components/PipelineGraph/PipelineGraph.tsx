@@ -1,5 +1,5 @@
 import { makeStyles, Theme } from '@material-ui/core';
-import { EnvironmentView } from '@internal/backstage-plugin-gitops-promotion-common';
+import { EnvironmentView } from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
 import {
   ReactNode,
   useCallback,

@@ -20,7 +20,7 @@ import {
   PromotionRecord,
   PromotionRequest,
   PromotionTargetPreview,
-} from '@internal/backstage-plugin-gitops-promotion-common';
+} from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
 import { ReactNode, useEffect, useMemo, useRef } from 'react';
 import { usePromote, usePromotionPreview } from '../../hooks';
 import { DiffView } from '../DiffView';

@@ -9,7 +9,7 @@ import {
 import CancelIcon from '@material-ui/icons/Cancel';
 import CheckCircleIcon from '@material-ui/icons/CheckCircle';
 import LockOpenIcon from '@material-ui/icons/LockOpen';
-import { PromotionVerdict } from '@internal/backstage-plugin-gitops-promotion-common';
+import { PromotionVerdict } from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
 
 const RULE_TITLES: Record<string, string> = {
   permission: 'Permission',

@@ -17,7 +17,7 @@ import CheckCircleIcon from '@material-ui/icons/CheckCircle';
 import CloseIcon from '@material-ui/icons/Close';
 import ErrorIcon from '@material-ui/icons/Error';
 import RadioButtonUncheckedIcon from '@material-ui/icons/RadioButtonUnchecked';
-import { PromotionRecord } from '@internal/backstage-plugin-gitops-promotion-common';
+import { PromotionRecord } from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
 import { RelativeTime, shortSha } from '../shared';
 
 type StepState = 'done' | 'active' | 'error' | 'todo';

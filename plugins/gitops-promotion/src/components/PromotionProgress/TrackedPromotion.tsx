@@ -1,4 +1,4 @@
-import { PromotionRecord } from '@internal/backstage-plugin-gitops-promotion-common';
+import { PromotionRecord } from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
 import { Typography } from '@material-ui/core';
 import { useEffect, useRef } from 'react';
 import { usePromotion } from '../../hooks';

@@ -7,7 +7,7 @@ import PauseCircleIcon from '@material-ui/icons/PauseCircleFilled';
 import SyncIcon from '@material-ui/icons/Sync';
 import SyncProblemIcon from '@material-ui/icons/SyncProblem';
 import ReportProblemIcon from '@material-ui/icons/ReportProblem';
-import { GitopsArgoCdStatus } from '@internal/backstage-plugin-gitops-promotion-common';
+import { GitopsArgoCdStatus } from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
 import { ReactElement } from 'react';
 import { visuallyHidden } from '../shared';
 

@@ -1,4 +1,4 @@
-import { EnvironmentView } from '@internal/backstage-plugin-gitops-promotion-common';
+import { EnvironmentView } from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
 
 export function shortSha(sha: string) {
   return sha.slice(0, 7);

@@ -1,4 +1,4 @@
-import { getYamlValue } from '@internal/backstage-plugin-gitops-promotion-node';
+import { getYamlValue } from '@gitops-promotion/backstage-plugin-gitops-promotion-node';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';

@@ -1,4 +1,4 @@
-import { gitopsPromotionFreezeOverridePermission } from '@internal/backstage-plugin-gitops-promotion-common';
+import { gitopsPromotionFreezeOverridePermission } from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
 import { DateTime } from 'luxon';
 import { activeFreezeWindows, ActiveFreeze } from '../freezeWindows';
 import { PolicyInput, PolicyVerdict } from '../types';

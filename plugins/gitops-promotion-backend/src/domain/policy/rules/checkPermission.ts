@@ -1,4 +1,4 @@
-import { gitopsPromotionEnvironmentPromotePermission } from '@internal/backstage-plugin-gitops-promotion-common';
+import { gitopsPromotionEnvironmentPromotePermission } from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
 import { PolicyInput, PolicyVerdict } from '../types';
 
 /** The caller's `gitops-promotion.environment.promote` decision for the target. */

@@ -2,7 +2,7 @@ import { PolicyInput, PolicyVerdict } from '../types';
 import type {
   GitopsArgoCdStatus,
   GitopsArgoCdUnknownReason,
-} from '@internal/backstage-plugin-gitops-promotion-common';
+} from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
 
 const UNKNOWN_REMEDIES: Record<
   GitopsArgoCdUnknownReason,

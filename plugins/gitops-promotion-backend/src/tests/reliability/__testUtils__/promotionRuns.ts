@@ -1,4 +1,4 @@
-import { getYamlValue } from '@internal/backstage-plugin-gitops-promotion-node';
+import { getYamlValue } from '@gitops-promotion/backstage-plugin-gitops-promotion-node';
 import { runGit } from '../../../clients/git/runGit';
 import { GithubFake } from '../../../clients/github/__testUtils__/githubFake';
 import { ApiClient, ApiResponse, errorMessage } from './api';

@@ -16,12 +16,12 @@ import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
 import {
   createGitopsPromotionEnvironmentConditionalDecision,
   gitopsPromotionEnvironmentConditions,
-} from '@internal/backstage-plugin-gitops-promotion-backend';
+} from '@gitops-promotion/backstage-plugin-gitops-promotion-backend';
 import {
   GITOPS_PROMOTION_ENVIRONMENT_RESOURCE_TYPE,
   gitopsPromotionEnvironmentPromotePermission,
   gitopsPromotionFreezeOverridePermission,
-} from '@internal/backstage-plugin-gitops-promotion-common';
+} from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
 
 /**
  * An example permission policy for GitOps Promotion, to copy and adapt:

@@ -3,13 +3,13 @@ import {
   createConditionAuthorizer,
   PolicyQueryUser,
 } from '@backstage/plugin-permission-node';
-import { environmentPermissionRules } from '@internal/backstage-plugin-gitops-promotion-backend';
+import { environmentPermissionRules } from '@gitops-promotion/backstage-plugin-gitops-promotion-backend';
 import {
   gitopsPromotionEnvironmentPromotePermission,
   gitopsPromotionEnvironmentReadPermission,
   gitopsPromotionFreezeOverridePermission,
-} from '@internal/backstage-plugin-gitops-promotion-common';
-import { GitopsPromotionExamplePolicy } from './gitopsPromotionPolicy';
+} from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
+import { GitopsPromotionExamplePolicy } from './GitopsPromotionExamplePolicy';
 
 const policy = new GitopsPromotionExamplePolicy({
   productionPromoters: ['group:default/platform'],

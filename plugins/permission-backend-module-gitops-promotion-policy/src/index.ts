@@ -1,0 +1,8 @@
+/**
+ * An example permission policy for GitOps Promotion, as a backend module of
+ * the permission plugin.
+ *
+ * @packageDocumentation
+ */
+export { GitopsPromotionExamplePolicy } from './GitopsPromotionExamplePolicy';
+export { default } from './GitopsPromotionExamplePolicy';
