@@ -3,7 +3,8 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { runGit } from '../clients/git/runGit';
 
-const IDENTITY = {
+/** Author and committer of the commits tests make. */
+export const GIT_TEST_IDENTITY = {
   GIT_AUTHOR_NAME: 'Test',
   GIT_AUTHOR_EMAIL: 'test@example.com',
   GIT_COMMITTER_NAME: 'Test',
@@ -21,7 +22,8 @@ export async function createBareRepository(
   branches: Record<string, Record<string, string>>,
 ): Promise<string> {
   const work = path.join(dir, `${name}-work`);
-  const git = (...args: string[]) => runGit(args, { cwd: work, env: IDENTITY });
+  const git = (...args: string[]) =>
+    runGit(args, { cwd: work, env: GIT_TEST_IDENTITY });
   await fs.mkdir(work, { recursive: true });
   const [first, ...others] = Object.keys(branches);
   await git('init', '--quiet', `--initial-branch=${first}`);

@@ -5,20 +5,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { seedDemoRepository } from '@internal/argocd-dev-server';
 import { runGit } from '../clients/git/runGit';
+import { GIT_TEST_IDENTITY as IDENTITY } from './bareRepository';
 
 const examples = path.resolve(__dirname, '../../../../examples');
 
-const IDENTITY = {
-  GIT_AUTHOR_NAME: 'Test',
-  GIT_AUTHOR_EMAIL: 'test@example.com',
-  GIT_COMMITTER_NAME: 'Test',
-  GIT_COMMITTER_EMAIL: 'test@example.com',
-};
-
 /**
  * A fresh copy of the demo GitOps repository (bare, 39 commits) in a temp dir.
- *
- * @public
  */
 export interface DemoRepository {
   /** The temporary directory holding it; served as GIT_PROJECT_ROOT over HTTP. */
@@ -47,8 +39,6 @@ export interface DemoRepository {
 
 /**
  * Seeds the demo repository the way the portal does on first start.
- *
- * @public
  */
 export async function createDemoRepository(): Promise<DemoRepository> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'gitops-demo-'));

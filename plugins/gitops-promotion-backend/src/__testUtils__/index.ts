@@ -1,16 +1,15 @@
 /**
- * Test utilities: the plugin on a test backend over a fresh copy of the demo
- * GitOps repository, with the Argo CD stand-in and the example catalog, for
- * tests of packages that call its REST API (such as the scaffolder module).
+ * Test utilities for adopters: the GitOps Promotion backend plugin on a test
+ * backend over a real git repository, to test templates, policies or
+ * modules that use its REST API.
  *
  * @packageDocumentation
  */
 export {
   asService,
   asUser,
-  exampleEntities,
-  startPromotionBackend,
-} from './promotionBackend';
-export type { PermissionRules } from './promotionBackend';
-export { createDemoRepository } from './demoRepository';
-export type { DemoRepository } from './demoRepository';
+  startGitopsPromotionTestBackend,
+} from './gitopsPromotionTestBackend';
+export type { GitopsPromotionTestBackendOptions } from './gitopsPromotionTestBackend';
+export { createTestGitopsRepository } from './testGitopsRepository';
+export type { TestGitopsRepository } from './testGitopsRepository';

@@ -1,24 +1,12 @@
-import {
-  BackendFeature,
-  coreServices,
-  createServiceFactory,
-  SchedulerServiceTaskFunction,
-} from '@backstage/backend-plugin-api';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
+import { BackendFeature } from '@backstage/backend-plugin-api';
+import { mockServices } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import {
   AuthorizeResult,
   PolicyDecision,
 } from '@backstage/plugin-permission-common';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import {
-  CatalogService,
-  catalogServiceRef,
-} from '@backstage/plugin-catalog-node';
+import { CatalogService } from '@backstage/plugin-catalog-node';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import {
   createArgoCdDevServer,
@@ -30,8 +18,10 @@ import { JsonObject } from '@backstage/types';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
-import { gitopsPromotionPlugin } from '../plugin';
 import { createDemoRepository, DemoRepository } from './demoRepository';
+import { startGitopsPromotionTestBackend } from './gitopsPromotionTestBackend';
+
+export { asService, asUser } from './gitopsPromotionTestBackend';
 
 const root = path.resolve(__dirname, '../../../..');
 
@@ -39,8 +29,6 @@ const root = path.resolve(__dirname, '../../../..');
  * The example catalog: the services of examples/entities.yaml and the people
  * of examples/org.yaml, with the ownedBy and partOf relations the catalog's
  * processing would add.
- *
- * @public
  */
 export function exampleEntities(): Entity[] {
   return ['examples/entities.yaml', 'examples/org.yaml'].flatMap(file =>
@@ -67,8 +55,6 @@ export function withRelations(entity: Entity): Entity {
 /**
  * Decides a permission like a policy would: `deny` lists, by permission name,
  * the environments a given user may not use (all others are allowed).
- *
- * @public
  */
 export type PermissionRules = Record<string, Record<string, string[]>>;
 
@@ -98,8 +84,6 @@ export function testConfig(options: {
  * The plugin on a test backend over a fresh demo repository, with the Argo CD
  * stand-in reconciling from it, the example catalog, and permission decisions
  * from `rules`. `runTracker()` runs one pass of the scheduled tracker.
- *
- * @public
  */
 export async function startPromotionBackend(
   options: {
@@ -131,7 +115,6 @@ export async function startPromotionBackend(
     ...options.argocd,
   });
   const argocd: RunningArgoCdDevServer = await standIn.start();
-  const tasks = new Map<string, SchedulerServiceTaskFunction>();
   const config = testConfig({
     repository: demo.bare,
     argocdUrl: argocd.url,
@@ -147,26 +130,14 @@ export async function startPromotionBackend(
     },
   });
   const deny = options.deny ?? {};
-  const backend = await startTestBackend({
+  const backend = await startGitopsPromotionTestBackend({
+    config: config.gitopsPromotion,
+    rootConfig: options.rootConfig,
+    catalog: withHiddenEntities(
+      catalogServiceMock({ entities: options.entities ?? exampleEntities() }),
+      options.hiddenEntities ?? {},
+    ),
     features: [
-      gitopsPromotionPlugin,
-      mockServices.rootConfig.factory({
-        data: { ...options.rootConfig, ...config },
-      }),
-      createServiceFactory({
-        service: catalogServiceRef,
-        deps: {},
-        factory: () =>
-          withHiddenEntities(
-            catalogServiceMock({
-              entities: options.entities ?? exampleEntities(),
-            }),
-            options.hiddenEntities ?? {},
-          ),
-      }),
-      mockServices.httpAuth.factory({
-        defaultCredentials: mockCredentials.none(),
-      }),
       mockServices.permissions.mock({
         authorize: async (requests, { credentials }) => {
           const principal = credentials.principal as { userEntityRef?: string };
@@ -183,22 +154,6 @@ export async function startPromotionBackend(
           });
         },
       }).factory,
-      createServiceFactory({
-        service: coreServices.scheduler,
-        deps: {},
-        factory: () => ({
-          scheduleTask: async (task: {
-            id: string;
-            fn: SchedulerServiceTaskFunction;
-          }) => {
-            tasks.set(task.id, task.fn);
-          },
-          createScheduledTaskRunner: () => ({ run: async () => {} }),
-          triggerTask: async () => {},
-          getScheduledTasks: async () => [],
-          cancelTask: async () => {},
-        }),
-      }),
       ...(options.features ?? []),
     ],
   });
@@ -207,11 +162,8 @@ export async function startPromotionBackend(
     demo,
     standIn,
     argocdUrl: argocd.url,
-    async runTracker() {
-      await tasks.get('gitops-promotion-track-promotions')!(
-        new AbortController().signal as never,
-      );
-    },
+    runTracker: () =>
+      backend.runScheduledTask('gitops-promotion-track-promotions'),
     async stop() {
       await backend.stop();
       await argocd.close();
@@ -249,24 +201,6 @@ function withHiddenEntities(
       return { ...response, items: response.items.filter(e => shown(e, refs)) };
     },
   }) as CatalogService;
-}
-
-/**
- * `Authorization` header of a mock user token.
- *
- * @public
- */
-export function asUser(userEntityRef = 'user:default/guest') {
-  return `Bearer ${mockCredentials.user.token(userEntityRef)}`;
-}
-
-/**
- * `Authorization` header of a mock service token (subject `external:test-service`).
- *
- * @public
- */
-export function asService() {
-  return mockCredentials.service.header();
 }
 
 /**

@@ -1,6 +1,6 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
-import { startPromotionBackend } from '@gitops-promotion/backstage-plugin-gitops-promotion-backend/testUtils';
+import { startPromotionBackend } from '../__testUtils__/promotionBackend';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { execFile } from 'node:child_process';
 import { AddressInfo } from 'node:net';
@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { createRegisterServiceAction } from './registerService';
 
 // The action against the real gitops-promotion backend (test backend, real
-// auth stack with mock tokens, real git repository, Argo CD stand-in).
+// auth stack with mock tokens, real git repository).
 jest.setTimeout(60_000);
 
 const run = promisify(execFile);
@@ -19,11 +19,7 @@ describe('gitops-promotion:register-service', () => {
 
   beforeAll(async () => {
     backend = await startPromotionBackend({
-      deny: {
-        'user:default/sofia.alvarez': {
-          'gitops-promotion.environment.promote': ['prod-*'],
-        },
-      },
+      deny: { 'user:default/sofia.alvarez': ['prod-*'] },
     });
     const { port } = backend.server.address() as AddressInfo;
     action = createRegisterServiceAction({
@@ -39,7 +35,7 @@ describe('gitops-promotion:register-service', () => {
   afterAll(() => backend.stop());
 
   const git = async (...args: string[]) =>
-    (await run('git', ['--git-dir', backend.demo.bare, ...args])).stdout;
+    (await run('git', ['--git-dir', backend.repository.url, ...args])).stdout;
   const head = async () => (await git('rev-parse', 'main')).trim();
 
   /** Runs the action as a template step would, collecting outputs and logs. */
