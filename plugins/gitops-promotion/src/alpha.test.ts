@@ -5,14 +5,17 @@ import {
 import { createExtensionTester } from '@backstage/frontend-test-utils';
 import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import { entity } from './__testUtils__/fixtures';
-import {
-  environmentsEntityContent,
-  gitopsPromotionApi,
-  gitopsPromotionPlugin,
-} from './plugin';
+import gitopsPromotionPlugin from './alpha';
 import { gitopsPromotionApiRef } from './api';
 
-describe('gitops-promotion', () => {
+const environmentsEntityContent = gitopsPromotionPlugin.getExtension(
+  'entity-content:gitops-promotion/environments',
+);
+const gitopsPromotionApi = gitopsPromotionPlugin.getExtension(
+  'api:gitops-promotion',
+);
+
+describe('gitops-promotion/alpha (new frontend system)', () => {
   it('is the gitops-promotion plugin, matching the backend plugin id', () => {
     expect(gitopsPromotionPlugin.pluginId).toBe('gitops-promotion');
   });

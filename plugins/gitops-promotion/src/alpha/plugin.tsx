@@ -9,7 +9,7 @@ import {
 import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import { isGitopsPromotionAvailable } from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
 import ViewModuleIcon from '@material-ui/icons/ViewModule';
-import { gitopsPromotionApiRef, GitopsPromotionClient } from './api';
+import { gitopsPromotionApiRef, GitopsPromotionClient } from '../api';
 
 /** The client of the backend's REST API. */
 export const gitopsPromotionApi = ApiBlueprint.make({
@@ -30,7 +30,7 @@ export const environmentsEntityContent = EntityContentBlueprint.make({
     title: 'Environments',
     filter: isGitopsPromotionAvailable,
     loader: () =>
-      import('./components/EnvironmentsContent').then(m => (
+      import('../components/EnvironmentsContent').then(m => (
         <m.EnvironmentsContent />
       )),
   },
@@ -46,7 +46,8 @@ export const matrixPage = PageBlueprint.make({
     routeRef: rootRouteRef,
     title: 'Environments',
     icon: <ViewModuleIcon fontSize="inherit" />,
-    loader: () => import('./components/MatrixPage').then(m => <m.MatrixPage />),
+    loader: () =>
+      import('../components/MatrixPage').then(m => <m.MatrixPage />),
   },
 });
 

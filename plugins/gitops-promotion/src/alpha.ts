@@ -1,0 +1,1 @@
+export { gitopsPromotionPlugin as default } from './alpha/plugin';
