@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up what is missing on this machine and runs every check: type check, lint, prettier,
-# unit tests and end-to-end tests in Debian's Chromium. Ends with the line `N passed, N failed`
+# unit tests, end-to-end tests in Debian's Chromium and the proof of installation into a new app.
+# Ends with the line `N passed, N failed`
 # (tests plus one per static check) and exits non-zero when anything failed.
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh" || exit 1
@@ -46,6 +47,10 @@ if ensure_chromium; then
 else
   echo "could not install chromium" >"$results/e2e-setup.log"
 fi
+
+echo "::: proof of installation into a new app (yarn verify:install)"
+check verify-install yarn verify:install
+tail -n 12 "$results/verify-install.log"
 
 node scripts/print-reliability-report.js "$results"
 node scripts/summarize-tests.js "$results"
