@@ -3,6 +3,7 @@ import { ResponseError } from '@backstage/errors';
 import { mockApis, TestApiProvider } from '@backstage/frontend-test-utils';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { SignalApi, signalApiRef } from '@backstage/plugin-signals-react';
 import {
   EnvironmentHistoryResponse,
   EnvironmentView,
@@ -495,9 +496,13 @@ export async function responseError(status: number, message: string) {
   );
 }
 
-/** The providers the plugin's components need: the API, permissions, the entity. */
+/**
+ * The providers the plugin's components need: the API, permissions, the
+ * entity, and signals when given (without, the app has none).
+ */
 export function Providers(props: {
   api: GitopsPromotionApi;
+  signals?: SignalApi;
   permission?: (request: {
     permission: { name: string };
     resourceRef?: string;
@@ -514,6 +519,7 @@ export function Providers(props: {
             ? request => props.permission!(request as any)
             : AuthorizeResult.ALLOW,
         }),
+        ...(props.signals ? [[signalApiRef, props.signals] as const] : []),
       ]}
     >
       {/* usePermission caches decisions in SWR: one cache per test */}

@@ -1,6 +1,7 @@
 import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { screen, waitFor, within } from '@testing-library/react';
+import { SignalApi } from '@backstage/plugin-signals-react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import {
   bundleEnvironment,
@@ -16,6 +17,11 @@ import {
   Providers,
   responseError,
 } from '../../__testUtils__/fixtures';
+import {
+  mockSignalApi,
+  promotionMoved,
+  statusChanged,
+} from '../../__testUtils__/signals';
 import { GitopsPromotionApi } from '../../api';
 import { EnvironmentsContent } from './EnvironmentsContent';
 
@@ -550,4 +556,159 @@ describe('EnvironmentsContent', () => {
   it('reads environment() defaults as a single-value bundle', () => {
     expect(environment({ name: 'dr' }).values).toHaveLength(1);
   });
+});
+
+describe('EnvironmentsContent kept up to date', () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  // The mocked API answers at once: passing time (none to let the answers
+  // in) shows what the page does, no waitFor needed.
+  const passSeconds = (seconds: number) =>
+    act(() => jest.advanceTimersByTimeAsync(seconds * 1000));
+
+  /** Every request the tab made so far, whatever the endpoint. */
+  const requestCount = (api: jest.Mocked<GitopsPromotionApi>) =>
+    Object.values(api).reduce(
+      (sum, method) => sum + method.mock.calls.length,
+      0,
+    );
+
+  /** The pipeline with a promotion of 2.6.1 to prod-eu syncing. */
+  function promotionInFlight() {
+    const environments = pipeline();
+    environments[2] = {
+      ...environments[2],
+      inFlight: [
+        {
+          id: promotion().id,
+          state: 'syncing',
+          sourceEnv: 'staging',
+          versions: promotion().versions,
+          createdAt: promotion().createdAt,
+        },
+      ],
+    };
+    return { entityRef, service: 'checkout', environments };
+  }
+
+  const PROGRESS = 'Promotion of checkout 2.6.1 to Production EU';
+
+  /** The state of the promotion in flight, as the tab shows it. */
+  const progress = () =>
+    within(screen.getByRole('region', { name: PROGRESS })).getByRole('status');
+
+  /** The tab open on checkout, with a promotion syncing unless `idle`. */
+  async function openTab(options: { signals?: SignalApi; idle?: boolean }) {
+    const api = mockGitopsPromotionApi({
+      getEnvironments: jest.fn(async () =>
+        options.idle
+          ? { entityRef, service: 'checkout', environments: pipeline() }
+          : promotionInFlight(),
+      ),
+      getPromotion: jest.fn(async () => promotion({ state: 'syncing' })),
+    });
+    render(api, { signals: options.signals });
+    await passSeconds(0);
+    expect(card('Production EU')).toBeInTheDocument();
+    if (!options.idle) {
+      expect(progress()).toHaveTextContent('Argo CD is syncing');
+    }
+    return api;
+  }
+
+  it('asks nothing while nothing moves when the backend sends signals', async () => {
+    const api = await openTab({ signals: mockSignalApi() });
+    const opened = requestCount(api);
+    await passSeconds(10);
+    expect(requestCount(api)).toBe(opened);
+  });
+
+  it('shows the new state of the promotion and the environments when the backend signals a move', async () => {
+    const signals = mockSignalApi();
+    const api = await openTab({ signals });
+    api.getPromotion.mockResolvedValue(promotion({ state: 'deployed' }));
+    api.getEnvironments.mockResolvedValue({
+      entityRef,
+      service: 'checkout',
+      environments: pipeline().map(e =>
+        e.name === 'prod-eu' ? environment({ ...e, version: '2.6.1' }) : e,
+      ),
+    });
+
+    act(() => signals.publish(promotionMoved('deployed')));
+    await passSeconds(0);
+    expect(progress()).toHaveTextContent('Deployed');
+    expect(
+      within(card('Production EU')).getByText('2.6.1'),
+    ).toBeInTheDocument();
+  });
+
+  it("shows Argo CD's new status when the backend signals it, the environments shown meanwhile", async () => {
+    const signals = mockSignalApi();
+    const api = await openTab({ signals });
+    const degraded = promotionInFlight();
+    const prodEu = degraded.environments[2];
+    if (prodEu.status.state === 'known') {
+      prodEu.status.health = {
+        status: 'Degraded',
+        message: 'CrashLoopBackOff',
+      };
+    }
+    api.getEnvironments.mockResolvedValue(degraded);
+
+    act(() => signals.publish(statusChanged()));
+    expect(
+      screen.getByRole('button', { name: 'Refresh environments' }),
+    ).toBeEnabled();
+    await passSeconds(0);
+    expect(
+      within(card('Production EU')).getByText('Degraded'),
+    ).toBeInTheDocument();
+    expect(api.getEnvironments).toHaveBeenCalledTimes(2);
+    expect(api.getPromotion).toHaveBeenCalledTimes(1);
+  });
+
+  it('asks nothing for a signal about another service or promotion', async () => {
+    const signals = mockSignalApi();
+    const api = await openTab({ signals });
+    const opened = requestCount(api);
+    act(() => {
+      signals.publish(statusChanged('cart'));
+      signals.publish(
+        promotionMoved('deployed', {
+          service: 'cart',
+          promotionId: 'another-promotion',
+        }),
+      );
+    });
+    await passSeconds(10);
+    expect(requestCount(api)).toBe(opened);
+  });
+
+  it('asks for the promotion in flight every two seconds without signals', async () => {
+    const api = await openTab({});
+    api.getPromotion.mockResolvedValue(promotion({ state: 'deployed' }));
+    await passSeconds(2);
+    expect(progress()).toHaveTextContent('Deployed');
+  });
+
+  it.each`
+    tab                        | app                  | requests
+    ${'a promotion in flight'} | ${'without signals'} | ${30}
+    ${'a promotion in flight'} | ${'with signals'}    | ${2}
+    ${'nothing in flight'}     | ${'without signals'} | ${0}
+    ${'nothing in flight'}     | ${'with signals'}    | ${0}
+  `(
+    'makes $requests requests in a minute open with $tab, $app',
+    async ({ tab, app, requests }) => {
+      const api = await openTab({
+        signals: app === 'with signals' ? mockSignalApi() : undefined,
+        idle: tab === 'nothing in flight',
+      });
+      const opened = requestCount(api);
+      await passSeconds(60);
+      expect(requestCount(api) - opened).toBe(requests);
+    },
+  );
 });

@@ -1,21 +1,28 @@
 import { renderInTestApp, mockApis } from '@backstage/frontend-test-utils';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
-import { screen, waitFor, within } from '@testing-library/react';
+import { SignalApi } from '@backstage/plugin-signals-react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import {
   matrix,
+  matrixCell,
   mockGitopsPromotionApi,
   preview,
   promotion,
   Providers,
   responseError,
 } from '../../__testUtils__/fixtures';
+import { mockSignalApi, statusChanged } from '../../__testUtils__/signals';
 import { GitopsPromotionApi } from '../../api';
 import { MatrixPage } from './MatrixPage';
 
-function render(api: GitopsPromotionApi, route = '/gitops-promotion') {
+function render(
+  api: GitopsPromotionApi,
+  route = '/gitops-promotion',
+  signals?: SignalApi,
+) {
   return renderInTestApp(
-    <Providers api={api}>
+    <Providers api={api} signals={signals}>
       <MatrixPage />
     </Providers>,
     {
@@ -678,5 +685,91 @@ describe('MatrixPage', () => {
       await screen.findByRole('option', { name: 'Last 90 days' }),
     );
     expect(await screen.findByText('9 deployments')).toBeVisible();
+  });
+});
+
+describe('MatrixPage kept up to date', () => {
+  const cartDegraded = () =>
+    within(rowOf('cart')).queryByText('Synced · Degraded');
+
+  /** The matrix after cart recovered in Production EU. */
+  function cartRecovered() {
+    const next = matrix();
+    next.services[1].cells[2] = matrixCell({
+      environment: 'prod-eu',
+      version: '3.1.0',
+    });
+    return next;
+  }
+
+  async function openMatrix(api: GitopsPromotionApi, signals: SignalApi) {
+    await render(api, '/gitops-promotion?owner=all', signals);
+    await screen.findByText('Showing 4 of 4 services');
+    expect(cartDegraded()).toBeVisible();
+  }
+
+  it('shows the change of a service when the backend signals it, the matrix shown meanwhile', async () => {
+    const api = mockGitopsPromotionApi();
+    const signals = mockSignalApi();
+    await openMatrix(api, signals);
+    api.getMatrix.mockResolvedValue(cartRecovered());
+
+    act(() => signals.publish(statusChanged('cart')));
+    expect(table()).toHaveAttribute('aria-busy', 'false');
+    await waitFor(() => expect(cartDegraded()).not.toBeInTheDocument());
+    expect(within(rowOf('cart')).getAllByText('Synced · Healthy')).toHaveLength(
+      3,
+    );
+    expect(api.getMatrix).toHaveBeenCalledTimes(2);
+  });
+
+  it('answers a burst of signals with the request in flight and one more', async () => {
+    const api = mockGitopsPromotionApi();
+    const signals = mockSignalApi();
+    await openMatrix(api, signals);
+    const answers: Array<() => void> = [];
+    api.getMatrix.mockImplementation(
+      () =>
+        new Promise(resolve => answers.push(() => resolve(cartRecovered()))),
+    );
+    const services = matrix().services.map(s => s.service);
+
+    act(() => {
+      for (let i = 0; i < 20; i++) {
+        signals.publish(statusChanged(services[i % services.length]));
+      }
+    });
+    expect(api.getMatrix).toHaveBeenCalledTimes(2);
+    act(() => answers[0]());
+    await waitFor(() => expect(api.getMatrix).toHaveBeenCalledTimes(3));
+    act(() => answers[1]());
+    await waitFor(() => expect(cartDegraded()).not.toBeInTheDocument());
+    expect(api.getMatrix).toHaveBeenCalledTimes(3);
+  });
+
+  it('asks nothing for a signal about a service not in the matrix', async () => {
+    const api = mockGitopsPromotionApi();
+    const signals = mockSignalApi();
+    await openMatrix(api, signals);
+    act(() => signals.publish(statusChanged('billing')));
+    expect(api.getMatrix).toHaveBeenCalledTimes(1);
+  });
+
+  it('keeps the matrix and says so when fetching it again fails', async () => {
+    const api = mockGitopsPromotionApi();
+    const signals = mockSignalApi();
+    await openMatrix(api, signals);
+    api.getMatrix.mockRejectedValue(
+      await responseError(503, 'The GitOps repository is unreachable'),
+    );
+
+    act(() => signals.publish(statusChanged('cart')));
+    expect(
+      await screen.findByText(/Could not refresh the matrix/),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('The GitOps repository is unreachable'),
+    ).toBeInTheDocument();
+    expect(cartDegraded()).toBeVisible();
   });
 });

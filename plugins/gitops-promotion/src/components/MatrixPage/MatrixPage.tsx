@@ -5,6 +5,7 @@ import {
   Header,
   Page,
   Progress,
+  WarningPanel,
 } from '@backstage/core-components';
 import {
   Button,
@@ -22,6 +23,7 @@ import { MatrixService } from '@gitops-promotion/backstage-plugin-gitops-promoti
 import { useCallback, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { useMatrix, useOwnership } from '../../hooks';
+import { describeError } from '../shared';
 import { DeliveryFigures } from './DeliveryFigures';
 import { MatrixFilters } from './MatrixFilters';
 import {
@@ -152,7 +154,7 @@ export function MatrixPage() {
   const loading = matrix.loading || ownership.loading;
 
   let body;
-  if (matrix.error) {
+  if (matrix.error && !matrix.value) {
     body = (
       <ErrorPanel error={matrix.error} title="Could not load the matrix" />
     );
@@ -179,6 +181,13 @@ export function MatrixPage() {
   } else {
     body = (
       <>
+        {matrix.error && (
+          <WarningPanel
+            severity="error"
+            title="Could not refresh the matrix"
+            message={describeError(matrix.error).message}
+          />
+        )}
         <MatrixFilters
           services={all}
           filter={filter}
