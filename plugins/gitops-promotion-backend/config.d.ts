@@ -179,7 +179,39 @@ export interface Config {
         /** Namespace of the Application resources (Argo CD "apps in any namespace"). */
         appNamespace?: string;
       };
+      /**
+       * Backstage notifications (needs the notifications backend plugin) about this environment:
+       * to the requester when a promotion into it is deployed, fails or has its pull request
+       * closed unmerged; to the service's owners when a promotion into it waits for review and,
+       * for a protected or last (production) environment, when Argo CD runs other images than
+       * git says (drift).
+       */
+      notifications?: {
+        /**
+         * Defaults to true for environments promoted from another one (`promotesFrom` set) and
+         * to false for first environments (such as `dev`), which CI sets on every build.
+         */
+        enabled?: boolean;
+      };
     }>;
+
+    /**
+     * The scheduled check of Argo CD (when configured) that tells open pages when a service's
+     * sync status, health, live images or last deployment changed (a Backstage signal) and the
+     * owners when a protected or production environment drifts from git (a notification). Runs
+     * on every replica; a pass costs one catalog query, one application list per Argo CD
+     * instance (shared with the pages' cache) and, for drift, the git reads of the matrix.
+     */
+    statusWatcher?: {
+      /** How often Argo CD is checked, a duration (`'15s'`). Defaults to 15 seconds. */
+      frequency?: HumanDuration | string;
+      /**
+       * How long a drift must last before the owners are notified, a duration (`'5m'`), so that
+       * a commit Argo CD is about to sync is no drift. Drifts of a cell with a promotion in flight
+       * are never notified. Defaults to 5 minutes.
+       */
+      driftGracePeriod?: HumanDuration | string;
+    };
 
     /**
      * Argo CD instances reporting sync status, health and live images per environment.

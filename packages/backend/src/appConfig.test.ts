@@ -45,16 +45,6 @@ async function load(...files: string[]): Promise<Config> {
   return config!;
 }
 
-const policyOf = (config: Config) =>
-  new GitopsPromotionExamplePolicy({
-    productionPromoters: config.getStringArray(
-      'gitopsPromotionExamplePolicy.productionPromoters',
-    ),
-    productionPattern: config.getString(
-      'gitopsPromotionExamplePolicy.productionPattern',
-    ),
-  });
-
 const guest = {
   identity: {
     type: 'user' as const,
@@ -88,7 +78,7 @@ describe('the root app-config files', () => {
           'gitopsPromotionExamplePolicy.productionPromoters',
         ),
       ).not.toContain('user:default/guest');
-      const policy = policyOf(config);
+      const policy = GitopsPromotionExamplePolicy.fromConfig(config);
       const promote = await policy.handle(
         {
           permission: gitopsPromotionEnvironmentPromotePermission,
@@ -101,6 +91,39 @@ describe('the root app-config files', () => {
         guest,
       );
       expect(override.result).toBe(AuthorizeResult.DENY);
+    });
+
+    it('leaves production to the release groups, for the services they own', async () => {
+      expect(
+        config.getStringArray('gitopsPromotionExamplePolicy.releaseGroups'),
+      ).toEqual(['group:default/team-checkout', 'group:default/platform']);
+      const platformEngineer = {
+        info: {
+          userEntityRef: 'user:default/priya.raman',
+          ownershipEntityRefs: [
+            'user:default/priya.raman',
+            'group:default/platform',
+          ],
+        },
+      } as never;
+      const policy = GitopsPromotionExamplePolicy.fromConfig(config);
+      const promote = await policy.handle(
+        { permission: gitopsPromotionEnvironmentPromotePermission } as never,
+        platformEngineer,
+      );
+      expect(promote).toMatchObject({
+        result: AuthorizeResult.CONDITIONAL,
+        conditions: {
+          anyOf: expect.arrayContaining([
+            expect.objectContaining({ rule: 'IS_SERVICE_OWNER' }),
+          ]),
+        },
+      });
+      const override = await policy.handle(
+        { permission: gitopsPromotionFreezeOverridePermission } as never,
+        platformEngineer,
+      );
+      expect(override.result).toBe(AuthorizeResult.ALLOW);
     });
 
     it('runs nothing of development: no demo seed, no local catalog, no Argo CD stand-in', () => {

@@ -47,7 +47,7 @@ backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 // permission plugin
 backend.add(import('@backstage/plugin-permission-backend'));
 // See https://backstage.io/docs/permissions/getting-started for how to create your own permission policy
-// GitOps Promotion's example policy: production environments only for listed promoters
+// GitOps Promotion's example policy: production only for release group members who own the service
 backend.add(
   import(
     '@gitops-promotion/backstage-plugin-permission-backend-module-gitops-promotion-policy'

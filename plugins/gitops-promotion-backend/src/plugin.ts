@@ -3,6 +3,8 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { gitopsPromotionPermissions } from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
 import { randomUUID } from 'node:crypto';
 import { ArgoCdClient } from './clients/argocd';
@@ -26,6 +28,12 @@ import { EntityAnnotations } from './clients/catalog/EntityAnnotations';
 import { ServiceRegistrar } from './domain/onboarding/ServiceRegistrar';
 import { VersionReader } from './domain/environments/VersionReader';
 import { GitopsWriter } from './domain/writing/GitopsWriter';
+import { createAnnouncements } from './domain/announcements';
+import { StatusWatcher } from './domain/environments/StatusWatcher';
+import { readStatusWatcherConfig } from './config/readStatusWatcherConfig';
+
+/** How long a shutdown waits for signals and notifications still being sent. */
+const ANNOUNCEMENTS_SHUTDOWN_WAIT_MS = 5000;
 
 /**
  * The GitOps Promotion backend plugin.
@@ -49,6 +57,11 @@ export const gitopsPromotionPlugin = createBackendPlugin({
         lifecycle: coreServices.lifecycle,
         catalogService: catalogServiceRef,
         auth: coreServices.auth,
+        // Both have default implementations: without the signals backend a
+        // signal reaches no one; without the notifications backend a send
+        // fails and is logged (see NotificationSender).
+        signals: signalsServiceRef,
+        notifications: notificationService,
       },
       async init(deps) {
         const { rootConfig, logger, lifecycle, permissionsRegistry } = deps;
@@ -68,9 +81,26 @@ export const gitopsPromotionPlugin = createBackendPlugin({
             names.map(name => config.environments.find(e => e.name === name)),
         });
         const argocd = ArgoCdClient.fromConfig(rootConfig, { logger });
+        const watching = readStatusWatcherConfig(rootConfig);
         lifecycle.addShutdownHook(() => argocd?.close());
         const repositories = createRepositories({ config, rootConfig, logger });
-        const store = await PromotionStore.create(deps.database, { logger });
+        const announcements = createAnnouncements({
+          config,
+          logger,
+          signals: deps.signals,
+          notifications: deps.notifications,
+          catalog: deps.catalogService,
+          auth: deps.auth,
+        });
+        lifecycle.addShutdownHook(() =>
+          announcements.events.settled({
+            timeoutMs: ANNOUNCEMENTS_SHUTDOWN_WAIT_MS,
+          }),
+        );
+        const store = await PromotionStore.create(deps.database, {
+          logger,
+          onTransition: announcements.events.announce,
+        });
         const catalog = new ServiceCatalog(deps.catalogService);
         const reader = new VersionReader(config, repositories);
         const access = new EnvironmentAccess({
@@ -149,6 +179,32 @@ export const gitopsPromotionPlugin = createBackendPlugin({
             await reconciler.run();
           },
         });
+
+        if (argocd) {
+          const watcher = new StatusWatcher({
+            config,
+            catalog,
+            auth: deps.auth,
+            argocd,
+            reader,
+            store,
+            signals: announcements.signals,
+            notifier: announcements.notifier,
+            logger,
+            driftGraceMs: watching.driftGraceMs,
+          });
+          await deps.scheduler.scheduleTask({
+            id: 'gitops-promotion-watch-status',
+            frequency: { milliseconds: watching.frequencyMs },
+            timeout: { minutes: 2 },
+            // Local: each replica remembers its own last pass; repeated
+            // drift notifications update one (same scope).
+            scope: 'local',
+            fn: async () => {
+              await watcher.run();
+            },
+          });
+        }
 
         deps.httpRouter.use(
           await createRouter({

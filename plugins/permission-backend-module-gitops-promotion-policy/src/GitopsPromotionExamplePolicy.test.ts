@@ -1,9 +1,17 @@
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { mockServices } from '@backstage/backend-test-utils';
+import {
+  AuthorizeResult,
+  createPermission,
+  PolicyDecision,
+} from '@backstage/plugin-permission-common';
 import {
   createConditionAuthorizer,
   PolicyQueryUser,
 } from '@backstage/plugin-permission-node';
-import { environmentPermissionRules } from '@gitops-promotion/backstage-plugin-gitops-promotion-backend';
+import {
+  EnvironmentResource,
+  environmentPermissionRules,
+} from '@gitops-promotion/backstage-plugin-gitops-promotion-backend';
 import {
   gitopsPromotionEnvironmentPromotePermission,
   gitopsPromotionEnvironmentReadPermission,
@@ -12,8 +20,9 @@ import {
 import { GitopsPromotionExamplePolicy } from './GitopsPromotionExamplePolicy';
 
 const policy = new GitopsPromotionExamplePolicy({
-  productionPromoters: ['group:default/platform'],
   productionPattern: 'prod-*',
+  releaseGroups: ['group:default/release-managers'],
+  productionPromoters: ['user:default/on-call'],
 });
 
 const user = (...ownershipEntityRefs: string[]) =>
@@ -21,71 +30,152 @@ const user = (...ownershipEntityRefs: string[]) =>
     info: { userEntityRef: ownershipEntityRefs[0], ownershipEntityRefs },
   } as unknown as PolicyQueryUser);
 
-/** Applies a decision the way the plugin does, with its own rules. */
+const releaseManagerOfPayments = user(
+  'user:default/ana',
+  'group:default/release-managers',
+  'group:default/payments-team',
+);
+const releaseManager = user(
+  'user:default/ben',
+  'group:default/release-managers',
+);
+const paymentsDeveloper = user(
+  'user:default/carla',
+  'group:default/payments-team',
+);
+
+const payments = ['group:default/payments-team'];
+
 const isAllowed = createConditionAuthorizer(
   Object.values(environmentPermissionRules),
 );
-function allowedIn(
-  decision: Awaited<ReturnType<typeof policy.handle>>,
+
+/**
+ * Applies a decision the way the plugin does, with its own rules, to a
+ * promotion of a service owned by `serviceOwners` into `environment`.
+ */
+function allows(
+  decision: PolicyDecision,
   environment: string,
-): boolean {
-  return isAllowed(decision as never, {
+  serviceOwners?: string[],
+) {
+  const resource: EnvironmentResource = {
     name: environment,
     title: environment,
     promotesFrom: [],
-  });
+    serviceOwners,
+  };
+  return isAllowed(decision, resource);
+}
+
+async function mayPromote(
+  who: PolicyQueryUser,
+  environment: string,
+  serviceOwners?: string[],
+) {
+  const decision = await policy.handle(
+    { permission: gitopsPromotionEnvironmentPromotePermission },
+    who,
+  );
+  return allows(decision, environment, serviceOwners);
 }
 
 describe('GitopsPromotionExamplePolicy', () => {
-  it('lets production promoters promote anywhere and override freezes', async () => {
-    const platform = user('user:default/priya.raman', 'group:default/platform');
+  it.each([
+    ['a release manager who owns the service', true, releaseManagerOfPayments],
+    ['a release manager who does not own it', false, releaseManager],
+    ['an owner outside the release groups', false, paymentsDeveloper],
+  ])('lets %s promote into production: %s', async (_, allowed, who) => {
+    expect(await mayPromote(who, 'prod-eu', payments)).toBe(allowed);
+    expect(await mayPromote(who, 'prod-us', payments)).toBe(allowed);
+  });
+
+  it('lets everybody promote into the other environments', async () => {
+    for (const who of [
+      releaseManager,
+      paymentsDeveloper,
+      user('user:default/x'),
+    ]) {
+      expect(await mayPromote(who, 'dev', payments)).toBe(true);
+      expect(await mayPromote(who, 'staging', payments)).toBe(true);
+    }
+  });
+
+  it('decides production promotions on the service, a conditional decision', async () => {
+    const decision = await policy.handle(
+      { permission: gitopsPromotionEnvironmentPromotePermission },
+      releaseManagerOfPayments,
+    );
+    expect(decision).toMatchObject({
+      result: AuthorizeResult.CONDITIONAL,
+      pluginId: 'gitops-promotion',
+      resourceType: 'gitops-promotion-environment',
+    });
+    // Named alone (a resourceRef), an environment has no service: production is refused.
+    expect(await mayPromote(releaseManagerOfPayments, 'prod-eu')).toBe(false);
+  });
+
+  it('lets release group members override freeze windows, nobody else', async () => {
+    const override = (who: PolicyQueryUser) =>
+      policy
+        .handle({ permission: gitopsPromotionFreezeOverridePermission }, who)
+        .then(d => d.result);
+    expect(await override(releaseManager)).toBe(AuthorizeResult.ALLOW);
+    expect(await override(paymentsDeveloper)).toBe(AuthorizeResult.DENY);
+  });
+
+  it('lets production promoters do everything', async () => {
+    const onCall = user('user:default/on-call');
     for (const permission of [
       gitopsPromotionEnvironmentPromotePermission,
       gitopsPromotionFreezeOverridePermission,
     ]) {
-      const decision = await policy.handle({ permission }, platform);
+      const decision = await policy.handle({ permission }, onCall);
       expect(decision.result).toBe(AuthorizeResult.ALLOW);
     }
   });
 
-  it.each([
-    ['dev', true],
-    ['staging', true],
-    ['prod-eu', false],
-    ['prod-us', false],
-  ])(
-    'lets everybody else promote into %s: %s (a conditional decision on IS_ENVIRONMENT)',
-    async (environment, allowed) => {
-      const decision = await policy.handle(
-        { permission: gitopsPromotionEnvironmentPromotePermission },
-        user('user:default/sofia.alvarez', 'group:default/team-storefront'),
-      );
-      expect(decision).toMatchObject({
-        result: AuthorizeResult.CONDITIONAL,
-        pluginId: 'gitops-promotion',
-        resourceType: 'gitops-promotion-environment',
-      });
-      expect(allowedIn(decision, environment)).toBe(allowed);
-    },
-  );
+  it('allows everything else', async () => {
+    const someone = user('user:default/x');
+    for (const permission of [
+      gitopsPromotionEnvironmentReadPermission,
+      createPermission({ name: 'catalog.entity.read', attributes: {} }),
+    ]) {
+      const decision = await policy.handle({ permission }, someone);
+      expect(decision.result).toBe(AuthorizeResult.ALLOW);
+    }
+  });
 
-  it('refuses freeze overrides to everybody else, and allows reading', async () => {
-    const someone = user('user:default/sofia.alvarez');
-    expect(
-      (
-        await policy.handle(
-          { permission: gitopsPromotionFreezeOverridePermission },
-          someone,
-        )
-      ).result,
-    ).toBe(AuthorizeResult.DENY);
-    expect(
-      (
-        await policy.handle(
-          { permission: gitopsPromotionEnvironmentReadPermission },
-          someone,
-        )
-      ).result,
-    ).toBe(AuthorizeResult.ALLOW);
+  describe('fromConfig', () => {
+    it('reads gitopsPromotionExamplePolicy', async () => {
+      const configured = GitopsPromotionExamplePolicy.fromConfig(
+        mockServices.rootConfig({
+          data: {
+            gitopsPromotionExamplePolicy: {
+              productionPattern: 'live-*',
+              releaseGroups: ['group:default/release-managers'],
+            },
+          },
+        }),
+      );
+      const decision = await configured.handle(
+        { permission: gitopsPromotionEnvironmentPromotePermission },
+        paymentsDeveloper,
+      );
+      expect(allows(decision, 'prod-eu', payments)).toBe(true);
+      expect(allows(decision, 'live-eu', payments)).toBe(false);
+    });
+
+    it('defaults to prod-* with no release group: nobody promotes into production', async () => {
+      const configured = GitopsPromotionExamplePolicy.fromConfig(
+        mockServices.rootConfig(),
+      );
+      const decision = await configured.handle(
+        { permission: gitopsPromotionEnvironmentPromotePermission },
+        releaseManagerOfPayments,
+      );
+      expect(allows(decision, 'prod-eu', payments)).toBe(false);
+      expect(allows(decision, 'staging', payments)).toBe(true);
+    });
   });
 });

@@ -1,18 +1,15 @@
-import {
-  coreServices,
-  createBackendModule,
-} from '@backstage/backend-plugin-api';
+import { RootConfigService } from '@backstage/backend-plugin-api';
 import {
   AuthorizeResult,
   isResourcePermission,
   PolicyDecision,
+  ResourcePermission,
 } from '@backstage/plugin-permission-common';
 import {
   PermissionPolicy,
   PolicyQuery,
   PolicyQueryUser,
 } from '@backstage/plugin-permission-node';
-import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
 import {
   createGitopsPromotionEnvironmentConditionalDecision,
   gitopsPromotionEnvironmentConditions,
@@ -24,22 +21,52 @@ import {
 } from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
 
 /**
+ * Options of {@link GitopsPromotionExamplePolicy}, from the
+ * `gitopsPromotionExamplePolicy` section of app-config.
+ *
+ * @public
+ */
+export interface GitopsPromotionExamplePolicyOptions {
+  /** Names of the production environments, `*` matching any characters. */
+  productionPattern: string;
+  /**
+   * Group (or user) entity refs whose members may promote the services they
+   * own into production and override freeze windows.
+   */
+  releaseGroups: string[];
+  /**
+   * Group (or user) entity refs allowed everything, unconditionally: the only
+   * setting of earlier versions of this policy.
+   */
+  productionPromoters: string[];
+}
+
+/**
  * An example permission policy for GitOps Promotion, to copy and adapt:
  *
- * - promoting into production environments (names matching `productionPattern`, `prod-*` by
- *   default) is allowed only to the users and groups listed in `productionPromoters`; everybody
- *   else may promote into every other environment. This is a conditional decision: the plugin
- *   applies the `IS_ENVIRONMENT` rule to the environment being promoted into.
- * - overriding a freeze window is allowed only to the production promoters.
- * - everything else is allowed, as with the allow-all policy this replaces.
+ * - promoting into production (environments matching `productionPattern`) is
+ *   allowed to members of a release group, for the services they own: a
+ *   conditional decision, which the plugin applies with the `IS_ENVIRONMENT`
+ *   and `IS_SERVICE_OWNER` rules to the environment and the service promoted.
+ * - everybody may promote into every other environment.
+ * - overriding a freeze window is allowed to release group members only.
+ * - `productionPromoters` may do everything; everything else is allowed.
+ *
+ * @public
  */
 export class GitopsPromotionExamplePolicy implements PermissionPolicy {
-  constructor(
-    private readonly options: {
-      productionPromoters: string[];
-      productionPattern: string;
-    },
-  ) {}
+  static fromConfig(config: RootConfigService): GitopsPromotionExamplePolicy {
+    const section = config.getOptionalConfig('gitopsPromotionExamplePolicy');
+    return new GitopsPromotionExamplePolicy({
+      productionPattern:
+        section?.getOptionalString('productionPattern') ?? 'prod-*',
+      releaseGroups: section?.getOptionalStringArray('releaseGroups') ?? [],
+      productionPromoters:
+        section?.getOptionalStringArray('productionPromoters') ?? [],
+    });
+  }
+
+  constructor(private readonly options: GitopsPromotionExamplePolicyOptions) {}
 
   async handle(
     request: PolicyQuery,
@@ -54,49 +81,53 @@ export class GitopsPromotionExamplePolicy implements PermissionPolicy {
     ) {
       return { result: AuthorizeResult.ALLOW };
     }
-    const isPromoter = (user?.info.ownershipEntityRefs ?? []).some(ref =>
-      this.options.productionPromoters.includes(ref),
-    );
-    if (isPromoter) {
+    const ownership = user?.info.ownershipEntityRefs ?? [];
+    if (isAnyOf(ownership, this.options.productionPromoters)) {
       return { result: AuthorizeResult.ALLOW };
     }
+    const inReleaseGroup = isAnyOf(ownership, this.options.releaseGroups);
     if (permission.name === gitopsPromotionFreezeOverridePermission.name) {
-      return { result: AuthorizeResult.DENY };
+      return {
+        result: inReleaseGroup ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
+      };
     }
     if (permission.name === gitopsPromotionEnvironmentPromotePermission.name) {
-      return createGitopsPromotionEnvironmentConditionalDecision(permission, {
-        not: gitopsPromotionEnvironmentConditions.isEnvironment({
-          names: [this.options.productionPattern],
-        }),
-      });
+      return this.promoteDecision(permission, inReleaseGroup, ownership);
     }
     return { result: AuthorizeResult.ALLOW };
   }
+
+  /** Outside production, or (release group members) a service they own. */
+  private promoteDecision(
+    permission: ResourcePermission<
+      typeof GITOPS_PROMOTION_ENVIRONMENT_RESOURCE_TYPE
+    >,
+    inReleaseGroup: boolean,
+    ownership: string[],
+  ): PolicyDecision {
+    const outsideProduction = {
+      not: gitopsPromotionEnvironmentConditions.isEnvironment({
+        names: [this.options.productionPattern],
+      }),
+    };
+    return createGitopsPromotionEnvironmentConditionalDecision(
+      permission,
+      inReleaseGroup
+        ? {
+            anyOf: [
+              outsideProduction,
+              gitopsPromotionEnvironmentConditions.isServiceOwner({
+                claims: ownership,
+              }),
+            ],
+          }
+        : outsideProduction,
+    );
+  }
 }
 
-/**
- * Installs {@link GitopsPromotionExamplePolicy}, configured under
- * `gitopsPromotionExamplePolicy` in app-config.
- */
-export default createBackendModule({
-  pluginId: 'permission',
-  moduleId: 'gitops-promotion-example-policy',
-  register(reg) {
-    reg.registerInit({
-      deps: { config: coreServices.rootConfig, policy: policyExtensionPoint },
-      async init({ config, policy }) {
-        const section = config.getOptionalConfig(
-          'gitopsPromotionExamplePolicy',
-        );
-        policy.setPolicy(
-          new GitopsPromotionExamplePolicy({
-            productionPromoters:
-              section?.getOptionalStringArray('productionPromoters') ?? [],
-            productionPattern:
-              section?.getOptionalString('productionPattern') ?? 'prod-*',
-          }),
-        );
-      },
-    });
-  },
-});
+/** Whether one of the user's ownership refs is listed; entity refs are case-insensitive. */
+function isAnyOf(ownership: string[], listed: string[]): boolean {
+  const refs = new Set(listed.map(ref => ref.toLocaleLowerCase('en-US')));
+  return ownership.some(ref => refs.has(ref.toLocaleLowerCase('en-US')));
+}

@@ -5,4 +5,5 @@
  * @packageDocumentation
  */
 export { GitopsPromotionExamplePolicy } from './GitopsPromotionExamplePolicy';
-export { default } from './GitopsPromotionExamplePolicy';
+export type { GitopsPromotionExamplePolicyOptions } from './GitopsPromotionExamplePolicy';
+export { gitopsPromotionExamplePolicyModule as default } from './module';

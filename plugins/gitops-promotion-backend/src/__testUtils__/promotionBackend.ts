@@ -4,7 +4,9 @@ import { Entity } from '@backstage/catalog-model';
 import {
   AuthorizeResult,
   PolicyDecision,
+  ResourcePermission,
 } from '@backstage/plugin-permission-common';
+import { GITOPS_PROMOTION_ENVIRONMENT_RESOURCE_TYPE } from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { stringifyEntityRef } from '@backstage/catalog-model';
@@ -19,6 +21,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import { createDemoRepository, DemoRepository } from './demoRepository';
+import {
+  createGitopsPromotionEnvironmentConditionalDecision,
+  gitopsPromotionEnvironmentConditions,
+} from '../domain/permissions';
 import { startGitopsPromotionTestBackend } from './gitopsPromotionTestBackend';
 
 export { asService, asUser } from './gitopsPromotionTestBackend';
@@ -151,6 +157,29 @@ export async function startPromotionBackend(
             return {
               result: matches ? AuthorizeResult.DENY : AuthorizeResult.ALLOW,
             } as PolicyDecision as never;
+          });
+        },
+        // The same denials as a policy would return them for a promotion of
+        // a known service: conditions on the environment's name.
+        authorizeConditional: async (requests, { credentials }) => {
+          const principal = credentials.principal as { userEntityRef?: string };
+          const denied = deny[principal.userEntityRef ?? ''] ?? {};
+          return requests.map(({ permission }) => {
+            const envs = denied[permission.name] ?? [];
+            return (
+              envs.length
+                ? createGitopsPromotionEnvironmentConditionalDecision(
+                    permission as ResourcePermission<
+                      typeof GITOPS_PROMOTION_ENVIRONMENT_RESOURCE_TYPE
+                    >,
+                    {
+                      not: gitopsPromotionEnvironmentConditions.isEnvironment({
+                        names: envs,
+                      }),
+                    },
+                  )
+                : { result: AuthorizeResult.ALLOW }
+            ) as never;
           });
         },
       }).factory,

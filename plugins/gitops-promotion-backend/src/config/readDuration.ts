@@ -5,9 +5,9 @@ import { readNumber } from './readNumber';
 
 /**
  * An optional duration in milliseconds: at `field` as a Backstage duration
- * (`'30s'`, `'PT30S'`, `{ seconds: 30 }`), else at `legacy.field` as a plain
- * number in its unit (the keys of earlier versions, still read), else the
- * default. `key` is the section's key in error messages.
+ * (`'30s'`, `'PT30S'`, `{ seconds: 30 }`), else at `legacy.field` (when
+ * given) as a plain number in its unit (the keys of earlier versions, still
+ * read), else the default. `key` is the section's key in error messages.
  */
 export function readDuration(
   c: Config | undefined,
@@ -16,11 +16,12 @@ export function readDuration(
     field: string;
     defaultMs: number;
     minMs: number;
-    legacy: { field: string; unitMs: number };
+    legacy?: { field: string; unitMs: number };
   },
 ): number {
   const { key, field, defaultMs, minMs, legacy } = options;
   if (!c?.has(field)) {
+    if (!legacy) return defaultMs;
     return (
       readNumber(
         c,

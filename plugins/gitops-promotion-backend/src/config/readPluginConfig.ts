@@ -282,6 +282,7 @@ function readEnvironment(
     repository: repositoryId,
     branch: c.getOptionalString('branch') ?? repository.defaultBranch,
     policy: readPolicyConfig(c, key),
+    notifications: { enabled: c.getOptionalBoolean('notifications.enabled') },
   };
 }
 

@@ -50,6 +50,8 @@ export interface EnvironmentConfig {
   branch: string;
   /** Mode, gate, immutability and freeze windows of promotions into this environment. */
   policy: EnvironmentPolicy;
+  /** As configured; notificationsEnabled() applies the default. */
+  notifications?: { enabled?: boolean };
 }
 
 export interface SeedRepositoryConfig {

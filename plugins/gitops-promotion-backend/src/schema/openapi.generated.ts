@@ -1382,6 +1382,7 @@ export const spec = {
           'openPullRequests',
           'inFlight',
           'promote',
+          'mayPromote',
         ],
         properties: {
           name: { type: 'string' },
@@ -1445,6 +1446,11 @@ export const spec = {
           promote: {
             type: 'array',
             items: { $ref: '#/components/schemas/PromoteOption' },
+          },
+          mayPromote: {
+            type: 'boolean',
+            description:
+              "Whether the caller holds `gitops-promotion.environment.promote`\nfor this environment of this service (the policy may condition\nit on the service's owners): rollbacks into it need it.\nPromotions into a downstream are described by `promote`.\n",
           },
         },
       },

@@ -695,6 +695,13 @@ export interface components {
       }[];
       inFlight: components['schemas']['InFlightPromotion'][];
       promote: components['schemas']['PromoteOption'][];
+      /**
+       * @description Whether the caller holds `gitops-promotion.environment.promote`
+       *     for this environment of this service (the policy may condition
+       *     it on the service's owners): rollbacks into it need it.
+       *     Promotions into a downstream are described by `promote`.
+       */
+      mayPromote: boolean;
     };
     /** @description The answer of `GET /environments?entityRef=`. */
     EnvironmentsResponse: {

@@ -16,10 +16,9 @@ import {
   activeFreezeWindows,
   downstreamsOf,
   evaluatePolicy,
-  isDigest,
   pipelineEnds,
-  versionKindOfKey,
 } from '../policy';
+import { driftOf } from './drift';
 import { LagReader } from './LagReader';
 import { CellVersion, VersionReader } from './VersionReader';
 import { readHistory, readLastVersionChange } from './readHistory';
@@ -32,12 +31,6 @@ import {
   PromoteOption,
   type GitopsArgoCdStatus,
 } from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
-
-/** Drift: git says one version, Argo CD runs images without it. */
-export interface Drift {
-  desired: string;
-  live: string[];
-}
 
 /** How many of an environment's commits are searched for its last version change. */
 const LAST_CHANGE_DEPTH = 10;
@@ -91,6 +84,7 @@ export class EnvironmentsService {
       this.deps.access.permissionsIn(
         readable.map(e => e.name),
         credentials,
+        service.entity,
       ),
       this.lags([service], readable, cells),
       Promise.all(cells.map(cell => this.lastChange(service, cell))),
@@ -129,6 +123,7 @@ export class EnvironmentsService {
           permissions,
           now,
         ),
+        mayPromote: permissions.get(env.name)!.promote,
       } satisfies EnvironmentView;
     });
     return {
@@ -438,23 +433,6 @@ function relationTargets(service: ServiceEntity, type: string): string[] {
   return (service.entity.relations ?? [])
     .filter(r => r.type === type)
     .map(r => r.targetRef);
-}
-
-/** Git's image tag is not among the live images Argo CD reports. */
-function driftOf(
-  cell: CellVersion,
-  status: GitopsArgoCdStatus,
-): Drift | undefined {
-  if (status.state !== 'known' || status.images.length === 0) return undefined;
-  const tag = cell.values.find(
-    v => versionKindOfKey(v.key) === 'image-tag' && v.value,
-  );
-  if (!tag?.value) return undefined;
-  const separator = isDigest(tag.value) ? '@' : ':';
-  const running = status.images.some(image =>
-    image.endsWith(`${separator}${tag.value}`),
-  );
-  return running ? undefined : { desired: tag.value, live: status.images };
 }
 
 /** A catalog field the API answers as a string: anything else is left out. */

@@ -39,6 +39,13 @@ export interface PromotionStoreOptions {
   clock?: () => Date;
   /** Where an unavailable database's driver error is logged. */
   logger?: LoggerService;
+  /**
+   * Told of every state change once it is stored: a promotion recorded by
+   * `insert` (not one an idempotency key returned) and every `update` that
+   * set a state. Called synchronously; it must not throw or block (see
+   * PromotionEvents).
+   */
+  onTransition?: (promotion: PromotionRecord) => void;
 }
 
 /** The result of {@link PromotionStore.insert}. */
@@ -82,6 +89,7 @@ export class PromotionStore {
       client,
       options.clock ?? (() => new Date()),
       options.logger,
+      options.onTransition,
     );
   }
 
@@ -113,6 +121,9 @@ export class PromotionStore {
     private readonly db: Knex,
     private readonly clock: () => Date,
     private readonly logger?: LoggerService,
+    private readonly onTransition: (
+      promotion: PromotionRecord,
+    ) => void = () => {},
   ) {
     const client = String(db.client.config.client);
     this.supportsSkipLocked = /^(pg|postgres|postgresql|mysql2?)$/.test(client);
@@ -126,6 +137,12 @@ export class PromotionStore {
    * requester: another requester's key is another key.
    */
   async insert(promotion: NewPromotion): Promise<InsertResult> {
+    const result = await this.insertOnce(promotion);
+    if (result.created) this.onTransition(result.record);
+    return result;
+  }
+
+  private async insertOnce(promotion: NewPromotion): Promise<InsertResult> {
     return this.translated(async () => {
       const key = promotion.idempotencyKey;
       if (
@@ -243,6 +260,19 @@ export class PromotionStore {
       expectedState?: PromotionState | PromotionState[];
       claimedBy?: string;
     } = {},
+  ): Promise<PromotionRecord | undefined> {
+    const updated = await this.updateOnce(id, patch, options);
+    if (updated && patch.state !== undefined) this.onTransition(updated);
+    return updated;
+  }
+
+  private async updateOnce(
+    id: string,
+    patch: PromotionPatch,
+    options: {
+      expectedState?: PromotionState | PromotionState[];
+      claimedBy?: string;
+    },
   ): Promise<PromotionRecord | undefined> {
     return this.translated(async () => {
       const now = this.clock();

@@ -2,8 +2,10 @@ import {
   BackstageCredentials,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
+import { Entity } from '@backstage/catalog-model';
 import { NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { createConditionAuthorizer } from '@backstage/plugin-permission-node';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   gitopsPromotionEnvironmentPromotePermission,
@@ -12,6 +14,18 @@ import {
 } from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
 import { EnvironmentConfig, GitopsPromotionConfig } from '../../config/types';
 import { checkPermission } from '../policy/rules/checkPermission';
+import { environmentPermissionRules } from './rules';
+import { serviceOwners } from './serviceOwners';
+
+const isAllowedFor = createConditionAuthorizer(
+  Object.values(environmentPermissionRules),
+);
+
+/** The permissions a promotion into an environment is decided on. */
+const PROMOTE_PERMISSIONS = [
+  gitopsPromotionEnvironmentPromotePermission,
+  gitopsPromotionFreezeOverridePermission,
+];
 
 /** What a caller may do in one environment. */
 export interface EnvironmentPermissions {
@@ -79,45 +93,38 @@ export class EnvironmentAccess {
     }
   }
 
-  /** Promote and freeze-override decisions for each named environment. */
+  /**
+   * Promote and freeze-override decisions for each named environment. Given
+   * the service to promote, the policy's conditions also see its owners.
+   */
   async permissionsIn(
     environments: string[],
     credentials: BackstageCredentials,
+    service?: Entity,
   ): Promise<Map<string, EnvironmentPermissions>> {
-    const decisions = await this.deps.permissions.authorize(
-      environments.flatMap(name => [
-        {
-          permission: gitopsPromotionEnvironmentPromotePermission,
-          resourceRef: name,
-        },
-        {
-          permission: gitopsPromotionFreezeOverridePermission,
-          resourceRef: name,
-        },
-      ]),
-      { credentials },
-    );
+    const [promote, freezeOverride] = service
+      ? await this.decideForService(environments, service, credentials)
+      : await this.decideByName(environments, credentials);
     return new Map(
       environments.map((name, i) => [
         name,
-        {
-          promote: decisions[2 * i].result === AuthorizeResult.ALLOW,
-          freezeOverride: decisions[2 * i + 1].result === AuthorizeResult.ALLOW,
-        },
+        { promote: promote[i], freezeOverride: freezeOverride[i] },
       ]),
     );
   }
 
   /**
    * Throws NotAllowedError, before anything else is read, unless the caller
-   * may promote into `environment`; returns the caller's permissions there.
+   * may promote into `environment` (the service, when given); returns the
+   * caller's permissions there.
    */
   async assertMayPromote(
     environment: string,
     credentials: BackstageCredentials,
+    service?: Entity,
   ): Promise<EnvironmentPermissions> {
     const permissions = (
-      await this.permissionsIn([environment], credentials)
+      await this.permissionsIn([environment], credentials, service)
     ).get(environment)!;
     if (!permissions.promote) {
       const verdict = checkPermission({ target: environment, permissions });
@@ -152,6 +159,53 @@ export class EnvironmentAccess {
     );
     const seen = new Set(refs.filter((_, i) => Boolean(items[i])));
     return candidates.filter(r => seen.has(r.entityRef!));
+  }
+
+  /**
+   * Per permission of PROMOTE_PERMISSIONS, whether it is allowed in each
+   * environment, as the permission framework decides for the environment's
+   * name (conditions see no service).
+   */
+  private async decideByName(
+    environments: string[],
+    credentials: BackstageCredentials,
+  ): Promise<boolean[][]> {
+    const decisions = await this.deps.permissions.authorize(
+      PROMOTE_PERMISSIONS.flatMap(permission =>
+        environments.map(resourceRef => ({ permission, resourceRef })),
+      ),
+      { credentials },
+    );
+    const allowed = decisions.map(d => d.result === AuthorizeResult.ALLOW);
+    return PROMOTE_PERMISSIONS.map((_, p) =>
+      allowed.slice(p * environments.length, (p + 1) * environments.length),
+    );
+  }
+
+  /**
+   * Like decideByName, but conditional decisions are applied here to each
+   * environment with the service's owners: the framework, given a
+   * resourceRef, would apply them to the environment alone.
+   */
+  private async decideForService(
+    environments: string[],
+    service: Entity,
+    credentials: BackstageCredentials,
+  ): Promise<boolean[][]> {
+    const decisions = await this.deps.permissions.authorizeConditional(
+      PROMOTE_PERMISSIONS.map(permission => ({ permission })),
+      { credentials },
+    );
+    const owners = serviceOwners(service);
+    const resources = environments.map(name => {
+      const environment = this.deps.config.environments.find(
+        e => e.name === name,
+      );
+      return environment && { ...environment, serviceOwners: owners };
+    });
+    return decisions.map(decision =>
+      resources.map(resource => isAllowedFor(decision, resource)),
+    );
   }
 
   private isConfigured(name: string) {

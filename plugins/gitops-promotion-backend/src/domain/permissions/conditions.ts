@@ -9,7 +9,9 @@ const { conditions, createConditionalDecision } = createConditionExports({
 
 /**
  * Conditions for permission policies on GitOps Promotion environments, e.g.
- * `gitopsPromotionEnvironmentConditions.isEnvironment({ names: ['prod-*'] })`.
+ * `gitopsPromotionEnvironmentConditions.isEnvironment({ names: ['prod-*'] })`
+ * or, for the service being promoted,
+ * `gitopsPromotionEnvironmentConditions.isServiceOwner({ claims: user.info.ownershipEntityRefs })`.
  *
  * @public
  */

@@ -10,6 +10,12 @@ export interface EnvironmentResource {
   name: string;
   title: string;
   promotesFrom: string[];
+  /**
+   * The owners (entity refs) of the service being promoted into the
+   * environment; absent when the decision names the environment alone (a
+   * resourceRef).
+   */
+  serviceOwners?: string[];
 }
 
 /**

@@ -4,6 +4,7 @@ export {
   environmentPermissionRules,
   isEnvironment,
   isPromotedFrom,
+  isServiceOwner,
 } from './rules';
 export {
   createGitopsPromotionEnvironmentConditionalDecision,

@@ -58,8 +58,45 @@ export const isPromotedFrom = createPermissionRule({
 });
 
 /**
+ * Matches promotions of a service owned by one of the claims, like the
+ * catalog's IS_ENTITY_OWNER: a policy passes the user's ownership entity refs.
+ * Never matches when no service is known (the environment was named alone).
+ *
+ * @public
+ */
+export const isServiceOwner = createPermissionRule({
+  name: 'IS_SERVICE_OWNER',
+  description:
+    'Allow promotions of services owned by one of the given claims (never when no service is known)',
+  resourceRef: environmentPermissionResourceRef,
+  paramsSchema: z.object({
+    claims: z
+      .array(z.string())
+      .describe(
+        "User and group entity refs, e.g. the user's ownershipEntityRefs",
+      ),
+  }),
+  apply: (environment: EnvironmentResource, { claims }) => {
+    // Entity refs are case-insensitive: `group:default/Team-A` is team-a.
+    const owners = new Set(environment.serviceOwners?.map(lowerCase));
+    return claims.some(claim => owners.has(lowerCase(claim)));
+  },
+  toQuery: () => {
+    throw new Error('Environments are matched in memory, not queried');
+  },
+});
+
+function lowerCase(ref: string) {
+  return ref.toLocaleLowerCase('en-US');
+}
+
+/**
  * Every rule of the environment resource.
  *
  * @public
  */
-export const environmentPermissionRules = { isEnvironment, isPromotedFrom };
+export const environmentPermissionRules = {
+  isEnvironment,
+  isPromotedFrom,
+  isServiceOwner,
+};

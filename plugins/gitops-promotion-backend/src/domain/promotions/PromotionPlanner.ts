@@ -124,10 +124,18 @@ export class PromotionPlanner {
     // Decided before any upstream call: a viewer's request reads nothing.
     const permissions =
       options.purpose === 'write'
-        ? await access.assertMayPromote(intent.target, credentials)
-        : (await access.permissionsIn([intent.target], credentials)).get(
+        ? await access.assertMayPromote(
             intent.target,
-          )!;
+            credentials,
+            entity.entity,
+          )
+        : (
+            await access.permissionsIn(
+              [intent.target],
+              credentials,
+              entity.entity,
+            )
+          ).get(intent.target)!;
 
     const heads = options.heads ?? new Map<string, Promise<Snapshot>>();
     const repository = this.deps.repositories(location.repository.id);
