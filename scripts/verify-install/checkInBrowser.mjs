@@ -2,7 +2,12 @@
 // service's Environments tab to show every environment's version.
 import { chromium } from 'playwright-core';
 
-export async function checkEnvironmentsTab({ appUrl, entityPath, expected }) {
+export async function checkEnvironmentsTab({
+  appUrl,
+  entityPath,
+  expected,
+  screenshotOnFailure,
+}) {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: [
@@ -15,25 +20,28 @@ export async function checkEnvironmentsTab({ appUrl, entityPath, expected }) {
       '--disable-sync',
     ],
   });
+  const page = await browser.newPage();
   try {
-    const page = await browser.newPage();
     await page.goto(appUrl, { timeout: 180_000 });
     await page
       .getByRole('button', { name: 'Enter' })
       .click({ timeout: 120_000 });
+    // Signed in once the sidebar shows; only then does a reload keep the session.
+    await page
+      .getByRole('navigation', { name: 'sidebar nav' })
+      .getByRole('link', { name: 'Catalog', exact: true })
+      .waitFor({ timeout: 60_000 });
     await page.goto(`${appUrl}${entityPath}`);
-    const main = page.locator('main');
     for (const { environment, version } of expected) {
-      await main
-        .getByText(environment, { exact: true })
-        .first()
+      await page
+        .getByRole('article', { name: environment })
+        .getByText(`Version ${version}`, { exact: true })
         .waitFor({ timeout: 120_000 });
-      await main
-        .getByText(version, { exact: true })
-        .first()
-        .waitFor({ timeout: 60_000 });
     }
-    return page.locator('main').innerText();
+    return await page.locator('main').innerText();
+  } catch (error) {
+    await page.screenshot({ path: screenshotOnFailure });
+    throw error;
   } finally {
     await browser.close();
   }

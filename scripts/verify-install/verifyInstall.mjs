@@ -15,6 +15,7 @@ import { checkEnvironmentsTab } from './checkInBrowser.mjs';
 import { startLocalRegistry } from './localRegistry.mjs';
 import { applyStep, readInstallSteps } from './readmeSteps.mjs';
 import { createGitopsRepository } from './gitopsRepository.mjs';
+import { pinBackstageRelease } from './backstageRelease.mjs';
 
 // The create-app release of backstage.json's Backstage version (1.55).
 const CREATE_APP = '@backstage/create-app@0.9.2';
@@ -153,7 +154,12 @@ async function main() {
       logName: 'create-app',
     });
     useRegistryForScope(registry);
-    log(`created a new app with ${CREATE_APP} in ${seconds(phase)}`);
+    const pinned = pinBackstageRelease({ appDir, repoRoot });
+    log(
+      `created a new app with ${CREATE_APP} in ${seconds(
+        phase,
+      )}; ${pinned} @backstage packages at this repository's release`,
+    );
 
     phase = Date.now();
     const config = parseYaml(
@@ -203,6 +209,7 @@ async function main() {
       appUrl: `http://localhost:${APP_PORT}`,
       entityPath: `/catalog/default/component/${ENTITY}/environments`,
       expected: gitops.versions,
+      screenshotOnFailure: path.join(work, 'failure.png'),
     });
     log(
       `Chromium shows the Environments tab in ${seconds(phase)}:\n${text.slice(

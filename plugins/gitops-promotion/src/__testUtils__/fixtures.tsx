@@ -70,6 +70,7 @@ export function environment(
     openPullRequests: [],
     inFlight: [],
     promote: [],
+    mayPromote: true,
     ...overrides,
   };
 }

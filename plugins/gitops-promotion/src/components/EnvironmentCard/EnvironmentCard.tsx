@@ -16,10 +16,8 @@ import HistoryIcon from '@material-ui/icons/History';
 import LockIcon from '@material-ui/icons/Lock';
 import SyncIcon from '@material-ui/icons/Sync';
 import WarningIcon from '@material-ui/icons/Warning';
-import { usePermission } from '@backstage/plugin-permission-react';
 import {
   EnvironmentView,
-  gitopsPromotionEnvironmentPromotePermission,
   PromoteOption,
 } from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
 import { ReactNode } from 'react';
@@ -196,18 +194,18 @@ const UNKNOWN_REASONS: Record<string, string> = {
   'not-configured': 'No Argo CD instance configured',
 };
 
-/** Why the Promote button is disabled, or undefined when it is not. */
+/**
+ * Why the Promote button is disabled, or undefined when it is not. The
+ * backend decides (permission, with the policy's conditions on the service,
+ * and every rule); the page adds only what it sees itself.
+ */
 function promoteBlocker(options: {
   source: EnvironmentView;
   target?: EnvironmentView;
   targetTitle: string;
   option: PromoteOption;
-  mayPromote: boolean;
 }): string | undefined {
-  const { source, target, targetTitle, option, mayPromote } = options;
-  if (!mayPromote) {
-    return `You do not have permission to promote to ${targetTitle}.`;
-  }
+  const { source, target, targetTitle, option } = options;
   if (!option.allowed) {
     return (
       option.reasons.join(' ') || `Promoting to ${targetTitle} is refused.`
@@ -236,25 +234,13 @@ function PromoteButton(props: {
   const { source, target, option, onPromote } = props;
   const classes = useStyles();
   const targetTitle = target?.title ?? option.target;
-  const permission = usePermission({
-    permission: gitopsPromotionEnvironmentPromotePermission,
-    resourceRef: option.target,
-  });
-  const blocker = permission.loading
-    ? undefined
-    : promoteBlocker({
-        source,
-        target,
-        targetTitle,
-        option,
-        mayPromote: permission.allowed,
-      });
+  const blocker = promoteBlocker({ source, target, targetTitle, option });
   const reasonId = `promote-${source.name}-${option.target}-reason`;
   const button = (
     <Button
       variant={blocker ? 'outlined' : 'contained'}
       color="primary"
-      disabled={permission.loading || Boolean(blocker)}
+      disabled={Boolean(blocker)}
       onClick={() => onPromote(option.target)}
       aria-describedby={blocker ? reasonId : undefined}
       fullWidth

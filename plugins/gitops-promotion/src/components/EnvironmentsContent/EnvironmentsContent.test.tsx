@@ -1,5 +1,4 @@
 import { renderInTestApp } from '@backstage/frontend-test-utils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { SignalApi } from '@backstage/plugin-signals-react';
 import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
@@ -297,22 +296,29 @@ describe('EnvironmentsContent', () => {
     expect(api.getPromotion).toHaveBeenCalledWith(promotion().id);
   }, 10_000);
 
-  it('disables Promote with the reason when the user may not promote', async () => {
-    const api = mockGitopsPromotionApi();
-    render(api, {
-      permission: ({ resourceRef }) =>
-        resourceRef?.startsWith('prod-')
-          ? AuthorizeResult.DENY
-          : AuthorizeResult.ALLOW,
+  it('disables Promote with the reason when the backend says the user may not promote', async () => {
+    const environments = pipeline();
+    const refusal =
+      'Permission: you may not promote to prod-eu. Ask an administrator to grant you gitops-promotion.environment.promote for prod-eu.';
+    environments[1] = {
+      ...environments[1],
+      promote: [
+        { target: 'prod-eu', allowed: false, reasons: [refusal] },
+        ...environments[1].promote.filter(o => o.target !== 'prod-eu'),
+      ],
+    };
+    const api = mockGitopsPromotionApi({
+      getEnvironments: jest.fn(async () => ({
+        entityRef,
+        service: 'checkout',
+        environments,
+      })),
     });
+    render(api);
     const button = await screen.findByRole('button', {
       name: 'Promote to Production EU',
     });
-    await waitFor(() =>
-      expect(button).toHaveAccessibleDescription(
-        'You do not have permission to promote to Production EU.',
-      ),
-    );
+    await waitFor(() => expect(button).toHaveAccessibleDescription(refusal));
     expect(button).toBeDisabled();
     expect(
       screen.getByRole('button', { name: 'Promote to Staging' }),

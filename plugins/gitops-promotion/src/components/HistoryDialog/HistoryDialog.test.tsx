@@ -1,5 +1,4 @@
 import { renderInTestApp } from '@backstage/frontend-test-utils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import {
@@ -124,15 +123,12 @@ describe('HistoryDialog', () => {
     );
   });
 
-  it('disables rollback and says why when the user may not promote', async () => {
+  it('disables rollback and says why when the backend says the user may not promote', async () => {
     renderInTestApp(
-      <Providers
-        api={mockGitopsPromotionApi()}
-        permission={() => AuthorizeResult.DENY}
-      >
+      <Providers api={mockGitopsPromotionApi()}>
         <HistoryDialog
           entityRef={entityRef}
-          environment={prodEu}
+          environment={{ ...prodEu, mayPromote: false }}
           onClose={jest.fn()}
           onRollback={jest.fn()}
         />

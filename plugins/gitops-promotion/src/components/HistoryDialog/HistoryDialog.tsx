@@ -16,11 +16,9 @@ import {
   Typography,
 } from '@material-ui/core';
 import { Alert } from '@material-ui/lab';
-import { usePermission } from '@backstage/plugin-permission-react';
 import {
   EnvironmentHistoryEntry,
   EnvironmentView,
-  gitopsPromotionEnvironmentPromotePermission,
 } from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
 import { useEnvironmentHistory } from '../../hooks';
 import {
@@ -112,10 +110,6 @@ function HistoryTable(props: {
     limit: 30,
     reloadKey: environment.commitSha,
   });
-  const permission = usePermission({
-    permission: gitopsPromotionEnvironmentPromotePermission,
-    resourceRef: environment.name,
-  });
 
   if (history.loading) {
     return <LinearProgress aria-label="Loading the history" />;
@@ -138,12 +132,12 @@ function HistoryTable(props: {
   if (entries.length === 0) {
     return <Typography>No commits touched this environment yet.</Typography>;
   }
-  const mayPromote = !permission.loading && permission.allowed;
+  const { mayPromote } = environment;
   const bundle = environment.values.length > 1;
   const now = currentValues(environment);
   return (
     <>
-      {!mayPromote && !permission.loading && (
+      {!mayPromote && (
         <Alert severity="info" style={{ marginBottom: 16 }}>
           Rollback is not available here:{' '}
           {rollbackBlocker(environment, entries[0], mayPromote)}
@@ -248,7 +242,7 @@ function HistoryTable(props: {
                           size="small"
                           variant="outlined"
                           color="primary"
-                          disabled={Boolean(blocker) || permission.loading}
+                          disabled={Boolean(blocker)}
                           aria-label={`Roll back to ${label}`}
                           onClick={() => onRollback(entry)}
                         >
