@@ -54,10 +54,12 @@ export const EntityGitopsPromotionContent = gitopsPromotionPlugin.provide(
  *
  * @public
  */
-export const GitopsPromotionPage = gitopsPromotionPlugin.provide(
-  createRoutableExtension({
-    name: 'GitopsPromotionPage',
-    component: () => import('./components/MatrixPage').then(m => m.MatrixPage),
-    mountPoint: rootRouteRef,
-  }),
-);
+export const GitopsPromotionPage: () => JSX.Element =
+  gitopsPromotionPlugin.provide(
+    createRoutableExtension({
+      name: 'GitopsPromotionPage',
+      component: () =>
+        import('./components/MatrixPage').then(m => m.MatrixPage),
+      mountPoint: rootRouteRef,
+    }),
+  );

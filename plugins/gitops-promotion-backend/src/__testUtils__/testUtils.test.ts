@@ -47,7 +47,9 @@ describe('testUtils', () => {
     try {
       const versions = async () => {
         const res = await request(backend.server)
-          .get('/api/gitops-promotion/environments?entityRef=component:default/payments')
+          .get(
+            '/api/gitops-promotion/environments?entityRef=component:default/payments',
+          )
           .set('Authorization', asUser());
         expect(res.status).toBe(200);
         return Object.fromEntries(
