@@ -11,18 +11,13 @@ import {
 import notificationsPlugin from '@backstage/plugin-notifications-backend';
 import { NotificationPayload } from '@backstage/plugin-notifications-common';
 import signalsPlugin from '@backstage/plugin-signals-backend';
-import { execFileSync } from 'node:child_process';
-import path from 'node:path';
 import request from 'supertest';
 import { GiteaFake } from './clients/gitea/__testUtils__/giteaFake';
 import {
   createDemoRepository,
   DemoRepository,
 } from './__testUtils__/demoRepository';
-import {
-  GitHttpServer,
-  startGitHttpBackend,
-} from './__testUtils__/gitHttpBackend';
+import { startGiteaPullRequestHost } from './__testUtils__/giteaPullRequestHost';
 import {
   asUser,
   exampleEntities,
@@ -49,31 +44,17 @@ const sofia = 'user:default/sofia.alvarez';
  */
 describe('notifications about promotions', () => {
   let demo: DemoRepository;
-  let git: GitHttpServer;
+  let host: Awaited<ReturnType<typeof startGiteaPullRequestHost>>;
   let gitea: GiteaFake;
   let backend: Awaited<ReturnType<typeof startPromotionBackend>>;
 
   beforeAll(async () => {
     demo = await createDemoRepository();
-    git = await startGitHttpBackend(path.dirname(demo.dir));
-    gitea = await GiteaFake.start({
-      owner: path.basename(demo.dir),
-      repo: 'gitops-repo',
+    host = await startGiteaPullRequestHost(demo, {
       username: 'ci-bot',
       password: 'gitea-token',
     });
-    gitea.branches.has = (branch: string) => {
-      try {
-        execFileSync(
-          'git',
-          ['rev-parse', '--verify', '-q', `refs/heads/${branch}`],
-          { cwd: demo.bare },
-        );
-        return true;
-      } catch {
-        return false;
-      }
-    };
+    gitea = host.gitea;
     backend = await startPromotionBackend({
       demo,
       entities: withMemberships(exampleEntities()),
@@ -81,21 +62,10 @@ describe('notifications about promotions', () => {
       rootConfig: {
         // the notifications backend checks links against it
         app: { baseUrl: 'http://localhost:3000' },
-        integrations: {
-          gitea: [
-            {
-              host: new URL(git.url).host,
-              baseUrl: gitea.url,
-              username: 'ci-bot',
-              password: 'gitea-token',
-            },
-          ],
-        },
+        integrations: host.integrations,
       },
       mutateConfig: section => {
-        section.repositories[0].url = `${git.url}/${path.basename(
-          demo.dir,
-        )}/gitops-repo.git`;
+        section.repositories[0].url = host.repositoryUrl;
         section.argocd.instances[0].cacheTtlSeconds = 0;
         const environment = (name: string) =>
           section.environments.find((e: { name: string }) => e.name === name);
@@ -109,8 +79,7 @@ describe('notifications about promotions', () => {
   });
   afterAll(async () => {
     await backend?.stop();
-    await gitea?.close();
-    await git?.close();
+    await host?.close();
   });
 
   const post = (route: string, body: object) =>

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import request from 'supertest';
@@ -8,10 +7,7 @@ import {
   createDemoRepository,
   DemoRepository,
 } from '../__testUtils__/demoRepository';
-import {
-  GitHttpServer,
-  startGitHttpBackend,
-} from '../__testUtils__/gitHttpBackend';
+import { startGiteaPullRequestHost } from '../__testUtils__/giteaPullRequestHost';
 import {
   asUser,
   startPromotionBackend,
@@ -32,52 +28,22 @@ const api = '/api/gitops-promotion';
  */
 describe('promotions as Gitea pull requests', () => {
   let demo: DemoRepository;
-  let git: GitHttpServer;
+  let host: Awaited<ReturnType<typeof startGiteaPullRequestHost>>;
   let gitea: GiteaFake;
   let backend: Awaited<ReturnType<typeof startPromotionBackend>>;
 
   beforeAll(async () => {
     demo = await createDemoRepository();
-    git = await startGitHttpBackend(path.dirname(demo.dir));
-    gitea = await GiteaFake.start({
-      owner: path.basename(demo.dir),
-      repo: 'gitops-repo',
+    host = await startGiteaPullRequestHost(demo, {
       username: 'ci-bot',
       password: 'gitea-token-s3cr3t',
     });
-    // Gitea knows the branches the git remote has.
-    gitea.branches.has = (branch: string) => {
-      try {
-        execFileSync(
-          'git',
-          ['rev-parse', '--verify', '-q', `refs/heads/${branch}`],
-          {
-            cwd: demo.bare,
-          },
-        );
-        return true;
-      } catch {
-        return false;
-      }
-    };
+    gitea = host.gitea;
     backend = await startPromotionBackend({
       demo,
-      rootConfig: {
-        integrations: {
-          gitea: [
-            {
-              host: new URL(git.url).host,
-              baseUrl: gitea.url,
-              username: 'ci-bot',
-              password: 'gitea-token-s3cr3t',
-            },
-          ],
-        },
-      },
+      rootConfig: { integrations: host.integrations },
       mutateConfig: section => {
-        section.repositories[0].url = `${git.url}/${path.basename(
-          demo.dir,
-        )}/gitops-repo.git`;
+        section.repositories[0].url = host.repositoryUrl;
         const prodUs = section.environments.find(
           (e: { name: string }) => e.name === 'prod-us',
         );
@@ -88,8 +54,7 @@ describe('promotions as Gitea pull requests', () => {
   });
   afterAll(async () => {
     await backend?.stop();
-    await gitea?.close();
-    await git?.close();
+    await host?.close();
   });
 
   const promotion = async (id: string) =>
