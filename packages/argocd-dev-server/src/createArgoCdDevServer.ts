@@ -37,13 +37,16 @@ export interface ArgoCdDevServer {
   requests(): readonly RecordedRequest[];
   /** Forgets the recorded requests. */
   resetRequests(): void;
+  /** How many `GET /api/v1/stream/applications` clients are listening. */
+  watchers(): number;
 }
 
 /**
  * Creates a stand-in for Argo CD's REST API that reconciles applications from
  * a local GitOps repository: the same JSON shapes as Argo CD's swagger.json
- * for `GET /api/v1/applications`, `GET /api/v1/applications/{name}` and
- * `POST /api/v1/session`, bearer-token authentication, and after each commit
+ * for `GET /api/v1/applications`, `GET /api/v1/applications/{name}`,
+ * `GET /api/v1/stream/applications` and `POST /api/v1/session`,
+ * bearer-token authentication, and after each commit
  * OutOfSync, then Progressing, then Synced and Healthy over `syncDelayMs`.
  * For development and tests only.
  *
@@ -83,6 +86,7 @@ export function createArgoCdDevServer(
           server.closeAllConnections();
           await new Promise<void>(resolve => server.close(() => resolve()));
           await reconciler.reconcile().catch(() => {});
+          reconciler.stop();
         },
       };
     },
@@ -93,5 +97,6 @@ export function createArgoCdDevServer(
     resetRequests: () => {
       recorded.length = 0;
     },
+    watchers: () => reconciler.watcherCount,
   };
 }

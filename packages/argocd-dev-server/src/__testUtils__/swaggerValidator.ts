@@ -38,7 +38,9 @@ function closeObjects(schema: unknown): unknown {
 
 /**
  * Validates JSON against a definition of swagger.json (Swagger 2.0, whose
- * schemas are JSON Schema draft-04), with closed objects.
+ * schemas are JSON Schema draft-04), with closed objects. A name starting
+ * with `#/` is a JSON pointer into swagger.json instead, for the schemas
+ * written inline, e.g. a streaming route's response.
  */
 export function createSwaggerValidator(): (
   definition: string,
@@ -62,9 +64,14 @@ export function createSwaggerValidator(): (
   ajv.addSchema({
     id: 'argocd',
     definitions: closeObjects(swagger.definitions),
+    paths: closeObjects(swagger.paths),
   });
   return (definition, body) => {
-    const validate = ajv.getSchema(`argocd#/definitions/${definition}`);
+    const validate = ajv.getSchema(
+      definition.startsWith('#/')
+        ? `argocd${definition}`
+        : `argocd#/definitions/${definition}`,
+    );
     if (!validate)
       throw new Error(`swagger.json has no definition ${definition}`);
     return validate(body)

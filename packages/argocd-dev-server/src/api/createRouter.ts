@@ -1,15 +1,14 @@
 import express, { NextFunction, Request, Response } from 'express';
 import { ResolvedDevServerOptions } from '../options';
 import { Reconciler } from '../reconcile/Reconciler';
-import {
-  LabelRequirement,
-  matchesLabelSelector,
-  parseLabelSelector,
-} from '@gitops-promotion/backstage-plugin-gitops-promotion-node';
+import { DiscoveredApplication } from '../discovery/discoverApplications';
+import { parseApplicationQuery } from './applicationQuery';
 import { projectFields } from './projectFields';
+import { asList, asString } from './queryValues';
 import { GrpcCode, sendRuntimeError } from './runtimeError';
 import { SessionTokens } from './SessionTokens';
 import { toApplicationResource } from './toApplicationResource';
+import { watchApplications } from './watchApplications';
 
 /**
  * One request the stand-in answered.
@@ -25,14 +24,6 @@ export interface RecordedRequest {
   /** Size of the response body in bytes. */
   bytes: number;
 }
-
-const asList = (value: unknown): string[] =>
-  (Array.isArray(value) ? value : [value])
-    .filter(v => typeof v === 'string' && v !== '')
-    .flatMap(v => (v as string).split(','));
-
-const asString = (value: unknown): string =>
-  typeof value === 'string' ? value : '';
 
 function bearerToken(req: Request): string | undefined {
   const header = req.header('authorization') ?? '';
@@ -136,9 +127,9 @@ export function createRouter(
   router.use('/_dev', authenticate);
 
   router.get('/api/v1/applications', async (req, res) => {
-    let selector: LabelRequirement[];
+    let matches: (app: DiscoveredApplication) => boolean;
     try {
-      selector = parseLabelSelector(asString(req.query.selector));
+      matches = parseApplicationQuery(req.query, options);
     } catch (error) {
       sendRuntimeError(
         res,
@@ -149,23 +140,9 @@ export function createRouter(
       return;
     }
     await observed(req.query.refresh);
-    const names = asList(req.query.name);
-    const projects = [
-      ...asList(req.query.projects),
-      ...asList(req.query.project),
-    ];
-    const repo = asString(req.query.repo);
-    const appNamespace = asString(req.query.appNamespace);
     const items = reconciler
       .list()
-      .filter(
-        ({ runtime }) =>
-          (!names.length || names.includes(runtime.app.name)) &&
-          (!projects.length || projects.includes(options.project)) &&
-          (!repo || repo === options.repoURL) &&
-          (!appNamespace || appNamespace === options.namespace) &&
-          matchesLabelSelector(selector, runtime.app.labels),
-      )
+      .filter(({ runtime }) => matches(runtime.app))
       .map(({ runtime, view }) =>
         toApplicationResource(runtime, view, options),
       );
@@ -175,6 +152,11 @@ export function createRouter(
     };
     res.json(projectFields(list, asString(req.query.fields)));
   });
+
+  router.get(
+    '/api/v1/stream/applications',
+    watchApplications(options, reconciler, observed),
+  );
 
   router.get('/api/v1/applications/:name', async (req, res) => {
     await observed(req.query.refresh);

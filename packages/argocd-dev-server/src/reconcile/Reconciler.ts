@@ -9,8 +9,18 @@ import {
   fingerprintApplication,
   imagesOfApplication,
 } from './applicationState';
+import {
+  ApplicationChangeListener,
+  ApplicationChanges,
+  ApplicationChangeType,
+} from './ApplicationChanges';
 import { buildInitialHistory } from './buildInitialHistory';
-import { completeDueRollout, viewApplication } from './rolloutTimeline';
+import {
+  completeDueRollout,
+  nextRolloutStepAt,
+  startDueSync,
+  viewApplication,
+} from './rolloutTimeline';
 import { ApplicationRuntime, ApplicationView } from './types';
 
 const DEFAULT_DEGRADED_MESSAGE =
@@ -20,11 +30,18 @@ const DEFAULT_DEGRADED_MESSAGE =
  * Plays Argo CD's application controller against the local repository: on
  * every poll (or `refresh`) it compares the branch head with what it last
  * saw, discovers applications, starts a rollout for each application whose
- * files changed and moves the others to the new revision. Rollouts complete
- * by the clock (see rolloutTimeline). Polls never overlap.
+ * files changed and moves the others to the new revision. Rollouts advance
+ * by the clock (see rolloutTimeline), each step when it is due. Every change
+ * of an application takes a new resourceVersion and is published to the
+ * watchers. Polls never overlap.
  */
 export class Reconciler {
   private readonly applications = new Map<string, ApplicationRuntime>();
+  private readonly changes = new ApplicationChanges();
+  private readonly rolloutTimers = new Map<
+    ApplicationRuntime,
+    NodeJS.Timeout
+  >();
   private readonly degradedAtStart: Set<string>;
   private head?: string;
   private queue: Promise<void> = Promise.resolve();
@@ -72,6 +89,26 @@ export class Reconciler {
     return this.queued;
   }
 
+  /**
+   * Calls `listener` with every later change of an application (ADDED,
+   * MODIFIED, DELETED); call the returned function to stop.
+   */
+  watch(listener: ApplicationChangeListener): () => void {
+    return this.changes.subscribe(listener);
+  }
+
+  /** How many watchers are subscribed. */
+  get watcherCount(): number {
+    return this.changes.listenerCount;
+  }
+
+  /** Cancels the pending rollout steps; they happen on the next read instead. */
+  stop(): void {
+    for (const runtime of [...this.rolloutTimers.keys()]) {
+      this.cancelRolloutStep(runtime);
+    }
+  }
+
   /** Every application with its state at `now`, sorted by name. */
   list(
     now = Date.now(),
@@ -96,7 +133,7 @@ export class Reconciler {
     if (!runtime) return false;
     runtime.degradedMessage = message || DEFAULT_DEGRADED_MESSAGE;
     runtime.healthChangedAt = new Date().toISOString();
-    runtime.resourceVersion = ++this.resourceVersion;
+    this.changed('MODIFIED', runtime);
     return true;
   }
 
@@ -107,16 +144,47 @@ export class Reconciler {
     if (runtime.degradedMessage !== undefined) {
       runtime.degradedMessage = undefined;
       runtime.healthChangedAt = new Date().toISOString();
-      runtime.resourceVersion = ++this.resourceVersion;
+      this.changed('MODIFIED', runtime);
     }
     return true;
   }
 
   private view(runtime: ApplicationRuntime, now: number): ApplicationView {
-    if (completeDueRollout(runtime, now, this.options.syncDelayMs)) {
-      runtime.resourceVersion = ++this.resourceVersion;
+    const { syncDelayMs } = this.options;
+    if (
+      completeDueRollout(runtime, now, syncDelayMs) ||
+      startDueSync(runtime, now, syncDelayMs)
+    ) {
+      this.changed('MODIFIED', runtime);
     }
-    return viewApplication(runtime, now, this.options.syncDelayMs);
+    return viewApplication(runtime, syncDelayMs);
+  }
+
+  private changed(type: ApplicationChangeType, runtime: ApplicationRuntime) {
+    runtime.resourceVersion = ++this.resourceVersion;
+    this.changes.publish({
+      type,
+      runtime,
+      view: viewApplication(runtime, this.options.syncDelayMs),
+    });
+  }
+
+  /** Takes the next step of the application's rollout when it is due. */
+  private followRollout(runtime: ApplicationRuntime): void {
+    this.cancelRolloutStep(runtime);
+    const dueAt = nextRolloutStepAt(runtime, this.options.syncDelayMs);
+    if (dueAt === undefined) return;
+    const timer = setTimeout(() => {
+      this.view(runtime, Date.now());
+      this.followRollout(runtime);
+    }, Math.max(0, dueAt - Date.now()));
+    timer.unref();
+    this.rolloutTimers.set(runtime, timer);
+  }
+
+  private cancelRolloutStep(runtime: ApplicationRuntime): void {
+    clearTimeout(this.rolloutTimers.get(runtime));
+    this.rolloutTimers.delete(runtime);
   }
 
   private async poll(): Promise<void> {
@@ -134,13 +202,15 @@ export class Reconciler {
       }
       return;
     }
+    const reconciledAt = new Date(now).toISOString();
+    for (const runtime of this.applications.values()) {
+      runtime.reconciledAt = reconciledAt;
+    }
     if (head !== this.head) {
       await this.observe(head, now);
       this.head = head;
     }
-    const reconciledAt = new Date(now).toISOString();
     for (const runtime of this.applications.values()) {
-      runtime.reconciledAt = reconciledAt;
       this.view(runtime, now);
     }
   }
@@ -184,12 +254,12 @@ export class Reconciler {
         );
       const existing = this.applications.get(app.name);
       if (!existing) {
-        this.applications.set(
-          app.name,
-          firstObservation
-            ? this.createSynced(app, head, fingerprint, images(), history!, now)
-            : this.createRollingOut(app, head, fingerprint, images(), now),
-        );
+        const created = firstObservation
+          ? this.createSynced(app, head, fingerprint, images(), history!, now)
+          : this.createRollingOut(app, head, fingerprint, images(), now);
+        this.applications.set(app.name, created);
+        this.changed('ADDED', created);
+        this.followRollout(created);
         continue;
       }
       existing.app = app;
@@ -201,6 +271,7 @@ export class Reconciler {
           fingerprint,
           images: images(),
           detectedAt: now,
+          syncStarted: false,
         };
       } else if (existing.rollout) {
         // Argo CD syncs the branch head, so the rollout now targets it.
@@ -208,10 +279,15 @@ export class Reconciler {
       } else {
         existing.syncedRevision = head;
       }
-      existing.resourceVersion = ++this.resourceVersion;
+      this.changed('MODIFIED', existing);
+      this.followRollout(existing);
     }
-    for (const name of [...this.applications.keys()]) {
-      if (!seen.has(name)) this.applications.delete(name);
+    for (const [name, runtime] of [...this.applications]) {
+      if (!seen.has(name)) {
+        this.applications.delete(name);
+        this.cancelRolloutStep(runtime);
+        this.changed('DELETED', runtime);
+      }
     }
     this.options.logger.info(
       `Argo CD dev server reconciled ${
@@ -250,7 +326,7 @@ export class Reconciler {
       },
       healthChangedAt: last?.deployedAt ?? createdAt,
       reconciledAt: new Date(now).toISOString(),
-      resourceVersion: ++this.resourceVersion,
+      resourceVersion: 0,
     });
   }
 
@@ -268,10 +344,16 @@ export class Reconciler {
       liveImages: [],
       history: [],
       nextHistoryId: 0,
-      rollout: { revision: head, fingerprint, images, detectedAt: now },
+      rollout: {
+        revision: head,
+        fingerprint,
+        images,
+        detectedAt: now,
+        syncStarted: false,
+      },
       healthChangedAt: createdAt,
       reconciledAt: createdAt,
-      resourceVersion: ++this.resourceVersion,
+      resourceVersion: 0,
     });
   }
 

@@ -11,14 +11,14 @@ export function syncStartsAt(detectedAt: number, syncDelayMs: number): number {
 }
 
 /**
- * What an application reports at `now`: after a change it is OutOfSync (still
- * at the old revision), then Progressing with a Running operation, and once
- * {@link completeDueRollout} ran, Synced and Healthy at the new revision.
- * A degraded application reports Degraded health whatever the sync state.
+ * What an application reports: after a change it is OutOfSync (still at the
+ * old revision), once {@link startDueSync} ran Progressing with a Running
+ * operation, and once {@link completeDueRollout} ran Synced and Healthy at the
+ * new revision. A degraded application reports Degraded health whatever the
+ * sync state.
  */
 export function viewApplication(
   runtime: ApplicationRuntime,
-  now: number,
   syncDelayMs: number,
 ): ApplicationView {
   const { rollout } = runtime;
@@ -36,7 +36,7 @@ export function viewApplication(
   } else {
     const startsAt = syncStartsAt(rollout.detectedAt, syncDelayMs);
     const revision = runtime.syncedRevision ?? rollout.revision;
-    if (now < startsAt) {
+    if (!rollout.syncStarted) {
       view = {
         syncStatus: 'OutOfSync',
         revision,
@@ -74,6 +74,41 @@ export function viewApplication(
     };
   }
   return view;
+}
+
+/**
+ * Starts the sync operation of a rollout once its OutOfSync share of the sync
+ * delay has passed.
+ *
+ * @returns whether anything changed
+ */
+export function startDueSync(
+  runtime: ApplicationRuntime,
+  now: number,
+  syncDelayMs: number,
+): boolean {
+  const { rollout } = runtime;
+  if (
+    !rollout ||
+    rollout.syncStarted ||
+    now < syncStartsAt(rollout.detectedAt, syncDelayMs)
+  ) {
+    return false;
+  }
+  rollout.syncStarted = true;
+  return true;
+}
+
+/** When the next step of an application's rollout is due, if it has one. */
+export function nextRolloutStepAt(
+  runtime: ApplicationRuntime,
+  syncDelayMs: number,
+): number | undefined {
+  const { rollout } = runtime;
+  if (!rollout) return undefined;
+  return rollout.syncStarted
+    ? rollout.detectedAt + syncDelayMs
+    : syncStartsAt(rollout.detectedAt, syncDelayMs);
 }
 
 /**

@@ -26,6 +26,8 @@ export interface PendingRollout {
   images: string[];
   /** When the change was noticed (ms since epoch). */
   detectedAt: number;
+  /** Whether the sync operation has started (the application is Progressing). */
+  syncStarted: boolean;
 }
 
 /** Everything the stand-in knows about one application. */
