@@ -21,7 +21,7 @@ import { startGiteaPullRequestHost } from './__testUtils__/giteaPullRequestHost'
 import {
   asUser,
   exampleEntities,
-  previewUntil,
+  promoteWhenAllowed,
   startPromotionBackend,
 } from './__testUtils__/promotionBackend';
 
@@ -82,12 +82,6 @@ describe('notifications about promotions', () => {
     await host?.close();
   });
 
-  const post = (route: string, body: object) =>
-    request(backend.server)
-      .post(`${api}${route}`)
-      .set('Authorization', asUser(guest))
-      .send(body);
-
   /** A new version in `environment`, committed behind the backend's back as CI would. */
   const release = (file: string, version: string) =>
     demo.commit(`Release ${version}`, [
@@ -95,19 +89,8 @@ describe('notifications about promotions', () => {
     ]);
 
   /** `guest` promotes once the stand-in runs the source version (the gate). */
-  async function promote(entityRef: string, source: string, target: string) {
-    await previewUntil(
-      () =>
-        post('/promotions/preview', { entityRef, source, targets: [target] }),
-      (body: any) => body.targets[0].allowed,
-    );
-    const res = await post('/promotions', { entityRef, source, target });
-    expect(res.status).toBe(201);
-    return res.body as {
-      id: string;
-      pullRequest?: { number: number; url: string };
-    };
-  }
+  const promote = (entityRef: string, source: string, target: string) =>
+    promoteWhenAllowed(backend.server, guest, { entityRef, source, target });
 
   /** Runs the tracker until the promotion is in `state`. */
   async function trackUntil(id: string, state: string) {
@@ -289,11 +272,6 @@ describe('notifications in a Backstage without the notifications backend', () =>
   afterAll(() => backend.stop());
 
   it('promotes as usual and says once why nobody is notified', async () => {
-    const post = (route: string, body: object) =>
-      request(backend.server)
-        .post(`${api}${route}`)
-        .set('Authorization', asUser(guest))
-        .send(body);
     const promotions: string[] = [];
     for (const [service, version] of [
       ['checkout', '2.8.5'],
@@ -306,23 +284,12 @@ describe('notifications in a Backstage without the notifications backend', () =>
           value: version,
         },
       ]);
-      const target = {
+      const { id } = await promoteWhenAllowed(backend.server, guest, {
         entityRef: `component:default/${service}`,
         source: 'staging',
         target: 'prod-eu',
-      };
-      await previewUntil(
-        () =>
-          post('/promotions/preview', {
-            entityRef: target.entityRef,
-            source: target.source,
-            targets: [target.target],
-          }),
-        (body: any) => body.targets[0].allowed,
-      );
-      const res = await post('/promotions', target);
-      expect(res.status).toBe(201);
-      promotions.push(res.body.id);
+      });
+      promotions.push(id);
     }
     const states = async () =>
       Promise.all(

@@ -3,16 +3,12 @@ import {
   SignalPayload,
   signalsServiceRef,
 } from '@backstage/plugin-signals-node';
-import request from 'supertest';
 import {
-  asUser,
-  previewUntil,
+  promoteWhenAllowed,
   startPromotionBackend,
 } from './__testUtils__/promotionBackend';
 
 jest.setTimeout(60_000);
-
-const api = '/api/gitops-promotion';
 
 /**
  * The signals the plugin publishes, as the signals service receives them
@@ -44,12 +40,6 @@ describe('signals about promotions', () => {
   });
   afterAll(() => backend.stop());
 
-  const post = (route: string, body: object) =>
-    request(backend.server)
-      .post(`${api}${route}`)
-      .set('Authorization', asUser())
-      .send(body);
-
   it('tells everyone of each state a promotion goes through, once each, in order', async () => {
     await backend.demo.commit('Release checkout 2.7.0 to dev', [
       {
@@ -58,23 +48,15 @@ describe('signals about promotions', () => {
         value: '2.7.0',
       },
     ]);
-    const target = {
-      entityRef: 'component:default/checkout',
-      source: 'dev',
-      target: 'staging',
-    };
-    await previewUntil(
-      () =>
-        post('/promotions/preview', {
-          entityRef: target.entityRef,
-          source: target.source,
-          targets: [target.target],
-        }),
-      (body: any) => body.targets[0].allowed,
+    const { id: promotionId } = await promoteWhenAllowed(
+      backend.server,
+      'user:default/guest',
+      {
+        entityRef: 'component:default/checkout',
+        source: 'dev',
+        target: 'staging',
+      },
     );
-    const promoted = await post('/promotions', target);
-    expect(promoted.status).toBe(201);
-    const promotionId = promoted.body.id;
 
     const signalsOfIt = () =>
       published.filter(

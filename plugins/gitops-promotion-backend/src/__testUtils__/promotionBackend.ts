@@ -19,13 +19,17 @@ import {
 import { JsonObject } from '@backstage/types';
 import fs from 'node:fs';
 import path from 'node:path';
+import supertest from 'supertest';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import { createDemoRepository, DemoRepository } from './demoRepository';
 import {
   createGitopsPromotionEnvironmentConditionalDecision,
   gitopsPromotionEnvironmentConditions,
 } from '../domain/permissions';
-import { startGitopsPromotionTestBackend } from './gitopsPromotionTestBackend';
+import {
+  asUser,
+  startGitopsPromotionTestBackend,
+} from './gitopsPromotionTestBackend';
 
 export { asService, asUser } from './gitopsPromotionTestBackend';
 
@@ -251,4 +255,37 @@ export async function previewUntil<T>(
     if (ready(res.body) || attempt > 60) return res.body;
     await new Promise(r => setTimeout(r, 250));
   }
+}
+
+/**
+ * Promotes as `user` once the preview allows it (the stand-in runs the
+ * source version, which the upstream gate waits for); resolves with the
+ * created promotion, and throws unless the answer is 201.
+ */
+export async function promoteWhenAllowed(
+  server: Parameters<typeof supertest>[0],
+  user: string,
+  promotion: { entityRef: string; source: string; target: string },
+): Promise<{ id: string; pullRequest?: { number: number; url: string } }> {
+  const post = (route: string, body: object) =>
+    supertest(server)
+      .post(`/api/gitops-promotion${route}`)
+      .set('Authorization', asUser(user))
+      .send(body);
+  await previewUntil(
+    () =>
+      post('/promotions/preview', {
+        entityRef: promotion.entityRef,
+        source: promotion.source,
+        targets: [promotion.target],
+      }),
+    (body: any) => body.targets[0].allowed,
+  );
+  const res = await post('/promotions', promotion);
+  if (res.status !== 201) {
+    throw new Error(
+      `POST /promotions answered ${res.status}: ${JSON.stringify(res.body)}`,
+    );
+  }
+  return res.body;
 }

@@ -12,7 +12,12 @@ import { LagReader } from '../../domain/environments/LagReader';
 import { VersionReader } from '../../domain/environments/VersionReader';
 import { testConfig, withRelations } from '../promotionBackend';
 import { fetchMatrix, startBenchBackend, timeMethod } from './benchBackend';
-import { fmtMs, medianP95, percentile } from './runMatrixBenchmark';
+import {
+  describeStages,
+  fmtMs,
+  medianP95,
+  percentile,
+} from './runMatrixBenchmark';
 
 /**
  * `yarn bench:per-service`: GET /api/gitops-promotion/matrix over a
@@ -482,21 +487,6 @@ function describeProcesses(samples: Sample[]): string {
     .filter(t => !t.startsWith('0 '))
     .join(', ');
   return `${typical(totalProcesses)}${processes ? ` (${processes})` : ''}`;
-}
-
-function describeStages(samples: Sample[]): string {
-  const names = new Set(samples.flatMap(s => Object.keys(s.stages)));
-  return [...names]
-    .map(
-      n =>
-        `${n} ${fmtMs(
-          percentile(
-            samples.map(s => s.stages[n] ?? 0),
-            0.5,
-          ),
-        )}`,
-    )
-    .join(', ');
 }
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
