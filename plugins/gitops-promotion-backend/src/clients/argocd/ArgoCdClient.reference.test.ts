@@ -99,9 +99,10 @@ describe('ArgoCdClient against real Argo CD list responses', () => {
       },
     });
 
-    const [request] = minimal.received;
+    const [request] = minimal.received.filter(
+      r => r.url.pathname === '/api/v1/applications',
+    );
     expect(request.method).toBe('GET');
-    expect(request.url.pathname).toBe('/api/v1/applications');
     expect(request.url.searchParams.get('fields')?.split(',')).toEqual(
       expect.arrayContaining([
         'items.metadata.name',

@@ -38,10 +38,16 @@ describe('ArgoCdClient against the Argo CD stand-in', () => {
   const clients: ArgoCdClient[] = [];
   const logger = mockServices.logger.mock();
 
+  /** A client; `watch: false` unless told, so that every read lists (ArgoCdClient.watch.test.ts covers the stream). */
   const createClient = (
-    overrides: { cacheTtlSeconds?: number; extraInstances?: object[] } = {},
+    overrides: {
+      cacheTtlSeconds?: number;
+      extraInstances?: object[];
+      watch?: boolean;
+    } = {},
   ) => {
     const cacheTtlSeconds = overrides.cacheTtlSeconds ?? 0;
+    const watch = overrides.watch ?? false;
     const client = ArgoCdClient.fromConfig(
       new ConfigReader({
         gitopsPromotion: {
@@ -52,12 +58,14 @@ describe('ArgoCdClient against the Argo CD stand-in', () => {
                 url: hubServer.url,
                 token: HUB_TOKEN,
                 cacheTtlSeconds,
+                watch,
               },
               {
                 name: 'prod',
                 url: prodServer.url,
                 ...PROD_USER,
                 cacheTtlSeconds,
+                watch,
               },
               ...(overrides.extraInstances ?? []),
             ],
@@ -120,7 +128,7 @@ describe('ArgoCdClient against the Argo CD stand-in', () => {
   });
 
   it('knows every example service in every environment, matching the repository', async () => {
-    const client = createClient();
+    const client = createClient({ watch: true });
     const cells = allCells();
     expect(cells).toHaveLength(32);
     const statuses = await client.getStatuses(cells);

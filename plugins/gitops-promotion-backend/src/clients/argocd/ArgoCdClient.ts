@@ -2,7 +2,8 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import { NotFoundError, ServiceUnavailableError } from '@backstage/errors';
 import { ApplicationIndex } from './ApplicationIndex';
-import { ArgoCdConfig } from './ArgoCdConfig';
+import { ApplicationListSnapshot, ApplicationWatch } from './ApplicationWatch';
+import { ArgoCdConfig, ArgoCdInstanceConfig } from './ArgoCdConfig';
 import { ArgoCdInstanceApi } from './ArgoCdInstanceApi';
 import { ArgoCdRequestError } from './ArgoCdRequestError';
 import { ApplicationListQuery, buildListQuery } from './buildListQuery';
@@ -13,12 +14,17 @@ import {
   parseApplication,
   parseApplicationList,
   ParsedApplication,
+  parseListResourceVersion,
 } from './parseApplication';
 import { readArgoCdConfig } from './readArgoCdConfig';
 import {
   ApplicationMapping,
   resolveApplicationMapping,
 } from './resolveApplicationMapping';
+import {
+  ArgoCdStatusChangeListener,
+  StatusChangeNotifier,
+} from './StatusChangeNotifier';
 import { toArgoCdStatus } from './toArgoCdStatus';
 import {
   ArgoCdApplicationLookup,
@@ -28,16 +34,20 @@ import {
   RolloutEvaluation,
   RolloutTrackerState,
 } from './types';
-import type {
-  GitopsArgoCdStatus,
-  GitopsKnownArgoCdStatus,
+import {
+  GITOPS_PROMOTION_ARGOCD_APP_ANNOTATION,
+  GITOPS_PROMOTION_ARGOCD_INSTANCE_ANNOTATION,
+  GITOPS_PROMOTION_ARGOCD_SELECTOR_ANNOTATION,
+  type GitopsArgoCdStatus,
+  type GitopsKnownArgoCdStatus,
 } from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
+import { LRUCache } from 'lru-cache';
 
 type MappedApplication = Extract<ApplicationMapping, { kind: 'mapped' }>;
 /** A git commit id (SHA-1 or SHA-256), as opposed to a chart version or tag. */
 const COMMIT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i;
 type ListOutcome =
-  | { ok: true; applications: ApplicationIndex }
+  | { ok: true; applications: ApplicationIndex; resourceVersion?: string }
   | { ok: false; error: ArgoCdRequestError };
 
 /**
@@ -93,16 +103,28 @@ const toLookup = (mapping: MappedApplication): ArgoCdApplicationLookup => ({
 
 /**
  * Reads sync status, health and live images of every service in every
- * environment from the configured Argo CD instances, with one cached
- * application list call per instance shared by all cells, and tracks
- * promotions until Argo CD runs them. Never syncs: auto-sync stays the
- * source of truth; it only asks for a refresh.
+ * environment from the configured Argo CD instances, with one application
+ * list call per instance shared by all cells, kept current through the
+ * instance's watch stream (or, with `watch: false` and while the stream is
+ * down, cached briefly and listed again), and tracks promotions until Argo
+ * CD runs them. Never syncs: auto-sync stays the source of truth; it only
+ * asks for a refresh.
  */
 export class ArgoCdClient {
   private readonly apis = new Map<string, ArgoCdInstanceApi>();
   private readonly listQueries = new Map<string, ApplicationListQuery>();
+  private readonly watches = new Map<string, ApplicationWatch>();
   private readonly lists: CoalescingTtlCache<ListOutcome>;
+  private readonly notifier: StatusChangeNotifier;
   private readonly now: () => Date;
+  private readonly mappings = new LRUCache<string, ApplicationMapping>({
+    max: 100_000,
+  });
+  private readonly knownStatuses = new WeakMap<
+    ParsedApplication,
+    { refKey: string; status: GitopsKnownArgoCdStatus }
+  >();
+  private closing?: Promise<void>;
 
   /**
    * A client for `gitopsPromotion.argocd`, or undefined when Argo CD is not
@@ -128,30 +150,50 @@ export class ArgoCdClient {
           options.config.environments.filter(e => e.instance === instance.name),
         ),
       );
+      if (instance.watch) {
+        this.watches.set(instance.name, this.createWatch(instance));
+      }
     }
     this.lists = new CoalescingTtlCache(
       name =>
         options.config.instances.find(i => i.name === name)?.cacheTtlMs ?? 0,
       () => this.now().getTime(),
     );
+    this.notifier = new StatusChangeNotifier(options.logger);
   }
 
   /**
-   * The status of each target, in order. Costs at most one list call per
-   * instance involved, none while the instance's list is cached. An instance
-   * that is down or refuses access only makes its own cells unknown.
+   * Calls `listener` with the names of an instance's applications whose
+   * status changed: what {@link ArgoCdClient.getStatuses} returns for them,
+   * apart from `reconciledAt`, or whether they exist. Changes are collected
+   * for 100 ms and reported once per instance. They come from the watch
+   * stream of instances in use (read at least once), and after the stream
+   * reconnected, for what changed while it was down; instances with
+   * `watch: false` report nothing.
+   *
+   * @returns a function removing the listener
+   */
+  onStatusChange(listener: ArgoCdStatusChangeListener): () => void {
+    return this.notifier.subscribe(listener);
+  }
+
+  /**
+   * The status of each target, in order. Costs nothing for an instance
+   * whose watch stream is up; otherwise at most one list call per instance
+   * involved, none while the instance's list is cached. The first read of
+   * an instance opens its stream and waits for it (see ApplicationWatch).
+   * An instance that is down or refuses access only makes its own cells
+   * unknown.
    */
   async getStatuses(targets: ArgoCdTarget[]): Promise<GitopsArgoCdStatus[]> {
-    const mappings = targets.map(t =>
-      resolveApplicationMapping(t, this.options.config),
-    );
+    const mappings = targets.map(t => this.mappingOf(t));
     const instances = new Set(
       mappings.flatMap(m => (m.kind === 'mapped' ? [m.instance] : [])),
     );
     const outcomes = new Map(
       await Promise.all(
         [...instances].map(
-          async name => [name, await this.listApplications(name)] as const,
+          async name => [name, await this.applicationsOf(name)] as const,
         ),
       ),
     );
@@ -185,8 +227,47 @@ export class ArgoCdClient {
           application: toLookup(mapping),
         };
       }
-      return toArgoCdStatus(found.application, toRef(mapping, found.name));
+      return this.statusOf(found.application, toRef(mapping, found.name));
     });
+  }
+
+  /**
+   * The target's mapping, resolved once per service, environment and
+   * annotations (the matrix asks for 10,000 cells on every refresh).
+   */
+  private mappingOf(target: ArgoCdTarget): ApplicationMapping {
+    const annotations = target.annotations ?? {};
+    const key = [
+      target.service,
+      target.environment,
+      annotations[GITOPS_PROMOTION_ARGOCD_APP_ANNOTATION],
+      annotations[GITOPS_PROMOTION_ARGOCD_INSTANCE_ANNOTATION],
+      annotations[GITOPS_PROMOTION_ARGOCD_SELECTOR_ANNOTATION],
+    ].join('\0');
+    let mapping = this.mappings.get(key);
+    if (!mapping) {
+      mapping = resolveApplicationMapping(target, this.options.config);
+      this.mappings.set(key, mapping);
+    }
+    return mapping;
+  }
+
+  /**
+   * The status of an application as last read: computed once per version of
+   * it (the index replaces an application's object when it changes).
+   */
+  private statusOf(
+    application: ParsedApplication,
+    ref: ArgoCdApplicationRef,
+  ): GitopsKnownArgoCdStatus {
+    const refKey = [ref.instance, ref.name, ref.namespace, ref.project].join(
+      '\0',
+    );
+    const known = this.knownStatuses.get(application);
+    if (known?.refKey === refKey) return known.status;
+    const status = toArgoCdStatus(application, ref);
+    this.knownStatuses.set(application, { refKey, status });
+    return status;
   }
 
   /** The status of one target (served from the same cached list). */
@@ -280,9 +361,51 @@ export class ArgoCdClient {
     }
   }
 
-  /** Closes every instance's connections. */
-  async close(): Promise<void> {
-    await Promise.all([...this.apis.values()].map(api => api.close()));
+  /** Ends the watch streams and closes every instance's connections; later calls wait for the first. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await Promise.all([...this.watches.values()].map(watch => watch.stop()));
+      this.notifier.close();
+      await Promise.all([...this.apis.values()].map(api => api.close()));
+    })();
+    return this.closing;
+  }
+
+  private createWatch(instance: ArgoCdInstanceConfig): ApplicationWatch {
+    const api = this.apis.get(instance.name)!;
+    const query = this.listQueries.get(instance.name)!;
+    return new ApplicationWatch({
+      instance: instance.name,
+      open: (resourceVersion, signal) =>
+        api.watchApplications(query, { resourceVersion, signal }),
+      list: () => this.listApplicationsNow(instance.name),
+      changed: names => this.notifier.add(instance.name, names),
+      logger: this.options.logger,
+    });
+  }
+
+  /** The instance's applications: the watch's, while its stream is up, else the cached list. */
+  private async applicationsOf(instance: string): Promise<ListOutcome> {
+    const watched = await this.watches.get(instance)?.current();
+    return watched
+      ? { ok: true, applications: watched }
+      : this.listApplications(instance);
+  }
+
+  /**
+   * A list made now, for the watch to continue from; callers of the cached
+   * list share it, and it is cached for them.
+   */
+  private async listApplicationsNow(
+    instance: string,
+  ): Promise<ApplicationListSnapshot> {
+    this.lists.invalidate(instance);
+    const outcome = await this.listApplications(instance);
+    if (!outcome.ok) throw outcome.error;
+    return {
+      applications: outcome.applications.all(),
+      resourceVersion: outcome.resourceVersion,
+    };
   }
 
   private listApplications(instance: string): Promise<ListOutcome> {
@@ -294,6 +417,7 @@ export class ArgoCdClient {
         return {
           ok: true,
           applications: new ApplicationIndex(parseApplicationList(list)),
+          resourceVersion: parseListResourceVersion(list),
         };
       } catch (error) {
         const failure =
@@ -338,7 +462,7 @@ export class ArgoCdClient {
     if (mapping.name !== undefined) {
       return { mapping, name: mapping.name };
     }
-    const outcome = await this.listApplications(mapping.instance);
+    const outcome = await this.applicationsOf(mapping.instance);
     if (!outcome.ok) {
       throw new ServiceUnavailableError(outcome.error.message);
     }

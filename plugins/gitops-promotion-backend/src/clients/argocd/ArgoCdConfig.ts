@@ -16,6 +16,12 @@ export interface ArgoCdInstanceConfig {
   tls?: { caCert?: string; insecureSkipVerify: boolean };
   cacheTtlMs: number;
   timeoutMs: number;
+  /**
+   * Whether the instance's applications are followed through Argo CD's
+   * watch stream (`GET /api/v1/stream/applications`) rather than listed
+   * again once `cacheTtlMs` passed.
+   */
+  watch: boolean;
 }
 
 /**

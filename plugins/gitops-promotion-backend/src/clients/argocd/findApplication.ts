@@ -19,20 +19,20 @@ export function findApplication(
   mapping: Extract<ApplicationMapping, { kind: 'mapped' }>,
 ): FoundApplication {
   const selector = mapping.selector ?? [];
-  const candidates = (
-    mapping.name !== undefined
-      ? index.named(mapping.name)
-      : index.candidatesFor(selector)
-  ).filter(
-    app =>
-      app.name !== undefined &&
+  const candidates: ParsedApplication[] = [];
+  for (const app of mapping.name !== undefined
+    ? index.named(mapping.name)
+    : index.candidatesFor(selector)) {
+    if (
       (!mapping.appNamespace ||
         !app.namespace ||
         app.namespace === mapping.appNamespace) &&
       (!mapping.project || !app.project || app.project === mapping.project) &&
-      (mapping.name !== undefined ||
-        matchesLabelSelector(selector, app.labels)),
-  );
+      (mapping.name !== undefined || matchesLabelSelector(selector, app.labels))
+    ) {
+      candidates.push(app);
+    }
+  }
   const where = `on Argo CD instance '${mapping.instance}'${
     mapping.project ? ` in project '${mapping.project}'` : ''
   }`;

@@ -1,9 +1,11 @@
 /**
  * Argo CD: per-environment status of every service, rollout tracking and
- * refresh requests, read from one cached application list per instance.
+ * refresh requests, read from one application list per instance kept
+ * current through its watch stream (or cached briefly).
  */
 export { ArgoCdClient } from './ArgoCdClient';
 export type { ArgoCdClientOptions, TrackRolloutRequest } from './ArgoCdClient';
+export type { ArgoCdStatusChangeListener } from './StatusChangeNotifier';
 export { readArgoCdConfig } from './readArgoCdConfig';
 export type {
   ArgoCdConfig,

@@ -5,6 +5,8 @@
 export interface ParsedApplication {
   name?: string;
   namespace?: string;
+  /** `metadata.resourceVersion`: which change of the application this is. */
+  resourceVersion?: string;
   labels: Record<string, string>;
   project?: string;
   sync: { status?: string; revision?: string; revisions: string[] };
@@ -106,6 +108,7 @@ export function parseApplication(json: unknown): ParsedApplication | undefined {
   return {
     name: stringAt(metadata?.name),
     namespace: stringAt(metadata?.namespace),
+    resourceVersion: stringAt(metadata?.resourceVersion),
     labels: labelsAt(metadata?.labels),
     project: stringAt(spec?.project),
     sync: {
@@ -142,4 +145,12 @@ export function parseApplicationList(json: unknown): ParsedApplication[] {
   return (Array.isArray(items) ? items : [])
     .map(parseApplication)
     .filter((app): app is ParsedApplication => app !== undefined);
+}
+
+/**
+ * The `metadata.resourceVersion` of an `ApplicationList` response: the
+ * version of the applications it shows, from which a watch continues.
+ */
+export function parseListResourceVersion(json: unknown): string | undefined {
+  return stringAt(objectAt(objectAt(json)?.metadata)?.resourceVersion);
 }

@@ -15,6 +15,7 @@ const valid = () => ({
         tls: { caCert: PEM },
         cacheTtlSeconds: 30,
         timeoutMs: 2000,
+        watch: false,
       },
     ],
     tracking: { settleSeconds: 5, timeoutSeconds: 60 },
@@ -48,6 +49,7 @@ describe('readArgoCdConfig', () => {
           credentials: { kind: 'token', token: 'secret-token' },
           cacheTtlMs: 10_000,
           timeoutMs: 10_000,
+          watch: true,
         },
         {
           name: 'eu',
@@ -60,6 +62,7 @@ describe('readArgoCdConfig', () => {
           tls: { caCert: PEM, insecureSkipVerify: false },
           cacheTtlMs: 30_000,
           timeoutMs: 2000,
+          watch: false,
         },
       ],
       environments: [

@@ -116,6 +116,7 @@ function readInstance(c: Config, key: string): ArgoCdInstanceConfig {
       minMs: 1,
       legacy: { field: 'timeoutMs', unitMs: 1 },
     }),
+    watch: c.getOptionalBoolean('watch') ?? true,
   };
 }
 

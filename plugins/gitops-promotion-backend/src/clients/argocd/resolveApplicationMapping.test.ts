@@ -9,6 +9,7 @@ const config: ArgoCdConfig = {
     credentials: { kind: 'token', token: 't' },
     cacheTtlMs: 0,
     timeoutMs: 1000,
+    watch: false,
   })),
   environments: [
     { environment: 'dev', instance: 'hub', application: '{service}-{env}' },

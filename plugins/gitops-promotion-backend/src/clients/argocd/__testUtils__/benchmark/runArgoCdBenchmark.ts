@@ -4,19 +4,27 @@ import { createArgoCdDevServer } from '@internal/argocd-dev-server';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { Agent, request } from 'undici';
+import { Agent } from 'undici';
 import { ArgoCdClient } from '../../ArgoCdClient';
 import { ArgoCdTarget } from '../../types';
 import {
   benchServiceNames,
   generateBenchRepository,
 } from './generateBenchRepository';
+import {
+  measureWatchAtScale,
+  Spread,
+  WatchAtScaleFigures,
+} from './measureWatchAtScale';
+import { requestEachApplication } from './requestEachApplication';
 
 /**
  * `yarn bench:argocd`: the cost of one full refresh of 2,000 cells (400
  * services x 5 environments on two Argo CD stand-ins), with this plugin's
- * client (one cached list call per instance) next to the per-entity approach
- * of community plugins (one GET per service per environment).
+ * client listing (`watch: false`: one cached list call per instance) next to
+ * the per-entity approach of community plugins (one GET per service per
+ * environment); then, with 10,000 applications on one stand-in, how fast a
+ * change reaches the statuses through the watch stream and what it costs.
  */
 
 const SERVICES = 400;
@@ -26,6 +34,10 @@ const INSTANCES = [
 ];
 const TOKEN = 'bench-token';
 const PER_ENTITY_CONCURRENCY = 20;
+/** The fleet of the watch figures: 2,000 services x 5 environments. */
+const FLEET_SERVICES = 2000;
+const FLEET_HEALTH_CHANGES = 40;
+const FLEET_COMMITS = 5;
 /** Per-request latency the stand-ins add: loopback, then a more realistic 10 ms. */
 const LATENCIES_MS = [0, 10];
 
@@ -96,6 +108,7 @@ async function runScenario(
               url: running[i].url,
               token: TOKEN,
               cacheTtlSeconds,
+              watch: false,
             })),
           },
           environments: INSTANCES.flatMap(instance =>
@@ -132,26 +145,16 @@ async function runScenario(
   );
 
   const agent = new Agent();
-  const perEntity = async () => {
-    const queue = [...cells];
-    await Promise.all(
-      Array.from({ length: PER_ENTITY_CONCURRENCY }, async () => {
-        for (let cell = queue.shift(); cell; cell = queue.shift()) {
-          const stand = INSTANCES.findIndex(i =>
-            i.environments.includes(cell!.environment),
-          );
-          const response = await request(
-            `${running[stand].url}/api/v1/applications/${cell.service}-${cell.environment}`,
-            {
-              headers: { authorization: `Bearer ${TOKEN}` },
-              dispatcher: agent,
-            },
-          );
-          await response.body.json();
-        }
-      }),
+  const perEntity = () =>
+    requestEachApplication(
+      cells.map(cell => ({
+        url: running[
+          INSTANCES.findIndex(i => i.environments.includes(cell.environment))
+        ].url,
+        application: `${cell.service}-${cell.environment}`,
+      })),
+      { token: TOKEN, concurrency: PER_ENTITY_CONCURRENCY, agent },
     );
-  };
   rows.push(await measure('one GET per service per env: cold', perEntity));
   rows.push(await measure('one GET per service per env: warm', perEntity));
 
@@ -176,6 +179,65 @@ function printRows(rows: Row[]) {
       )}${pad(`${(row.bytes / 1024 / 1024).toFixed(2)} MB`, 14)}`,
     );
   }
+}
+
+function printWatchFigures(figures: WatchAtScaleFigures) {
+  const ms = (value: number) =>
+    value >= 10_000
+      ? `${(value / 1000).toFixed(1)} s`
+      : `${value.toFixed(1)} ms`;
+  const latency = (label: string, s: Spread) =>
+    console.log(
+      `${label.padEnd(62)}median ${ms(s.medianMs).padStart(9)}   p95 ${ms(
+        s.p95Ms,
+      ).padStart(9)}   (n=${s.count})`,
+    );
+  const count = figures.applications.toLocaleString('en-US');
+  console.log(
+    `\nWatch stream: ${count} applications on one Argo CD stand-in (loopback), one client\n`,
+  );
+  console.log(
+    `first getStatuses of all ${count} cells: ${ms(figures.firstRead.ms)}, ${
+      figures.firstRead.lists
+    } list call + the stream`,
+  );
+  latency('health change -> visible through getStatus', figures.healthChange);
+  latency(
+    'health change -> onStatusChange (100 ms batches)',
+    figures.announced,
+  );
+  latency('commit to one file -> its cell OutOfSync', figures.commit);
+  latency(
+    `commit -> all ${count} cells at the new revision`,
+    figures.commitEveryCell,
+  );
+  console.log(
+    `upstream requests while those ${
+      figures.healthChange.count + figures.commit.count
+    } changes were followed: ${figures.steadyState.requests} (list calls: ${
+      figures.steadyState.lists
+    })`,
+  );
+  console.log(
+    `\nfor comparison, one refresh of all ${count} cells:\n` +
+      `  one list call (watch: false, every cacheTtl): ${ms(
+        figures.list.ms,
+      )}, ${figures.list.calls} call(s)\n` +
+      `  one GET per cell (${figures.perCell.concurrency} at a time): ${ms(
+        figures.perCell.ms,
+      )}, ${figures.perCell.calls.toLocaleString('en-US')} calls`,
+  );
+  console.log(
+    `\nper-cell refresh time / watch median latency: ${(
+      figures.perCell.ms / figures.healthChange.medianMs
+    ).toFixed(
+      0,
+    )}x; upstream calls per change: ${figures.perCell.calls.toLocaleString(
+      'en-US',
+    )} (per cell) vs ${
+      figures.steadyState.requests
+    } (watch); with watch: false a change shows after up to cacheTtl (10 s) + one list`,
+  );
 }
 
 async function main() {
@@ -211,6 +273,25 @@ async function main() {
     }
     console.log(
       `\nPer-entity requests run ${PER_ENTITY_CONCURRENCY} at a time; the list client caches for cacheTtlSeconds (warm) or lists again (cache expired).`,
+    );
+
+    const fleetServices = benchServiceNames(FLEET_SERVICES);
+    console.log(
+      `\nGenerating ${fleetServices.length} services x ${environments.length} environments for the watch stream ...`,
+    );
+    printWatchFigures(
+      await measureWatchAtScale({
+        repositoryPath: await generateBenchRepository(
+          path.join(dir, 'fleet'),
+          fleetServices,
+          environments,
+        ),
+        services: fleetServices,
+        environments,
+        healthChanges: FLEET_HEALTH_CHANGES,
+        commits: FLEET_COMMITS,
+        perCellConcurrency: PER_ENTITY_CONCURRENCY,
+      }),
     );
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
