@@ -18,12 +18,17 @@ import { createGithubProvider } from '../../clients/github';
 import {
   CODELOAD_DOWNLOAD,
   GithubFake,
+  GRAPHQL,
 } from '../../clients/github/__testUtils__/githubFake';
 import { TEST_TOKEN } from '../../clients/github/__testUtils__/startGithubFake';
+import { LagReader, LagRequest } from '../../domain/environments/LagReader';
 import {
   CellRequest,
+  CellVersion,
   VersionReader,
 } from '../../domain/environments/VersionReader';
+import { laggingMatrix } from './laggingMatrix';
+import { MATRIX_BENCH_PIPELINE } from './matrixBenchData';
 
 /**
  * `yarn bench:engine`: reading the version of 2,000 services in 5 environments
@@ -32,6 +37,9 @@ import {
  * warm and after one commit; then YAML edit throughput over the reference files.
  * The GitHub provider's cold read is measured twice: as configured (one tarball
  * download) and with bulk reads turned off (one request per blob), for comparison.
+ * Then the whole matrix with its lag on GitHub: versions plus the history of
+ * every upstream file a cell lags behind, in rate-limited requests by kind,
+ * against what reading it cell by cell costs.
  */
 
 const SERVICES = 2000;
@@ -109,22 +117,29 @@ async function timed<T>(fn: () => Promise<T>) {
   return { result, ms: Math.round(performance.now() - start) };
 }
 
+/** The plugin's config and the GitHub integration for the fake's repository, `hub`. */
+function githubBenchConfig(fake: GithubFake) {
+  return {
+    config: benchConfig({
+      id: 'hub',
+      provider: 'github',
+      url: fake.repositoryUrl,
+      defaultBranch: 'main',
+      branchHeadTtlMs: 0,
+      perService: false,
+    }),
+    rootConfig: new ConfigReader({
+      integrations: {
+        github: [{ host: fake.host, apiBaseUrl: fake.url, token: TEST_TOKEN }],
+      },
+    }),
+  };
+}
+
 async function githubScenario(options: { bulkReads: boolean }) {
   const fake = await GithubFake.start({ token: TEST_TOKEN });
   fake.push('main', files);
-  const config = benchConfig({
-    id: 'hub',
-    provider: 'github',
-    url: fake.repositoryUrl,
-    defaultBranch: 'main',
-    branchHeadTtlMs: 0,
-    perService: false,
-  });
-  const rootConfig = new ConfigReader({
-    integrations: {
-      github: [{ host: fake.host, apiBaseUrl: fake.url, token: TEST_TOKEN }],
-    },
-  });
+  const { config, rootConfig } = githubBenchConfig(fake);
   let repositories = createRepositories({
     config,
     rootConfig,
@@ -179,6 +194,109 @@ async function githubScenario(options: { bulkReads: boolean }) {
   await measure('after a 1-file commit');
   await fake.close();
   return rows;
+}
+
+/** The lag request of every cell with an upstream, as the matrix makes them. */
+function lagRequests(
+  config: GitopsPromotionConfig,
+  versions: CellVersion[],
+): LagRequest[] {
+  const byCell = new Map(
+    versions.map(v => [`${v.service}\0${v.environment}`, v]),
+  );
+  return versions.flatMap(cell => {
+    const [upstream] = config.environments.find(
+      e => e.name === cell.environment,
+    )!.promotesFrom;
+    const above = upstream && byCell.get(`${cell.service}\0${upstream}`);
+    if (!above || !above.commitSha) return [];
+    return [
+      {
+        service: cell.service,
+        upstream,
+        upstreamVersion: above.version,
+        upstreamCommitSha: above.commitSha,
+        version: cell.version,
+      },
+    ];
+  });
+}
+
+/**
+ * The matrix with lag on GitHub, wired as in production (createRepositories,
+ * default request policy): every cell's version (VersionReader) and the lag
+ * of every cell behind its upstream from the upstream file's history
+ * (LagReader), cold then warm. Requests are counted by the fake. With
+ * `spaceWrites: false` only cold is measured: @octokit/plugin-throttling
+ * spaces every POST, GraphQL queries too, a second apart by default.
+ */
+async function githubMatrixWithLag(options: { spaceWrites: boolean }) {
+  const data = laggingMatrix(services, MATRIX_BENCH_PIPELINE);
+  const fake = await GithubFake.start({ token: TEST_TOKEN });
+  for (const commit of data.commits) {
+    fake.push('main', commit.files, { message: commit.message });
+  }
+  const { config, rootConfig } = githubBenchConfig(fake);
+  let repositories = createRepositories({
+    config,
+    rootConfig,
+    logger: quietLogger,
+  });
+  if (!options.spaceWrites) {
+    // createRepositories' wiring (8 concurrent blob reads), requests unspaced
+    const repository = new GitopsRepository(
+      'hub',
+      createGithubProvider({
+        config: rootConfig,
+        repositoryUrl: fake.repositoryUrl,
+        logger: quietLogger,
+        requestPolicy: { spaceWrites: false },
+      }),
+      { maxConcurrentBlobReads: 8 },
+    );
+    repositories = () => repository;
+  }
+  const versions = new VersionReader(config, repositories);
+  const lags = new LagReader({ config, repositories });
+  const baseline = cells.length + data.behindCells;
+  const rows: string[][] = [];
+  let behindReported = 0;
+  const measure = async (label: string) => {
+    const before = fake.requests.length;
+    const { result, ms } = await timed(async () =>
+      lags.lags(lagRequests(config, await versions.readVersions(cells))),
+    );
+    behindReported = result.filter(l => (l.versionsBehind ?? 0) > 0).length;
+    const requests = fake.requests.slice(before);
+    const count = (keep: (r: (typeof requests)[0]) => boolean) =>
+      requests.filter(keep).length;
+    const graphql = count(r => r.operationId === GRAPHQL);
+    const conditional = count(r => r.status === 304);
+    const rest = count(
+      r =>
+        r.status !== 304 &&
+        r.operationId !== GRAPHQL &&
+        r.operationId !== CODELOAD_DOWNLOAD,
+    );
+    rows.push([
+      label,
+      String(rest),
+      String(graphql),
+      String(rest + graphql),
+      String(conditional),
+      String(count(r => r.operationId === CODELOAD_DOWNLOAD)),
+      rest + graphql ? `${Math.round(baseline / (rest + graphql))}x` : '-',
+      `${ms} ms`,
+    ]);
+  };
+  if (options.spaceWrites) {
+    await measure('cold');
+    await measure('warm (no change)');
+  } else {
+    await measure('cold, requests not spaced (spaceWrites: false)');
+  }
+  await fake.close();
+  return { data, baseline, behindReported, rows };
 }
 
 async function gitScenario() {
@@ -293,6 +411,18 @@ async function main() {
   );
   console.log('| --- | --- | --- | --- | --- |');
   github.forEach(r => console.log(`| ${r.join(' | ')} |`));
+  const lag = await githubMatrixWithLag({ spaceWrites: true });
+  const unspaced = await githubMatrixWithLag({ spaceWrites: false });
+  console.log(
+    `\nGitHub provider, the matrix with lag: ${cells.length} cells, ${lag.data.behindCells} behind their upstream (lag reported for ${lag.behindReported}), the histories of ${lag.data.upstreamFiles} upstream files read (${lag.data.commits.length} commits). Per-cell baseline: one contents request per cell + one commits listing per behind cell = ${lag.baseline} rate-limited requests`,
+  );
+  console.log(
+    '| read | REST (rate-limited) | GraphQL | rate-limited total | conditional 304 (free) | codeload (not rate-limited) | baseline / rate-limited | time |',
+  );
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+  [...lag.rows, ...unspaced.rows].forEach(r =>
+    console.log(`| ${r.join(' | ')} |`),
+  );
   const git = await gitScenario();
   console.log('\nGit provider (local bare repository, git CLI)');
   console.log('| read | remote round trips | time |');

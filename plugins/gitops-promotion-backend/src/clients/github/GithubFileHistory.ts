@@ -1,9 +1,25 @@
-import { LRUCache } from 'lru-cache';
+import { NotFoundError } from '@backstage/errors';
+import pLimit from 'p-limit';
 import { GithubClient } from './createOctokit';
-import { githubFailure, mapGithubError } from './mapGithubError';
+import {
+  GITHUB_MAX_PAGE,
+  HistoryFile,
+  HistoryNode,
+  HistoryQueryData,
+  historyRequest,
+} from './githubHistoryQuery';
+import { mapGithubError } from './mapGithubError';
 import { FileHistoryEntry } from '../repository/types';
 
-const GITHUB_PAGE_LIMIT = 100;
+/**
+ * Paths one query reads at most, and commits over all of them. GitHub allows
+ * 500,000 nodes a query, but each path's history is a `git log` on its side
+ * and a query must finish within GitHub's 10-second timeout.
+ */
+export const MAX_PATHS_PER_QUERY = 64;
+const MAX_NODES_PER_QUERY = 2_000;
+/** Queries in flight at once. */
+const MAX_CONCURRENT_QUERIES = 4;
 
 /** Where the history is read. */
 export interface GithubFileHistoryOptions {
@@ -12,14 +28,22 @@ export interface GithubFileHistoryOptions {
   repo: string;
 }
 
+/** The commits of a path read so far. */
+interface Reading {
+  nodes: HistoryNode[];
+  /** Where the next page starts. */
+  after?: string;
+  more: boolean;
+}
+
 /**
- * The commits that touched one file, with the file's blob SHA before and
- * after each, from the commits listing and the contents API.
+ * The commits that touched files, with each file's blob SHA and text before
+ * and after each commit, from GitHub's GraphQL API: the history of many paths
+ * per query, so reading the lag of a whole matrix costs a few requests where
+ * reading it file by file cost thousands.
  */
 export class GithubFileHistory {
-  /** `${commitSha}:${path}` → blob SHA, or null where the commit has no such file */
-  /** `commit:path` → the blob SHA there; '' when the commit has no such file. */
-  private readonly blobsAt = new LRUCache<string, string>({ max: 2_000 });
+  private readonly queries = pLimit(MAX_CONCURRENT_QUERIES);
 
   constructor(private readonly options: GithubFileHistoryOptions) {}
 
@@ -28,87 +52,117 @@ export class GithubFileHistory {
   }
 
   /**
-   * One commits listing (`limit + 1` entries, paginated past 99) plus one
-   * contents request per entry for the file's blob SHA at that commit, cached
-   * per commit. The blob before a commit is the blob after the next older
-   * entry, which holds on GitHub's simplified history of one path. So a history
-   * of `n` entries costs `1 + n + 1` requests; it is only read on demand.
+   * The last `limit` commits of `ref` that touched each path, newest first.
+   * Each query reads a page of `limit + 1` commits (the extra one holds the
+   * blob before the oldest entry; at most 100) of up to 64 paths, fewer when
+   * that would be more than 2,000 commits (20 paths for a limit of 99 or
+   * more); a longer history is continued by cursor in a further round. The
+   * blob before a commit is the blob after the next older one, which holds
+   * on GitHub's simplified history of one path.
    */
   async read(
     ref: string,
-    path: string,
+    paths: string[],
     limit: number,
-  ): Promise<FileHistoryEntry[]> {
-    if (limit <= 0) return [];
-    const commits = await this.listCommits(ref, path, limit + 1);
-    const blobs = await Promise.all(commits.map(c => this.blobAt(c.sha, path)));
-    return commits.slice(0, limit).map((c, i) => ({
-      commitSha: c.sha,
-      author: {
-        name: c.commit.author?.name ?? '',
-        email: c.commit.author?.email ?? '',
-      },
-      date: c.commit.author?.date ?? '',
-      message: c.commit.message.split('\n')[0],
-      blobSha: blobs[i],
-      previousBlobSha: blobs[i + 1],
-    }));
+  ): Promise<Map<string, FileHistoryEntry[]>> {
+    const wanted = Math.max(0, limit) + 1;
+    const first = Math.min(GITHUB_MAX_PAGE, wanted);
+    const perQuery = Math.min(
+      MAX_PATHS_PER_QUERY,
+      Math.floor(MAX_NODES_PER_QUERY / first),
+    );
+    const readings = new Map<string, Reading>(
+      paths.map(path => [path, { nodes: [], more: limit > 0 }]),
+    );
+    let pending = [...readings.keys()].filter(p => readings.get(p)!.more);
+    while (pending.length) {
+      const batches = [];
+      for (let i = 0; i < pending.length; i += perQuery) {
+        batches.push(pending.slice(i, i + perQuery));
+      }
+      await Promise.all(
+        batches.map(batch =>
+          this.queries(() => this.readPage(ref, batch, first, readings)),
+        ),
+      );
+      pending = pending.filter(path => {
+        const reading = readings.get(path)!;
+        return reading.more && reading.nodes.length < wanted;
+      });
+    }
+    return new Map(
+      paths.map(path => [path, toEntries(readings.get(path)!.nodes, limit)]),
+    );
   }
 
-  private async listCommits(ref: string, path: string, count: number) {
+  /** One query: the next page of each path's history. */
+  private async readPage(
+    ref: string,
+    paths: string[],
+    first: number,
+    readings: Map<string, Reading>,
+  ) {
     const { octokit, owner, repo } = this.options;
-    const perPage = Math.min(count, GITHUB_PAGE_LIMIT);
-    const commits = [];
+    const notFound = `'${ref}' does not exist in ${this.fullName}`;
+    const { query, variables } = historyRequest(
+      paths.map(path => ({ path, after: readings.get(path)!.after })),
+      { owner, name: repo, ref, first },
+    );
+    let data: HistoryQueryData;
     try {
-      for (let page = 1; commits.length < count; page++) {
-        const { data } = await octokit.rest.repos.listCommits({
-          owner,
-          repo,
-          sha: ref,
-          path,
-          per_page: perPage,
-          page,
-        });
-        commits.push(...data);
-        if (data.length < perPage) break;
-      }
+      data = await octokit.graphql<HistoryQueryData>(query, variables);
     } catch (error) {
       throw mapGithubError(error, {
         repository: this.fullName,
-        action: `read the history of '${path}'`,
-        notFound: `'${ref}' does not exist in ${this.fullName}`,
+        action: `read the history of '${paths[0]}'${
+          paths.length > 1 ? ` and ${paths.length - 1} other files` : ''
+        }`,
+        notFound,
       });
     }
-    return commits.slice(0, count);
+    const commit = data.repository?.object;
+    paths.forEach((path, i) => {
+      const page = commit?.[`h${i}`];
+      if (!page) throw new NotFoundError(notFound);
+      const reading = readings.get(path)!;
+      reading.nodes.push(
+        ...(page.nodes ?? []).filter((n): n is HistoryNode => n !== null),
+      );
+      reading.after = page.pageInfo.endCursor ?? undefined;
+      reading.more = page.pageInfo.hasNextPage;
+    });
   }
+}
 
-  /** The blob SHA of `path` at a commit, undefined when the commit has no such file. */
-  private async blobAt(
-    commitSha: string,
-    path: string,
-  ): Promise<string | undefined> {
-    const key = `${commitSha}:${path}`;
-    const cached = this.blobsAt.get(key);
-    if (cached !== undefined) return cached || undefined;
-    const { octokit, owner, repo } = this.options;
-    let sha: string | null = null;
-    try {
-      const { data } = await octokit.rest.repos.getContent({
-        owner,
-        repo,
-        path,
-        ref: commitSha,
-      });
-      sha = !Array.isArray(data) && data.type === 'file' ? data.sha : null;
-    } catch (error) {
-      if (githubFailure(error)?.status !== 404) {
-        throw mapGithubError(error, {
-          repository: this.fullName,
-          action: `read '${path}' at ${commitSha}`,
-        });
-      }
-    }
-    this.blobsAt.set(key, sha ?? '');
-    return sha ?? undefined;
-  }
+/** The first `limit` commits of a history; each one's previous blob is the next one's. */
+function toEntries(nodes: HistoryNode[], limit: number): FileHistoryEntry[] {
+  return nodes.slice(0, Math.max(0, limit)).map((node, i) => {
+    const blob = blobOf(node.file);
+    const previous = blobOf(nodes[i + 1]?.file ?? null);
+    return {
+      commitSha: node.oid,
+      author: {
+        name: node.author?.name ?? '',
+        email: node.author?.email ?? '',
+      },
+      date: node.author?.date ?? '',
+      message: node.messageHeadline,
+      blobSha: blob.sha,
+      previousBlobSha: previous.sha,
+      blobText: blob.text,
+      previousBlobText: previous.text,
+    };
+  });
+}
+
+/**
+ * The blob a commit has at the path: none when the file is absent (or not a
+ * file); its text only when GitHub sent all of it as text.
+ */
+function blobOf(file: HistoryFile | null): { sha?: string; text?: string } {
+  if (file?.type !== 'blob') return {};
+  const object = file.object;
+  const whole =
+    typeof object?.text === 'string' && !object.isBinary && !object.isTruncated;
+  return { sha: file.oid, text: whole ? object.text! : undefined };
 }

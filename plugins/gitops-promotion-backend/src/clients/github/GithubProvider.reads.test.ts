@@ -168,7 +168,7 @@ describe('GithubProvider reads', () => {
     }
   });
 
-  it('reads a file history with blob SHAs before and after each commit', async () => {
+  it('reads a file history with blob SHAs and texts before and after each commit', async () => {
     const path = valuesFiles[0];
     const v1 = fake.objects.writeBlob(files[path]);
     fake.push(
@@ -201,6 +201,8 @@ describe('GithubProvider reads', () => {
         message: 'Promote to 3',
         blobSha: fake.objects.writeBlob('image:\n  tag: "3"\n'),
         previousBlobSha: fake.objects.writeBlob('image:\n  tag: "2"\n'),
+        blobText: 'image:\n  tag: "3"\n',
+        previousBlobText: 'image:\n  tag: "2"\n',
       },
       expect.objectContaining({
         author: { name: 'Alice', email: 'alice@example.com' },
@@ -209,11 +211,8 @@ describe('GithubProvider reads', () => {
         previousBlobSha: v1,
       }),
     ]);
-    // one commits listing (limit + 1 entries), one contents call per entry
-    expect(fake.tally()).toEqual({
-      'repos/list-commits': 1,
-      'repos/get-content': 3,
-    });
+    // one GraphQL query: limit + 1 commits, each with the file's blob
+    expect(fake.tally()).toEqual({ graphql: 1 });
 
     const all = await provider.fileHistory('main', path, 10);
     expect(all).toHaveLength(3);

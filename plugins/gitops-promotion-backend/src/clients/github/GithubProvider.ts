@@ -58,11 +58,12 @@ const TRAILER_SEARCH_PAGES = 5;
  * does not count against the rate limit), a commit's files come from one
  * recursive tree listing cached per commit SHA, blobs are read by SHA (the
  * engine caches them), and a cold read of many files is one tarball download
- * instead of one request per blob ({@link GithubProvider.readAllBlobs}). A
- * commit is made with the git data API in at most four
- * requests (tree listing of the parent if not cached, tree, commit, ref
- * update) and the ref update is never forced, so a branch that moved meanwhile
- * is reported as `raced` instead of being overwritten.
+ * instead of one request per blob ({@link GithubProvider.readAllBlobs}).
+ * File histories come from the GraphQL API, many paths per query, with the
+ * blob texts along them. A commit is made with the git data API in at most
+ * four requests (tree listing of the parent if not cached, tree, commit, ref
+ * update) and the ref update is never forced, so a branch that moved
+ * meanwhile is reported as `raced` instead of being overwritten.
  */
 export class GithubProvider implements RepositoryProvider {
   readonly pullRequests: GithubPullRequests;
@@ -184,13 +185,25 @@ export class GithubProvider implements RepositoryProvider {
     }
   }
 
-  /** See {@link GithubFileHistory}; only read on demand. */
-  fileHistory(
+  /** One GraphQL query (see {@link GithubFileHistory}). */
+  async fileHistory(
     ref: string,
     path: string,
     limit: number,
   ): Promise<FileHistoryEntry[]> {
-    return this.history.read(ref, path, limit);
+    return (await this.history.read(ref, [path], limit)).get(path)!;
+  }
+
+  /**
+   * A few GraphQL queries for many paths, each commit with the file's blob
+   * text (see {@link GithubFileHistory}).
+   */
+  fileHistories(
+    ref: string,
+    paths: string[],
+    limit: number,
+  ): Promise<Map<string, FileHistoryEntry[]>> {
+    return this.history.read(ref, paths, limit);
   }
 
   /**

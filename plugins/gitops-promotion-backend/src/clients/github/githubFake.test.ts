@@ -133,6 +133,62 @@ describe('the GitHub fake', () => {
     });
   });
 
+  describe('GraphQL', () => {
+    const query = (text: string, variables = {}) =>
+      call('POST', '/graphql', { query: text, variables }).then(r => r.json());
+
+    it("flags queries GitHub's schema does not allow", async () => {
+      await query('{ viewer { nope } }');
+      await query(
+        'query($p: String!) { repository(owner: "acme", name: "gitops") { id } }',
+      );
+
+      expect(fake.violations).toEqual([
+        expect.stringMatching(
+          /^graphql: Cannot query field "nope" on type "User"/,
+        ),
+        'graphql: Variable "$p" is never used.',
+      ]);
+    });
+
+    it('answers an unknown repository with a typed NOT_FOUND error, as GitHub does', async () => {
+      const body = await query(
+        'query($name: String!) { repository(owner: "acme", name: $name) { object(expression: "main") { oid } } }',
+        { name: 'nope' },
+      );
+
+      expect(body).toEqual({
+        data: { repository: null },
+        errors: [
+          expect.objectContaining({
+            type: 'NOT_FOUND',
+            path: ['repository'],
+            message:
+              "Could not resolve to a Repository with the name 'acme/nope'.",
+          }),
+        ],
+      });
+      expect(fake.violations).toEqual([]);
+    });
+
+    it("reads a path's history from the repository the REST API serves", async () => {
+      const second = fake.push('main', { 'README.md': '# two\n' });
+      const body = await query(
+        `query($path: String!) { repository(owner: "acme", name: "gitops") { object(expression: "main") {
+          ... on Commit { history(path: $path, first: 1) { pageInfo { hasNextPage } nodes { oid file(path: $path) { object { ... on Blob { text } } } } } }
+        } } }`,
+        { path: 'README.md' },
+      );
+
+      expect(body.data.repository.object.history).toEqual({
+        pageInfo: { hasNextPage: true },
+        nodes: [{ oid: second, file: { object: { text: '# two\n' } } }],
+      });
+      expect(fake.tally()).toEqual({ graphql: 1 });
+      expect(fake.violations).toEqual([]);
+    });
+  });
+
   describe('answers like GitHub', () => {
     it('creates refs in the recorded shape', async () => {
       const [, recorded] = readScenario('git-refs');

@@ -23,6 +23,19 @@ export class BlobCache {
     });
   }
 
+  /** Whether the text of the blob is kept (not counting a read in flight). */
+  has(sha: string): boolean {
+    return this.texts.has(sha);
+  }
+
+  /**
+   * Keeps a text read some other way (with a file history) under its blob's
+   * SHA, unless the blob is kept or being read already.
+   */
+  add(sha: string, text: string) {
+    void this.texts.fetch(sha, { context: async () => text });
+  }
+
   get(sha: string, read: Read): Promise<string> {
     const status: LRUCache.Status<string, string, Read> = {};
     const text = this.texts.fetch(sha, { context: read, status });

@@ -1,3 +1,4 @@
+import { gitBlobSha } from '../github/gitBlobSha';
 import { GitopsRepository } from './GitopsRepository';
 import { FileHistoryEntry, RepositoryProvider } from './types';
 
@@ -65,5 +66,46 @@ describe('GitopsRepository.fileHistories', () => {
     expect(histories.get('b')).toEqual([entry('b', 3)]);
     expect(bulk).toHaveBeenCalledTimes(1);
     expect(reads.calls).toEqual([]);
+  });
+
+  describe('keeps the blob texts a history brings along', () => {
+    const text = 'image:\n  tag: "2"\n';
+    const forgedSha = 'f'.repeat(40);
+    /** The newer blob's text is its content; the older one's is not. */
+    const withTexts = (path: string): FileHistoryEntry => ({
+      ...entry(path, 1),
+      blobSha: gitBlobSha(text),
+      blobText: text,
+      previousBlobSha: forgedSha,
+      previousBlobText: 'image:\n  tag: "forged"\n',
+    });
+
+    it.each([
+      [
+        'path by path',
+        { fileHistory: async (_: string, p: string) => [withTexts(p)] },
+      ],
+      [
+        'in bulk',
+        {
+          fileHistories: async (_: string, paths: string[]) =>
+            new Map(paths.map(p => [p, [withTexts(p)]])),
+        },
+      ],
+    ])('(%s), only under the SHA of their content', async (_, reads) => {
+      const { provider } = pathByPathProvider();
+      const readBlob = jest.fn(async (sha: string) => `read ${sha}`);
+      const repository = new GitopsRepository('hub', {
+        ...provider,
+        ...reads,
+        readBlob,
+      });
+
+      await repository.fileHistories('main', ['a', 'b'], 30);
+
+      expect(await repository.readBlob(gitBlobSha(text))).toBe(text);
+      expect(await repository.readBlob(forgedSha)).toBe(`read ${forgedSha}`);
+      expect(readBlob.mock.calls).toEqual([[forgedSha]]);
+    });
   });
 });

@@ -1,11 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import {
-  CommitObject,
-  FileEntry,
-  GitObjectStore,
-  Signature,
-} from './GitObjectStore';
+import { FileEntry, GitObjectStore, Signature } from './GitObjectStore';
 import { FakePullRequest, GithubPayloads } from './githubPayloads';
 import { TarWriterEntry, writeTar } from './tarWriter';
 
@@ -211,7 +206,7 @@ export class FakeRepository {
   }
 
   /** A commit SHA, a branch name or `heads/<branch>`. */
-  private resolveCommit(ref: string): string | undefined {
+  resolveCommit(ref: string): string | undefined {
     if (this.objects.commit(ref)) return ref;
     return this.refs.get(`heads/${ref}`) ?? this.refs.get(ref);
   }
@@ -383,11 +378,30 @@ export class FakeRepository {
   }
 
   /**
-   * Follows first parents and keeps the commits that changed `path` against
-   * their first parent (git's default history simplification for linear
-   * histories; the fake's merges are compared with their first parent).
-   * `since` and `until` keep the commits whose committer date is in that
-   * window (bounds included), as `git log --since/--until` does on GitHub.
+   * The commits from `start` on that changed `path` (all without one),
+   * newest first: follows first parents and keeps the commits whose file
+   * differs from their first parent's (git's default history simplification
+   * for linear histories; the fake's merges are compared with their first
+   * parent).
+   */
+  *history(start: string, path?: string | null): Generator<string> {
+    for (let sha: string | undefined = start; sha; ) {
+      const parent: string | undefined = this.objects.commit(sha)!.parents[0];
+      if (
+        !path ||
+        this.objects.fileAt(sha, path)?.sha !==
+          (parent ? this.objects.fileAt(parent, path)?.sha : undefined)
+      ) {
+        yield sha;
+      }
+      sha = parent;
+    }
+  }
+
+  /**
+   * {@link FakeRepository.history}, a page of it. `since` and `until` keep
+   * the commits whose committer date is in that window (bounds included),
+   * as `git log --since/--until` does on GitHub.
    */
   private listCommits(ctx: Context): Response {
     if (this.checkRepo(ctx)) return this.notFound();
@@ -402,20 +416,10 @@ export class FakeRepository {
     const until = ctx.query.has('until')
       ? Date.parse(ctx.query.get('until')!)
       : Infinity;
-    const matching: string[] = [];
-    for (let sha: string | undefined = start; sha; ) {
-      const commit: CommitObject = this.objects.commit(sha)!;
-      const parent: string | undefined = commit.parents[0];
-      const changed =
-        !path ||
-        this.objects.fileAt(sha, path)?.sha !==
-          (parent ? this.objects.fileAt(parent, path)?.sha : undefined);
-      const committed = Date.parse(commit.committer.date);
-      if (changed && committed >= since && committed <= until) {
-        matching.push(sha);
-      }
-      sha = parent;
-    }
+    const matching = [...this.history(start, path)].filter(sha => {
+      const committed = Date.parse(this.objects.commit(sha)!.committer.date);
+      return committed >= since && committed <= until;
+    });
     const slice = matching.slice((page - 1) * perPage, page * perPage);
     return {
       status: 200,

@@ -48,6 +48,8 @@ export class GitObjectStore {
   private readonly blobs = new Map<string, Buffer>();
   private readonly trees = new Map<string, TreeEntry[]>();
   private readonly commits = new Map<string, CommitObject>();
+  /** Entries by name of the trees looked up in, so path lookups stay fast in big trees. */
+  private readonly treeIndexes = new Map<string, Map<string, TreeEntry>>();
 
   writeBlob(content: string | Buffer): string {
     const bytes = typeof content === 'string' ? Buffer.from(content) : content;
@@ -162,7 +164,7 @@ export class GitObjectStore {
     let treeSha = commit.tree;
     const parts = path.split('/');
     for (const [i, part] of parts.entries()) {
-      const entry = this.trees.get(treeSha)?.find(e => e.name === part);
+      const entry = this.treeEntry(treeSha, part);
       if (!entry) return undefined;
       if (i === parts.length - 1) {
         return entry.type === 'blob'
@@ -173,6 +175,15 @@ export class GitObjectStore {
       treeSha = entry.sha;
     }
     return undefined;
+  }
+
+  private treeEntry(treeSha: string, name: string): TreeEntry | undefined {
+    let index = this.treeIndexes.get(treeSha);
+    if (!index) {
+      index = new Map((this.trees.get(treeSha) ?? []).map(e => [e.name, e]));
+      this.treeIndexes.set(treeSha, index);
+    }
+    return index.get(name);
   }
 
   private writeDir(dir: Dir): string {

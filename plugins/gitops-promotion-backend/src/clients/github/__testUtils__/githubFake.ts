@@ -9,6 +9,7 @@ import {
 } from './FakeRepository';
 import { GithubPayloads } from './githubPayloads';
 import { GithubOpenApi, Operation } from './githubOpenApi';
+import { FakeGraphql } from './githubGraphql';
 
 /** The operations the fake serves; anything else is a violation. */
 export const SERVED_OPERATIONS = [
@@ -37,6 +38,12 @@ export const SERVED_OPERATIONS = [
  */
 export const CODELOAD_DOWNLOAD = 'codeload/legacy.tar.gz';
 
+/**
+ * The name under which GraphQL requests (POST /graphql) are recorded and
+ * faults are injected. They count against the rate limit.
+ */
+export const GRAPHQL = 'graphql';
+
 /** One request the fake answered. */
 export interface RecordedRequest {
   operationId: string;
@@ -50,10 +57,15 @@ export interface RecordedRequest {
 
 /** A failure the fake answers with instead of serving a request. */
 export interface Fault {
-  /** Only requests for this operation (or {@link CODELOAD_DOWNLOAD}) fail (all when absent). */
+  /** Only requests for this operation (or {@link CODELOAD_DOWNLOAD}, {@link GRAPHQL}) fail (all when absent). */
   operationId?: string;
   status: number;
   message?: string;
+  /**
+   * GraphQL only: the answer carries an error of this type (`RATE_LIMITED`,
+   * `FORBIDDEN`…) in `errors`, GitHub's way (usually with status 200).
+   */
+  graphqlType?: string;
   headers?: Record<string, string>;
   /** How many requests fail (default 1; Infinity for all). */
   times?: number;
@@ -69,6 +81,8 @@ export interface GithubFakeOptions {
   token?: string;
   /** A tree listing longer than this is cut off with `truncated: true` (GitHub: 100,000). */
   maxTreeEntries?: number;
+  /** GraphQL: blob texts longer than this many bytes are cut off, `isTruncated` (default 512 KiB). */
+  maxBlobText?: number;
 }
 
 /**
@@ -80,7 +94,8 @@ export interface GithubFakeOptions {
  * Besides {@link FakeRepository}'s git and pull request behaviour it models
  * what the description cannot express: ETags and 304s on GETs (a 304 does not
  * count against the rate limit), bad credentials, injected failures, and
- * the codeload.github.com host a tarball download is redirected to.
+ * the codeload.github.com host a tarball download is redirected to. It also
+ * answers GraphQL queries on the same repository (see {@link FakeGraphql}).
  */
 export class GithubFake {
   /** The repository; change it directly to act as another user pushing. */
@@ -95,6 +110,7 @@ export class GithubFake {
   private readonly hooks: { operationId: string; run: () => void }[] = [];
   private readonly api = GithubOpenApi.load();
   private payloads!: GithubPayloads;
+  private graphql!: FakeGraphql;
   private server!: http.Server;
 
   private constructor(private readonly options: GithubFakeOptions) {
@@ -120,6 +136,12 @@ export class GithubFake {
       url: fake.url,
       payloads: fake.payloads,
       maxTreeEntries: options.maxTreeEntries ?? 100_000,
+    });
+    fake.graphql = new FakeGraphql({
+      owner: fake.owner,
+      repo: fake.repo,
+      repository: fake.repository,
+      maxBlobText: options.maxBlobText ?? 512 * 1024,
     });
     return fake;
   }
@@ -230,6 +252,10 @@ export class GithubFake {
     const method = req.method ?? 'GET';
     if (url.pathname.startsWith(CODELOAD_PREFIX)) {
       this.serveCodeload(method, url, req.headers, res);
+      return;
+    }
+    if (url.pathname === '/graphql') {
+      await this.serveGraphql(method, raw, req.headers, res);
       return;
     }
     const matched = this.api.match(method, url.pathname, SERVED_OPERATIONS);
@@ -355,6 +381,55 @@ export class GithubFake {
     res.end(response.raw);
   }
 
+  /** POST /graphql: checked against GitHub's schema, answered from the repository. */
+  private async serveGraphql(
+    method: string,
+    raw: string,
+    headers: http.IncomingHttpHeaders,
+    res: http.ServerResponse,
+  ) {
+    const record: RecordedRequest = {
+      operationId: GRAPHQL,
+      method,
+      url: '/graphql',
+      authorization: headers.authorization,
+      body: undefined,
+      status: 0,
+    };
+    this.requests.push(record);
+    let response: Response;
+    try {
+      record.body = JSON.parse(raw);
+    } catch {
+      this.violations.push(`${GRAPHQL}: body is not JSON`);
+    }
+    const denied = this.authenticate(headers.authorization);
+    const fault = denied ? undefined : this.takeFault(GRAPHQL);
+    if (method !== 'POST') {
+      this.violations.push(`unexpected request ${method} /graphql`);
+      response = { status: 404, body: this.payloads.error(404, 'Not Found') };
+    } else if (denied || fault) {
+      response = denied ?? this.faultResponse(fault!);
+    } else {
+      response = await this.answerGraphql(record.body);
+    }
+    record.status = response.status;
+    this.rateLimitUsed++;
+    this.send(res, response);
+  }
+
+  private async answerGraphql(body: unknown): Promise<Response> {
+    try {
+      this.runHook(GRAPHQL);
+      const answer = await this.graphql.answer(body);
+      this.violations.push(...answer.violations);
+      return { status: 200, body: answer.body };
+    } catch (error) {
+      this.violations.push(`${GRAPHQL} crashed: ${error}`);
+      return { status: 500, body: this.payloads.error(500, 'Crash') };
+    }
+  }
+
   private send(res: http.ServerResponse, response: Response) {
     const json =
       response.body === undefined ? '' : JSON.stringify(response.body);
@@ -409,6 +484,14 @@ export class GithubFake {
   }
 
   private faultResponse(fault: Fault): Response {
+    if (fault.graphqlType) {
+      const error = { type: fault.graphqlType, message: fault.message ?? '' };
+      return {
+        status: fault.status,
+        headers: fault.headers,
+        body: { data: null, errors: [error] },
+      };
+    }
     return {
       status: fault.status,
       headers: fault.headers,
@@ -417,13 +500,12 @@ export class GithubFake {
   }
 
   private handle(operation: Operation, ctx: Context): Response {
-    for (const [i, hook] of this.hooks.entries()) {
-      if (hook.operationId === operation.operationId) {
-        this.hooks.splice(i, 1);
-        hook.run();
-        break;
-      }
-    }
+    this.runHook(operation.operationId);
     return this.repository.handle(operation.operationId, ctx);
+  }
+
+  private runHook(operationId: string) {
+    const i = this.hooks.findIndex(hook => hook.operationId === operationId);
+    if (i >= 0) this.hooks.splice(i, 1)[0].run();
   }
 }

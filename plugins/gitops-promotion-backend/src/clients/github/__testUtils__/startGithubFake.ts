@@ -27,6 +27,8 @@ export function providerFor(
     token?: string;
     policy?: GithubRequestPolicy;
     committer?: GitIdentity;
+    /** Another repository of the fake's owner (one the fake does not have). */
+    repo?: string;
   } = {},
 ): GithubProvider {
   const config = new ConfigReader({
@@ -42,7 +44,9 @@ export function providerFor(
   });
   return createGithubProvider({
     config,
-    repositoryUrl: fake.repositoryUrl,
+    repositoryUrl: options.repo
+      ? `${fake.url}/${fake.owner}/${options.repo}`
+      : fake.repositoryUrl,
     logger: mockServices.logger.mock(),
     committer: options.committer,
     requestPolicy: options.policy ?? FAST_POLICY,
