@@ -199,11 +199,26 @@ export interface Config {
      * The scheduled check of Argo CD (when configured) that tells open pages when a service's
      * sync status, health, live images or last deployment changed (a Backstage signal) and the
      * owners when a protected or production environment drifts from git (a notification). Runs
-     * on every replica; a pass costs one catalog query, one application list per Argo CD
-     * instance (shared with the pages' cache) and, for drift, the git reads of the matrix.
+     * on every replica; a pass costs one catalog query, the statuses Argo CD's watch stream keeps
+     * (an application list per instance only while a stream is down) and, for drift, the git
+     * reads of the matrix.
      */
+    matrix?: {
+      /**
+       * How often each replica brings its prepared matrix (every catalog service in every
+       * environment) up to date, a duration (`'30s'`); a pass costs one catalog query and one
+       * branch-head lookup per repository branch when nothing changed. `GET /matrix` checks
+       * the heads itself too, so a page never waits for a pass. Defaults to 30 seconds.
+       */
+      refreshFrequency?: HumanDuration | string;
+    };
+
     statusWatcher?: {
-      /** How often Argo CD is checked, a duration (`'15s'`). Defaults to 15 seconds. */
+      /**
+       * How often Argo CD is checked, a duration (`'15s'`). Defaults to 15 seconds. With the
+       * watch stream (`argocd.instances[].watch`), a check also runs as soon as a change streams
+       * in, so pages hear of it within a second.
+       */
       frequency?: HumanDuration | string;
       /**
        * How long a drift must last before the owners are notified, a duration (`'5m'`), so that
@@ -215,7 +230,8 @@ export interface Config {
 
     /**
      * Argo CD instances reporting sync status, health and live images per environment.
-     * Read with one application list call per instance, cached briefly.
+     * Read with one application list call per instance, then kept current through Argo CD's
+     * watch stream (see `instances[].watch`), or listed again once the cache expired.
      */
     argocd?: {
       instances: Array<{
@@ -243,14 +259,31 @@ export interface Config {
           /** Accept any server certificate. Never use it in production. */
           insecureSkipVerify?: boolean;
         };
-        /** How long an application list is reused, a duration (`'10s'`). Defaults to 10 seconds. */
+        /**
+         * How long an application list is reused, a duration (`'10s'`): always with `watch: false`,
+         * and while the watch stream is down. Defaults to 10 seconds.
+         */
         cacheTtl?: HumanDuration | string;
         /** @deprecated Use `cacheTtl`; a number of seconds, read when that is not set. */
         cacheTtlSeconds?: number;
-        /** Timeout of one request to this instance, a duration (`'10s'`). Defaults to 10 seconds. */
+        /**
+         * Timeout of one request to this instance, a duration (`'10s'`); for the watch stream, of
+         * connecting (it then stays open, and is given up after 5 minutes without a word).
+         * Defaults to 10 seconds.
+         */
         timeout?: HumanDuration | string;
         /** @deprecated Use `timeout`; a number of milliseconds, read when that is not set. */
         timeoutMs?: number;
+        /**
+         * Follow the instance's applications through Argo CD's watch stream
+         * (`GET /api/v1/stream/applications`, one connection per instance per replica, opened
+         * on first use): after one list, each change reaches the statuses within moments and
+         * no further list is made. While the stream is down (it reconnects by itself, with
+         * backoff, and lists once to catch up) statuses come from the list cached for
+         * `cacheTtl`. The account needs the same `applications, get` permission as for the
+         * list. `false` lists again whenever `cacheTtl` passed. Defaults to true.
+         */
+        watch?: boolean;
       }>;
       /** Tracking a promotion until Argo CD runs it. */
       tracking?: {

@@ -1,5 +1,4 @@
 /* eslint-disable no-console */
-import { spawn, ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -7,15 +6,24 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { chromium, Page } from 'playwright-core';
 import { prepareGitCacheWithCommitGraph } from '../../plugins/gitops-promotion-backend/src/__testUtils__/benchmark/matrixBenchData';
+import {
+  BACKEND,
+  portalMode,
+  startPortal,
+  stopPortal,
+  writeBenchConfig,
+} from './matrixPortal';
 
 /**
  * The page half of `yarn bench:matrix`, run by scripts/bench/runMatrixBenchmark.ts
- * under `flock /tmp/e2e.lock`: starts the portal (`yarn start`) on the
- * generated data set (.data/bench: the GitOps repository, 2,000 catalog
- * components; the Argo CD stand-in started by the backend serves their
- * 10,000 applications), waits until the catalog has ingested them, measures
- * GET /matrix on the real backend, then loads the Environment matrix page
- * in Debian's Chromium (playwright-core, no downloaded browser) a few times.
+ * under `flock /tmp/e2e.lock` once packages/app is built: starts the portal
+ * (the backend alone, serving the production build; see ./matrixPortal.ts)
+ * on the generated data set (.data/bench: the GitOps repository, 2,000
+ * catalog components; the Argo CD stand-in started by the backend serves
+ * their 10,000 applications), waits until the catalog has ingested them,
+ * measures GET /matrix on the real backend (until the lag is counted, then
+ * warm, then with If-None-Match), then loads the Environment matrix page in
+ * Debian's Chromium (playwright-core, no downloaded browser) a few times.
  *
  *   node --require @backstage/cli-node/config/nodeTransform.cjs scripts/bench/matrixPage.ts \
  *     <data dir> <services> <result.json>
@@ -24,9 +32,9 @@ import { prepareGitCacheWithCommitGraph } from '../../plugins/gitops-promotion-b
  */
 
 const root = process.cwd();
-const FRONTEND = 'http://localhost:3000';
-const BACKEND = 'http://localhost:7007';
-const PAGE_URL = `${FRONTEND}/gitops-promotion?owner=all`;
+const MODE = portalMode(root);
+const PAGE_URL = `${MODE.origin}/gitops-promotion?owner=all`;
+const MATRIX_URL = `${BACKEND}/api/gitops-promotion/matrix`;
 const ITERATIONS = Number(process.env.MATRIX_BENCH_PAGE_RUNS ?? 5);
 const API_WARM_RUNS = 5;
 /** The number of the service at 61.7 % of the list: `1234` of `svc-1234` for 2,000 (one match). */
@@ -43,6 +51,8 @@ export interface PageIteration {
   matrixRequest?: { start: number; end: number };
   /** The same request as the browser saw it: waiting for the first byte, downloading, body size. */
   matrixNetwork?: {
+    /** 304 when the browser revalidated its copy (If-None-Match) and the backend kept it. */
+    status: number;
     waitingMs: number;
     downloadMs: number;
     /** Over the wire (with headers) and decoded. */
@@ -66,10 +76,26 @@ export interface PageIteration {
 
 export interface PageResults {
   chromium: string;
+  /** `production build` or `development build`, and what served it. */
+  build: string;
+  command: string;
+  /** How long `yarn workspace app build` took (set by the caller, which builds). */
+  buildMs?: number;
   services: number;
   startup: { backendReadyMs: number; frontendReadyMs: number };
   catalogIngestMs: number;
-  api: { cold: number; warm: number[]; bytes: number; cache: string };
+  api: {
+    cold: number;
+    /** From the first answer until one with `lagPending: false` (0: the first had the lag). */
+    lagCountedMs: number;
+    warm: number[];
+    /** The answer's JSON, decoded, and as Brotli sends it. */
+    bytes: number;
+    brotliBytes: number;
+    /** The status of GET /matrix with If-None-Match: the last answer's ETag. */
+    conditionalStatus: number;
+    cache: string;
+  };
   signIn: string;
   lastRowTitle: string;
   iterations: PageIteration[];
@@ -133,17 +159,20 @@ function httpRequest(
   method: string,
   url: string,
   headers: Record<string, string> = {},
-): Promise<{ status: number; text: string }> {
+): Promise<{ status: number; text: string; bytes: number; etag?: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request(url, { method, headers }, res => {
       const chunks: Buffer[] = [];
       res.on('data', c => chunks.push(c));
-      res.on('end', () =>
+      res.on('end', () => {
+        const body = Buffer.concat(chunks);
         resolve({
           status: res.statusCode ?? 0,
-          text: Buffer.concat(chunks).toString('utf8'),
-        }),
-      );
+          text: body.toString('utf8'),
+          bytes: body.length,
+          etag: res.headers.etag,
+        });
+      });
       res.on('error', reject);
     });
     req.on('error', reject);
@@ -162,7 +191,7 @@ async function waitFor<T>(
   while (Date.now() < deadline) {
     if (!isAlive()) {
       throw new Error(
-        `yarn start exited or the backend failed to start while waiting for ${what}`,
+        `${MODE.command} exited or the backend failed to start while waiting for ${what}`,
       );
     }
     try {
@@ -176,105 +205,68 @@ async function waitFor<T>(
   throw new Error(`Timed out waiting for ${what}${last ? `: ${last}` : ''}`);
 }
 
-function writeBenchConfig(dataDir: string): string {
-  const file = path.join(dataDir, 'app-config.bench.yaml');
-  const environments = [
-    ['dev', 'Development'],
-    ['qa', 'QA', 'dev'],
-    ['staging', 'Staging', 'qa'],
-    ['prod-eu', 'Production EU', 'staging'],
-    ['prod-us', 'Production US', 'staging'],
-  ];
-  // Arrays replace app-config.yaml's; objects merge into it.
-  fs.writeFileSync(
-    file,
-    `# Generated by yarn bench:matrix: the portal on the generated data set.
-catalog:
-  locations:
-    - type: file
-      target: ${path.join(root, 'examples/org.yaml')}
-      rules:
-        - allow: [User, Group]
-    - type: file
-      target: ${path.join(dataDir, 'catalog.yaml')}
-      rules:
-        - allow: [Component, System]
-    # app-config.yaml's: the scaffolder module checks that the catalog reads it
-    - type: file
-      target: ../../.data/scaffolded/catalog-info.yaml
-gitopsPromotion:
-  # A cache of its own, so the demo's cache is untouched and the first read is cold
-  workingDirectory: ${path.join(dataDir, 'cache')}
-  repositories:
-    - id: acme-gitops
-      provider: git
-      url: ${path.join(dataDir, 'gitops.git')}
-      defaultBranch: main
-  environments:
-${environments
-  .map(
-    ([name, title, upstream]) => `    - name: ${name}
-      title: ${title}
-      repository: acme-gitops
-      argocd: { instance: local }${
-        upstream ? `\n      promotesFrom: [${upstream}]` : ''
-      }${name.startsWith('prod-') ? '\n      protected: true' : ''}`,
-  )
-  .join('\n')}
-argocdDevServer:
-  degraded: []
-`,
-  );
-  return file;
-}
-
-/** Starts `yarn start` in its own process group; output goes to a log file. */
-function startPortal(dataDir: string, configFile: string) {
-  const logFile = path.join(dataDir, 'yarn-start.log');
-  const out = fs.openSync(logFile, 'w');
-  const child = spawn(
-    'yarn',
-    [
-      'start',
-      '--config',
-      path.join(root, 'app-config.yaml'),
-      '--config',
-      configFile,
-    ],
-    {
-      cwd: root,
-      detached: true,
-      stdio: ['ignore', out, out],
-      env: { ...process.env, BROWSER: 'none' },
-    },
-  );
-  let alive = true;
-  child.once('exit', () => {
-    alive = false;
-  });
-  // The backend stays up (and the frontend serves) after its startup failed.
-  const failed = () =>
-    fs.readFileSync(logFile, 'utf8').includes('Backend startup failed');
-  return { child, logFile, isAlive: () => alive && !failed() };
-}
-
-async function stopPortal(child: ChildProcess) {
-  if (child.exitCode !== null || child.pid === undefined) return;
-  const exited = new Promise(resolve => child.once('exit', resolve));
-  try {
-    process.kill(-child.pid, 'SIGTERM');
-  } catch {
-    return;
-  }
-  const done = await Promise.race([exited.then(() => true), sleep(20_000)]);
-  if (!done) {
-    try {
-      process.kill(-child.pid, 'SIGKILL');
-    } catch {
-      // gone meanwhile
+/**
+ * GET /matrix on the real backend (real catalog, SQLite): the first call
+ * after start; again until the lag is counted (a fresh backend counts it in
+ * the background); warm; then with If-None-Match.
+ */
+async function measureApi(
+  auth: Record<string, string>,
+  api: PageResults['api'],
+  isAlive: () => boolean,
+) {
+  let etag: string | undefined;
+  const get = async (headers: Record<string, string> = {}) => {
+    const t = Date.now();
+    const response = await httpRequest('GET', MATRIX_URL, {
+      ...auth,
+      ...headers,
+    });
+    if (response.status === 200) {
+      api.bytes = Buffer.byteLength(response.text);
+      etag = response.etag;
+    } else if (response.status !== 304) {
+      throw new Error(
+        `GET /matrix ${response.status}: ${response.text.slice(0, 300)}`,
+      );
     }
-    await exited;
+    return { ms: Date.now() - t, response };
+  };
+  const lagPending = (text: string) => Boolean(JSON.parse(text).lagPending);
+
+  const first = await get();
+  api.cold = first.ms;
+  log(`GET /matrix, first after start: ${api.cold} ms`);
+  if (lagPending(first.response.text)) {
+    const counting = Date.now();
+    await waitFor(
+      'the lag to be counted (lagPending: false)',
+      async () => !lagPending((await get()).response.text) || undefined,
+      900_000,
+      isAlive,
+    );
+    api.lagCountedMs = Date.now() - counting;
+    log(`lag counted ${api.lagCountedMs} ms after the first answer`);
   }
+  for (let i = 0; i < API_WARM_RUNS; i++) {
+    api.warm.push((await get()).ms);
+  }
+  log(`GET /matrix, warm: ${api.warm.join(', ')} ms`);
+  api.brotliBytes = (
+    await httpRequest('GET', MATRIX_URL, { ...auth, 'accept-encoding': 'br' })
+  ).bytes;
+  if (etag) {
+    api.conditionalStatus = (
+      await get({ 'if-none-match': etag })
+    ).response.status;
+  }
+  log(
+    `GET /matrix: ${(api.bytes / 1024 / 1024).toFixed(2)} MB (${Math.round(
+      api.brotliBytes / 1024,
+    )} KB with Brotli), ETag ${etag ?? '(none)'}, with If-None-Match: ${
+      api.conditionalStatus || '–'
+    }`,
+  );
 }
 
 async function signInIfAsked(page: Page): Promise<boolean> {
@@ -323,22 +315,45 @@ async function measureIteration(
   services: number,
   lastRowTitle: string | undefined,
 ): Promise<{ iteration: PageIteration; lastRowTitle: string }> {
-  // Cross-origin (3000 → 7007) resource timing hides sizes and phases; the
-  // browser's network events (DevTools protocol) have them.
+  // The browser's network events (DevTools protocol) have the status, sizes
+  // and phases (resource timing hides them cross-origin: 3000 → 7007 in
+  // the development build).
   let network: PageIteration['matrixNetwork'];
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Network.enable');
   const seen = new Map<
     string,
-    { encoding: string; waitingMs: number; at: number; decoded: number }
+    {
+      status: number;
+      encoding: string;
+      waitingMs: number;
+      at: number;
+      decoded: number;
+    }
   >();
+  // The GETs (cross-origin, a CORS preflight comes first), and the status
+  // on the wire: a revalidated copy is 304 there, 200 to the page.
+  const gets = new Set<string>();
+  cdp.on('Network.requestWillBeSent', e => {
+    if (e.request.method === 'GET') gets.add(e.requestId);
+  });
+  const wireStatus = new Map<string, number>();
+  cdp.on('Network.responseReceivedExtraInfo', e => {
+    wireStatus.set(e.requestId, e.statusCode);
+  });
   cdp.on('Network.responseReceived', e => {
-    if (!/\/api\/gitops-promotion\/matrix/.test(e.response.url)) return;
+    if (
+      !gets.has(e.requestId) ||
+      !/\/api\/gitops-promotion\/matrix/.test(e.response.url)
+    ) {
+      return;
+    }
     const header = Object.entries(e.response.headers).find(
       ([name]) => name.toLowerCase() === 'content-encoding',
     );
     const t = e.response.timing;
     seen.set(e.requestId, {
+      status: e.response.status,
       encoding: header ? String(header[1]) : 'none',
       waitingMs: t ? t.receiveHeadersStart - t.sendEnd : NaN,
       at: e.timestamp,
@@ -351,8 +366,10 @@ async function measureIteration(
   });
   cdp.on('Network.loadingFinished', e => {
     const r = seen.get(e.requestId);
-    if (!r) return;
+    // The load's first GET /matrix: the one the rows wait for.
+    if (!r || network) return;
     network = {
+      status: wireStatus.get(e.requestId) ?? r.status,
       waitingMs: r.waitingMs,
       downloadMs: (e.timestamp - r.at) * 1000,
       bytes: e.encodedDataLength,
@@ -492,10 +509,20 @@ async function main() {
   const services = Number(servicesArg);
   const results: PageResults = {
     chromium: '',
+    build: MODE.build,
+    command: MODE.command,
     services,
     startup: { backendReadyMs: 0, frontendReadyMs: 0 },
     catalogIngestMs: 0,
-    api: { cold: 0, warm: [], bytes: 0, cache: '' },
+    api: {
+      cold: 0,
+      lagCountedMs: 0,
+      warm: [],
+      bytes: 0,
+      brotliBytes: 0,
+      conditionalStatus: 0,
+      cache: '',
+    },
     signIn: '',
     lastRowTitle: '',
     iterations: [],
@@ -507,7 +534,7 @@ async function main() {
       );
     }
   }
-  const configFile = writeBenchConfig(dataDir);
+  const configFile = writeBenchConfig(root, dataDir, MODE);
   // The plugin's first read of 1,900 upstream file histories takes many
   // minutes on this history (see the backend figures); with the cache
   // fetched and a commit-graph written ahead, the portal is ready in a few,
@@ -525,8 +552,8 @@ async function main() {
       'git cache fetched ahead, with a commit-graph (changed-path Bloom filters)';
   }
   const started = Date.now();
-  const portal = startPortal(dataDir, configFile);
-  log(`yarn start (log: ${path.relative(root, portal.logFile)})`);
+  const portal = startPortal(root, dataDir, MODE, configFile);
+  log(`${MODE.command} (log: ${path.relative(root, portal.logFile)})`);
   let browser: Awaited<ReturnType<typeof chromium.launch>> | undefined;
   const cleanup = async () => {
     await browser?.close().catch(() => {});
@@ -553,13 +580,19 @@ async function main() {
         results.startup.backendReadyMs / 1000,
       )} s`,
     );
-    const token = JSON.parse(
-      (
-        await httpRequest('POST', `${BACKEND}/api/auth/guest/refresh`, {
-          'X-Requested-With': 'XMLHttpRequest',
-        })
-      ).text,
-    ).backstageIdentity.token as string;
+    const token = await waitFor(
+      "the guest's token",
+      async () =>
+        JSON.parse(
+          (
+            await httpRequest('POST', `${BACKEND}/api/auth/guest/refresh`, {
+              'X-Requested-With': 'XMLHttpRequest',
+            })
+          ).text,
+        ).backstageIdentity?.token as string | undefined,
+      60_000,
+      portal.isAlive,
+    );
     const auth = { authorization: `Bearer ${token}` };
     const ingestStart = Date.now();
     await waitFor(
@@ -582,33 +615,12 @@ async function main() {
       )} s more`,
     );
 
-    // The real backend (real catalog, SQLite): first call after start, then warm.
-    const timedMatrix = async () => {
-      const t = Date.now();
-      const response = await httpRequest(
-        'GET',
-        `${BACKEND}/api/gitops-promotion/matrix`,
-        auth,
-      );
-      if (response.status !== 200) {
-        throw new Error(
-          `GET /matrix ${response.status}: ${response.text.slice(0, 300)}`,
-        );
-      }
-      results.api.bytes = Buffer.byteLength(response.text);
-      return Date.now() - t;
-    };
-    results.api.cold = await timedMatrix();
-    log(`GET /matrix, first after start: ${results.api.cold} ms`);
-    for (let i = 0; i < API_WARM_RUNS; i++) {
-      results.api.warm.push(await timedMatrix());
-    }
-    log(`GET /matrix, warm: ${results.api.warm.join(', ')} ms`);
+    await measureApi(auth, results.api, portal.isAlive);
 
     await waitFor(
       'the frontend',
       async () =>
-        (await httpRequest('GET', FRONTEND)).status === 200 || undefined,
+        (await httpRequest('GET', MODE.origin)).status === 200 || undefined,
       900_000,
       portal.isAlive,
     );
@@ -637,7 +649,7 @@ async function main() {
     results.signIn = (await signInIfAsked(page))
       ? 'guest (Enter), remembered afterwards'
       : 'already signed in';
-    // Warm-up: the dev server's bundles in the browser cache, the row that is last.
+    // Warm-up: the app's bundles and the matrix in the browser cache, the row that is last.
     log('warm-up load');
     const warmUp = await measureIteration(page, services, undefined);
     results.lastRowTitle = warmUp.lastRowTitle;

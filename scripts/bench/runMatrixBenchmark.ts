@@ -17,29 +17,43 @@ import {
   runMatrixBackendBenchmark,
 } from '../../plugins/gitops-promotion-backend/src/__testUtils__/benchmark/runMatrixBenchmark';
 import type { PageResults } from './matrixPage';
+import { buildApp, portalMode } from './matrixPortal';
 
 /**
  * `yarn bench:matrix`: the Environment matrix at 2,000 services x 5
  * environments. Generates the data set in .data/bench (a GitOps repository
  * with 60 days of history, the catalog file), measures GET /matrix on the
  * plugin in a test backend (cold, warm, after a commit; upstream calls per
- * refresh), then the page in Debian's Chromium on the real portal
+ * refresh), then the page in Debian's Chromium on the real portal: the
+ * production build of packages/app served by the backend
  * (scripts/bench/matrixPage.ts, under `flock /tmp/e2e.lock` because it starts
- * `yarn start`), and prints the figures.
+ * the backend), and prints the figures.
  *
  * MATRIX_BENCH_SKIP_PAGE=1 or MATRIX_BENCH_SKIP_BACKEND=1 run one half;
+ * MATRIX_BENCH_PAGE_DEV=1 measures the development build of `yarn start`;
+ * MATRIX_BENCH_DIR puts the data set elsewhere than .data/bench (generated
+ * again on every run: two runs side by side need two);
  * MATRIX_BENCH_SERVICES, MATRIX_BENCH_COLD_RUNS, MATRIX_BENCH_ROUNDS and
  * MATRIX_BENCH_PAGE_RUNS make it smaller while working on it.
  */
 
 const root = process.cwd();
-const dataDir = path.join(root, '.data/bench');
+const dataDir = path.resolve(
+  root,
+  process.env.MATRIX_BENCH_DIR ?? '.data/bench',
+);
 const env = (name: string) =>
   process.env[name] ? Number(process.env[name]) : undefined;
 
 function runPage(services: number): PageResults | undefined {
   const resultFile = path.join(dataDir, 'page-results.json');
   fs.rmSync(resultFile, { force: true });
+  // Built before taking the lock, which guards the ports, not the CPU.
+  let buildMs: number | undefined;
+  if (portalMode(root).production) {
+    console.log('\nPage: yarn workspace app build ...');
+    buildMs = buildApp(root);
+  }
   console.log(
     '\nPage: waiting for /tmp/e2e.lock (held while the portal runs) ...',
   );
@@ -57,35 +71,115 @@ function runPage(services: number): PageResults | undefined {
     ],
     { cwd: root, stdio: 'inherit' },
   );
-  return fs.existsSync(resultFile)
-    ? (JSON.parse(fs.readFileSync(resultFile, 'utf8')) as PageResults)
-    : undefined;
+  if (!fs.existsSync(resultFile)) return undefined;
+  const results = JSON.parse(fs.readFileSync(resultFile, 'utf8'));
+  return { ...results, buildMs } as PageResults;
+}
+
+type PageIteration = PageResults['iterations'][number];
+
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(2)} MB`;
+const kb = (bytes: number) => `${Math.round(bytes / 1024)} KB`;
+
+/** The median of `pick` over the runs that have it. */
+function medianOf<T>(runs: T[], pick: (run: T) => number | undefined) {
+  const values = runs.map(pick).filter((v): v is number => v !== undefined);
+  return values.length ? percentile(values, 0.5) : NaN;
+}
+
+function formatPageApi(r: PageResults): string {
+  const { api } = r;
+  return `Real backend (catalog on SQLite, guest token, ${
+    api.cache
+  }): GET /matrix first call after start ${fmtMs(api.cold)}${
+    api.lagCountedMs
+      ? ` (lagPending: the lag counted ${fmtMs(api.lagCountedMs)} later)`
+      : ''
+  }, then ${api.warm.length ? medianP95(api.warm) : '–'} (median / p95 of ${
+    api.warm.length
+  }); the answer is ${mb(api.bytes)} of JSON (${kb(
+    api.brotliBytes,
+  )} with Brotli); again with its ETag as If-None-Match: ${
+    api.conditionalStatus || 'no ETag'
+  }`;
+}
+
+/** What one load does, as medians: the request, the answer, the work in the page. */
+function formatPerLoad(runs: PageIteration[]): string {
+  const network = runs.flatMap(i => (i.matrixNetwork ? [i.matrixNetwork] : []));
+  const parts = [
+    runs.some(i => i.matrixRequest)
+      ? `GET /matrix from ${fmtMs(
+          medianOf(runs, i => i.matrixRequest?.start),
+        )} to ${fmtMs(
+          medianOf(runs, i => i.matrixRequest?.end),
+        )} after navigation start`
+      : 'GET /matrix (not seen)',
+  ];
+  if (network.length) {
+    const second = runs[0].matrixNetwork?.status;
+    parts.push(
+      `waiting ${fmtMs(medianOf(network, n => n.waitingMs))}, download ${fmtMs(
+        medianOf(network, n => n.downloadMs),
+      )}; ${kb(
+        Math.max(...network.map(n => n.bytes)),
+      )} over the wire at most with content-encoding ${
+        network[0].encoding
+      }; the second load (the first after the warm-up) got ${
+        second === 304 ? '304 Not Modified' : second
+      }, ${network.filter(n => n.status === 304).length} of ${
+        network.length
+      } loads 304`,
+    );
+  }
+  parts.push(
+    `GET /matrix requests: ${medianOf(
+      runs,
+      i => i.matrixRequests.untilFinished,
+    )} until finished, ${medianOf(
+      runs,
+      i => i.matrixRequests.afterwards,
+    )} while filtering and scrolling`,
+    `rendered ${fmtMs(
+      medianOf(runs, i => i.finished - (i.matrixRequest?.end ?? NaN)),
+    )} after the response ended`,
+    `main-thread long tasks until finished: ${medianOf(
+      runs,
+      i => i.longTasks.count,
+    )}, ${fmtMs(medianOf(runs, i => i.longTasks.ms))} in total`,
+    `${medianOf(runs, i => i.rowsInDom)} table rows and ${medianOf(
+      runs,
+      i => i.domNodes,
+    )} elements in the DOM${
+      runs[0].heapMb !== undefined
+        ? `; JS heap ${Math.round(medianOf(runs, i => i.heapMb))} MB`
+        : ''
+    }`,
+    `the filter showed "${runs[0].filterShows}".`,
+  );
+  return `Per load (median): ${parts.join('; ')}`;
 }
 
 function formatPage(r: PageResults): string {
   const runs = r.iterations;
-  const stat = (pick: (i: PageResults['iterations'][0]) => number) =>
+  const stat = (pick: (i: PageIteration) => number) =>
     runs.length ? medianP95(runs.map(pick)) : '–';
-  const median = (pick: (i: PageResults['iterations'][0]) => number) =>
-    percentile(runs.map(pick), 0.5);
   const lines = [
-    `Page: ${r.services} services x 5 environments, /gitops-promotion?owner=all in Chromium ${r.chromium} (headless, 1440x900), the portal from \`yarn start\` (development build), signed in as ${r.signIn}`,
+    `Page: ${
+      r.services
+    } services x 5 environments, /gitops-promotion?owner=all in Chromium ${
+      r.chromium
+    } (headless, 1440x900), the ${r.build} (${r.command}${
+      r.buildMs ? `, built in ${fmtMs(r.buildMs)}` : ''
+    }), signed in as ${r.signIn}`,
     `Startup: backend ready after ${fmtMs(
       r.startup.backendReadyMs,
     )}, catalog ingested the ${r.services} components ${fmtMs(
       r.catalogIngestMs,
-    )} later, frontend served after ${fmtMs(r.startup.frontendReadyMs)}`,
-    `Real backend (catalog on SQLite, guest token, ${
-      r.api.cache
-    }): GET /matrix first call after start ${fmtMs(r.api.cold)}, then ${
-      r.api.warm.length ? medianP95(r.api.warm) : '–'
-    } (median / p95 of ${r.api.warm.length}); ${(
-      r.api.bytes /
-      1024 /
-      1024
-    ).toFixed(1)} MB`,
+    )} later, app served after ${fmtMs(r.startup.frontendReadyMs)}`,
+    formatPageApi(r),
     '',
-    '| page, from navigation start | runs | median / p95 |',
+    `| page (${r.build}), from navigation start | runs | median / p95 |`,
     '| --- | --- | --- |',
     `| first rows visible | ${runs.length} | ${stat(i => i.firstRow)} |`,
     `| finished (status "Showing ${r.services} of ${
@@ -103,66 +197,7 @@ function formatPage(r: PageResults): string {
       runs.length
     } | ${stat(i => i.scrollToBottom)} |`,
   ];
-  if (runs.length) {
-    const withRequest = runs.filter(i => i.matrixRequest);
-    const network = runs.flatMap(i =>
-      i.matrixNetwork ? [i.matrixNetwork] : [],
-    );
-    lines.push(
-      '',
-      `Per load (median): GET /matrix from ${
-        withRequest.length
-          ? `${fmtMs(
-              percentile(
-                withRequest.map(i => i.matrixRequest!.start),
-                0.5,
-              ),
-            )} to ${fmtMs(
-              percentile(
-                withRequest.map(i => i.matrixRequest!.end),
-                0.5,
-              ),
-            )} after navigation start${
-              network.length
-                ? ` (waiting ${fmtMs(
-                    percentile(
-                      network.map(n => n.waitingMs),
-                      0.5,
-                    ),
-                  )}, download ${fmtMs(
-                    percentile(
-                      network.map(n => n.downloadMs),
-                      0.5,
-                    ),
-                  )}; ${(network[0].decodedBytes / 1024 / 1024).toFixed(
-                    1,
-                  )} MB of JSON, ${Math.round(
-                    Math.max(...network.map(n => n.bytes)) / 1024,
-                  )} KB over the wire with content-encoding ${
-                    network[0].encoding
-                  }; ${network.filter(n => n.bytes < 10_000).length} of ${
-                    network.length
-                  } loads answered 304 Not Modified)`
-                : ''
-            }`
-          : '(not seen)'
-      }; GET /matrix requests: ${median(
-        i => i.matrixRequests.untilFinished,
-      )} until finished, ${median(
-        i => i.matrixRequests.afterwards,
-      )} while filtering and scrolling; rendered ${fmtMs(
-        median(i => i.finished - (i.matrixRequest?.end ?? NaN)),
-      )} after the response ended; main-thread long tasks until finished: ${median(
-        i => i.longTasks.count,
-      )}, ${fmtMs(median(i => i.longTasks.ms))} in total; ${median(
-        i => i.rowsInDom,
-      )} table rows and ${median(i => i.domNodes)} elements in the DOM${
-        runs[0].heapMb !== undefined
-          ? `; JS heap ${Math.round(median(i => i.heapMb ?? 0))} MB`
-          : ''
-      }; the filter showed "${runs[0].filterShows}".`,
-    );
-  }
+  if (runs.length) lines.push('', formatPerLoad(runs));
   if (r.error) lines.push('', `Page error: ${r.error.split('\n')[0]}`);
   return lines.join('\n');
 }

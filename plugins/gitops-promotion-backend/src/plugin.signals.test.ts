@@ -3,6 +3,7 @@ import {
   SignalPayload,
   signalsServiceRef,
 } from '@backstage/plugin-signals-node';
+import { eventually } from './__testUtils__/eventually';
 import {
   promoteWhenAllowed,
   startPromotionBackend,
@@ -83,5 +84,31 @@ describe('signals about promotions', () => {
         },
       })),
     );
+  });
+
+  it('tells everyone of a change Argo CD streams in without waiting for the next scheduled pass', async () => {
+    // the first pass learns what runs; the watch stream is open from then on
+    await backend.runStatusWatcher();
+    const statusSignals = () =>
+      published.filter(
+        s =>
+          s.channel === 'gitops-promotion' &&
+          s.message.type === 'status' &&
+          s.message.service === 'cart',
+      );
+    const before = statusSignals().length;
+
+    backend.standIn.degrade('cart-prod-eu');
+
+    const signals = await eventually(
+      () => statusSignals().slice(before),
+      found => found.length > 0,
+    );
+    expect(signals[0].message).toEqual({
+      type: 'status',
+      service: 'cart',
+      environments: ['prod-eu'],
+    });
+    backend.standIn.recover('cart-prod-eu');
   });
 });

@@ -20,6 +20,8 @@ import { createRepositories } from './clients/repository/createRepositories';
 import { createRouter } from './service/router';
 import { EnvironmentsService } from './domain/environments/EnvironmentsService';
 import { LagReader } from './domain/environments/LagReader';
+import { MatrixSnapshot } from './domain/environments/MatrixSnapshot';
+import { readMatrixPreparationFrequencyMs } from './config/readMatrixConfig';
 import { PromotionPlanner } from './domain/promotions/PromotionPlanner';
 import { PromotionService } from './domain/promotions/PromotionService';
 import { PromotionTracker } from './domain/promotions/PromotionTracker';
@@ -129,12 +131,17 @@ export const gitopsPromotionPlugin = createBackendPlugin({
           argocd,
           logger,
         });
+        const snapshot = new MatrixSnapshot({
+          config,
+          reader,
+          lags: new LagReader({ config, repositories }),
+          logger,
+        });
         const environments = new EnvironmentsService({
           repositories,
           config,
           catalog,
-          reader,
-          lags: new LagReader({ config, repositories }),
+          snapshot,
           access,
           store,
           argocd,
@@ -180,6 +187,21 @@ export const gitopsPromotionPlugin = createBackendPlugin({
           },
         });
 
+        await deps.scheduler.scheduleTask({
+          id: 'gitops-promotion-prepare-matrix',
+          frequency: {
+            milliseconds: readMatrixPreparationFrequencyMs(rootConfig),
+          },
+          timeout: { minutes: 5 },
+          // Local: each replica keeps its own prepared matrix in memory.
+          scope: 'local',
+          fn: async () => {
+            await environments.prepareMatrix(
+              await deps.auth.getOwnServiceCredentials(),
+            );
+          },
+        });
+
         if (argocd) {
           const watcher = new StatusWatcher({
             config,
@@ -193,6 +215,14 @@ export const gitopsPromotionPlugin = createBackendPlugin({
             logger,
             driftGraceMs: watching.driftGraceMs,
           });
+          // A change Argo CD streams in is signalled at once, not at the next pass.
+          argocd.onStatusChange(() =>
+            watcher
+              .run()
+              .catch(error =>
+                logger.warn(`Could not check Argo CD's status: ${error}`),
+              ),
+          );
           await deps.scheduler.scheduleTask({
             id: 'gitops-promotion-watch-status',
             frequency: { milliseconds: watching.frequencyMs },

@@ -197,6 +197,8 @@ export async function startPromotionBackend(
     argocdUrl: argocd.url,
     runTracker: () =>
       backend.runScheduledTask('gitops-promotion-track-promotions'),
+    runStatusWatcher: () =>
+      backend.runScheduledTask('gitops-promotion-watch-status'),
     async stop() {
       await backend.stop();
       await argocd.close();

@@ -103,7 +103,7 @@ export const spec = {
         tags: ['environments'],
         summary: 'Many services in every environment at once.',
         description:
-          'Users and service principals. The services the catalog shows the\ncaller (each filter repeatable; with `entityRef`, those entities),\nin every environment the caller may read\n(`gitops-promotion.environment.read`): per cell the version, values,\nArgo CD status, drift, whether it is behind its upstream (with the\nlag), open pull requests and promotions in flight.\n',
+          'Users and service principals. The services the catalog shows the\ncaller (each filter repeatable; with `entityRef`, those entities),\nin every environment the caller may read\n(`gitops-promotion.environment.read`): per cell the version, values,\nArgo CD status, drift, whether it is behind its upstream (with the\nlag), open pull requests and promotions in flight. Answered from a\nsnapshot kept current per repository branch and Argo CD instance;\nwith `If-None-Match`, 304 when nothing the caller sees changed.\n',
         parameters: [
           {
             name: 'owner',
@@ -148,15 +148,32 @@ export const spec = {
             explode: true,
             schema: { $ref: '#/components/schemas/EntityRefList' },
           },
+          {
+            name: 'If-None-Match',
+            in: 'header',
+            description:
+              "The `ETag` of the caller's copy; answered 304 when it is still current.",
+            schema: { type: 'string' },
+          },
         ],
         responses: {
           '200': {
             description: 'The matrix.',
+            headers: {
+              ETag: {
+                description:
+                  'Names this answer; send it back as `If-None-Match`.',
+                schema: { type: 'string' },
+              },
+            },
             content: {
               'application/json': {
                 schema: { $ref: '#/components/schemas/MatrixResponse' },
               },
             },
+          },
+          '304': {
+            description: "The caller's copy (`If-None-Match`) is current.",
           },
           '400': { $ref: '#/components/responses/BadRequest' },
           '401': { $ref: '#/components/responses/Unauthorized' },
@@ -1539,25 +1556,64 @@ export const spec = {
           },
         },
       },
+      MatrixCellStatus: {
+        description:
+          "Argo CD's view of one cell, as much as the matrix shows: sync and\nhealth (the Environments tab has the rest), or why it is unknown.\n",
+        oneOf: [
+          {
+            type: 'object',
+            additionalProperties: false,
+            required: ['state', 'syncStatus', 'health'],
+            properties: {
+              state: { type: 'string', const: 'known' },
+              syncStatus: {
+                description: '`Synced`, `OutOfSync` or `Unknown`.',
+                type: 'string',
+              },
+              health: {
+                type: 'object',
+                additionalProperties: false,
+                required: ['status'],
+                properties: {
+                  status: { type: 'string' },
+                  message: { type: 'string' },
+                },
+              },
+            },
+          },
+          {
+            type: 'object',
+            additionalProperties: false,
+            required: ['state', 'reason', 'message'],
+            properties: {
+              state: { type: 'string', const: 'unknown' },
+              reason: {
+                $ref: '#/components/schemas/GitopsArgoCdUnknownReason',
+              },
+              message: { type: 'string' },
+            },
+          },
+        ],
+      },
       MatrixCell: {
-        description: 'One service in one environment of the matrix.',
+        description:
+          "One service in one environment of the matrix, at its environment's\nposition in `environments`. Nothing the environment or the service\nalready says is repeated, and empty fields are left out, so 10,000\ncells stay under 2 MB.\n",
         type: 'object',
         additionalProperties: false,
-        required: [
-          'environment',
-          'values',
-          'status',
-          'openPullRequests',
-          'inFlight',
-        ],
+        required: ['status'],
         properties: {
-          environment: { type: 'string' },
-          version: { type: 'string' },
+          version: {
+            description:
+              "The first key's value; absent when it could not be read.",
+            type: 'string',
+          },
           values: {
+            description:
+              'Every key the environment reads, when there is more than the\nversion to tell: several keys, or a key that could not be read\n(with its problem). Absent when the version is the only value.\n',
             type: 'array',
             items: { $ref: '#/components/schemas/GitopsKeyValue' },
           },
-          status: { $ref: '#/components/schemas/GitopsArgoCdStatus' },
+          status: { $ref: '#/components/schemas/MatrixCellStatus' },
           drift: {
             type: 'object',
             additionalProperties: false,
@@ -1572,9 +1628,13 @@ export const spec = {
               "The version differs from the first upstream's; absent when either is unknown.",
             type: 'boolean',
           },
-          upstreamVersion: { type: 'string' },
-          lag: { $ref: '#/components/schemas/EnvironmentLag' },
+          lag: {
+            description:
+              'Present when the cell is behind: how far. Absent while\n`lagPending` (the history is still being read).\n',
+            $ref: '#/components/schemas/EnvironmentLag',
+          },
           openPullRequests: {
+            description: 'Absent when there are none.',
             type: 'array',
             items: {
               type: 'object',
@@ -1588,6 +1648,7 @@ export const spec = {
             },
           },
           inFlight: {
+            description: 'Absent when there are none.',
             type: 'array',
             items: {
               type: 'object',
@@ -1633,6 +1694,12 @@ export const spec = {
             type: 'array',
             items: { type: 'string' },
           },
+          lastDeployedAt: {
+            description:
+              'The newest of its cells\' last Argo CD deployments (what "last change" sorts by).',
+            type: 'string',
+            format: 'date-time',
+          },
           lifecycle: { type: 'string' },
           cells: {
             description: 'One per environment, in the order of `environments`.',
@@ -1645,8 +1712,13 @@ export const spec = {
         description: 'The answer of `GET /matrix`.',
         type: 'object',
         additionalProperties: false,
-        required: ['environments', 'services'],
+        required: ['environments', 'services', 'lagPending'],
         properties: {
+          lagPending: {
+            description:
+              "True while the lag of behind cells is still being counted: a\nbackend that has just started reads the GitOps repository's\nhistory in the background after answering with versions and\nstatus. Ask again in a few seconds.\n",
+            type: 'boolean',
+          },
           environments: {
             description:
               'The environments the caller may read, in pipeline order.',

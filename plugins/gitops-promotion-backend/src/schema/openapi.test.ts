@@ -300,16 +300,19 @@ describe('the OpenAPI document', () => {
               Json,
             ],
         ),
-        ...Object.entries(op.operation.responses as JsonObject).map(
-          ([status, r]) =>
-            [
-              `${op.operationId} ${status}`,
-              (
-                (deref(r).content as JsonObject)[
-                  'application/json'
-                ] as JsonObject
-              ).schema,
-            ] as [string, Json],
+        ...Object.entries(op.operation.responses as JsonObject).flatMap(
+          ([status, r]) => {
+            // 304 Not Modified has no body
+            const content = deref(r).content as JsonObject | undefined;
+            return content
+              ? [
+                  [
+                    `${op.operationId} ${status}`,
+                    (content['application/json'] as JsonObject).schema,
+                  ] as [string, Json],
+                ]
+              : [];
+          },
         ),
       ]),
     ];

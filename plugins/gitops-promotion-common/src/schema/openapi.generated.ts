@@ -68,7 +68,9 @@ export interface paths {
      *     in every environment the caller may read
      *     (`gitops-promotion.environment.read`): per cell the version, values,
      *     Argo CD status, drift, whether it is behind its upstream (with the
-     *     lag), open pull requests and promotions in flight.
+     *     lag), open pull requests and promotions in flight. Answered from a
+     *     snapshot kept current per repository branch and Argo CD instance;
+     *     with `If-None-Match`, 304 when nothing the caller sees changed.
      */
     get: operations['getMatrix'];
     put?: never;
@@ -744,26 +746,62 @@ export interface components {
       /** @description Names of the freeze windows active now. */
       frozen: string[];
     };
-    /** @description One service in one environment of the matrix. */
+    /**
+     * @description Argo CD's view of one cell, as much as the matrix shows: sync and
+     *     health (the Environments tab has the rest), or why it is unknown.
+     */
+    MatrixCellStatus:
+      | {
+          /** @constant */
+          state: 'known';
+          /** @description `Synced`, `OutOfSync` or `Unknown`. */
+          syncStatus: string;
+          health: {
+            status: string;
+            message?: string;
+          };
+        }
+      | {
+          /** @constant */
+          state: 'unknown';
+          reason: components['schemas']['GitopsArgoCdUnknownReason'];
+          message: string;
+        };
+    /**
+     * @description One service in one environment of the matrix, at its environment's
+     *     position in `environments`. Nothing the environment or the service
+     *     already says is repeated, and empty fields are left out, so 10,000
+     *     cells stay under 2 MB.
+     */
     MatrixCell: {
-      environment: string;
+      /** @description The first key's value; absent when it could not be read. */
       version?: string;
-      values: components['schemas']['GitopsKeyValue'][];
-      status: components['schemas']['GitopsArgoCdStatus'];
+      /**
+       * @description Every key the environment reads, when there is more than the
+       *     version to tell: several keys, or a key that could not be read
+       *     (with its problem). Absent when the version is the only value.
+       */
+      values?: components['schemas']['GitopsKeyValue'][];
+      status: components['schemas']['MatrixCellStatus'];
       drift?: {
         desired: string;
         live: string[];
       };
       /** @description The version differs from the first upstream's; absent when either is unknown. */
       behind?: boolean;
-      upstreamVersion?: string;
+      /**
+       * @description Present when the cell is behind: how far. Absent while
+       *     `lagPending` (the history is still being read).
+       */
       lag?: components['schemas']['EnvironmentLag'];
-      openPullRequests: {
+      /** @description Absent when there are none. */
+      openPullRequests?: {
         id: string;
         url: string;
         number: number;
       }[];
-      inFlight: {
+      /** @description Absent when there are none. */
+      inFlight?: {
         /** Format: uuid */
         id: string;
         state: components['schemas']['PromotionState'];
@@ -782,12 +820,24 @@ export interface components {
       system?: string;
       /** @description Entity refs of the systems (the `partOf` relations). */
       systems: string[];
+      /**
+       * Format: date-time
+       * @description The newest of its cells' last Argo CD deployments (what "last change" sorts by).
+       */
+      lastDeployedAt?: string;
       lifecycle?: string;
       /** @description One per environment, in the order of `environments`. */
       cells: components['schemas']['MatrixCell'][];
     };
     /** @description The answer of `GET /matrix`. */
     MatrixResponse: {
+      /**
+       * @description True while the lag of behind cells is still being counted: a
+       *     backend that has just started reads the GitOps repository's
+       *     history in the background after answering with versions and
+       *     status. Ask again in a few seconds.
+       */
+      lagPending: boolean;
       /** @description The environments the caller may read, in pipeline order. */
       environments: components['schemas']['MatrixEnvironment'][];
       services: components['schemas']['MatrixService'][];
@@ -1028,7 +1078,10 @@ export interface operations {
         /** @description These entities only (the other filters are still validated). */
         entityRef?: components['schemas']['EntityRefList'];
       };
-      header?: never;
+      header?: {
+        /** @description The `ETag` of the caller's copy; answered 304 when it is still current. */
+        'If-None-Match'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -1037,11 +1090,20 @@ export interface operations {
       /** @description The matrix. */
       200: {
         headers: {
+          /** @description Names this answer; send it back as `If-None-Match`. */
+          ETag?: string;
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['MatrixResponse'];
         };
+      };
+      /** @description The caller's copy (`If-None-Match`) is current. */
+      304: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
       };
       400: components['responses']['BadRequest'];
       401: components['responses']['Unauthorized'];

@@ -8,6 +8,7 @@ import {
   EnvironmentHistoryResponse,
   EnvironmentView,
   MatrixCell,
+  MatrixCellStatus,
   MatrixResponse,
   MatrixService,
   PromotionRecord,
@@ -289,18 +290,27 @@ export function bundleHistory(): EnvironmentHistoryResponse {
   };
 }
 
-/** A matrix cell: Synced and Healthy at `version` unless overridden. */
-export function matrixCell(
-  overrides: Partial<MatrixCell> & { environment: string },
-): MatrixCell {
-  const version = overrides.version ?? '1.0.0';
+/** A matrix cell's Argo CD status: Synced and Healthy unless overridden. */
+export function matrixStatus(
+  overrides: Partial<Extract<MatrixCellStatus, { state: 'known' }>> = {},
+): MatrixCellStatus {
   return {
-    version,
-    values: [],
-    status: known(version),
+    state: 'known',
+    syncStatus: 'Synced',
+    health: { status: 'Healthy' },
+    ...overrides,
+  };
+}
+
+/**
+ * A matrix cell as the backend sends it: Synced and Healthy at `version`,
+ * up to date, the optional fields left out, unless overridden.
+ */
+export function matrixCell(overrides: Partial<MatrixCell> = {}): MatrixCell {
+  return {
+    version: '1.0.0',
+    status: matrixStatus(),
     behind: false,
-    openPullRequests: [],
-    inFlight: [],
     ...overrides,
   };
 }
@@ -318,7 +328,9 @@ export function matrix(): MatrixResponse {
     name: string,
     owner: string,
     cells: MatrixCell[],
+    lastDeployedAt?: string,
   ): MatrixService => ({
+    ...(lastDeployedAt && { lastDeployedAt }),
     entityRef: `component:default/${name}`,
     service: name,
     title: name,
@@ -330,6 +342,7 @@ export function matrix(): MatrixResponse {
     cells,
   });
   return {
+    lagPending: false,
     environments: [
       {
         name: 'dev',
@@ -357,51 +370,50 @@ export function matrix(): MatrixResponse {
       },
     ],
     services: [
-      service('checkout', 'team-checkout', [
-        matrixCell({ environment: 'dev', version: '2.6.1' }),
-        matrixCell({ environment: 'staging', version: '2.6.1' }),
-        matrixCell({
-          environment: 'prod-eu',
-          version: '2.5.0',
-          behind: true,
-          upstreamVersion: '2.6.1',
-          lag: {
-            upstream: 'staging',
-            upstreamVersion: '2.6.1',
-            versionsBehind: 2,
-            behindSince: '2026-10-26T10:00:00Z',
-          },
-          status: {
-            ...known('2.5.0'),
-            lastDeployedAt: '2026-11-01T00:00:00Z',
-          } as MatrixCell['status'],
-        }),
-      ]),
-      service('cart', 'team-checkout', [
-        matrixCell({ environment: 'dev', version: '3.1.0' }),
-        matrixCell({ environment: 'staging', version: '3.1.0' }),
-        matrixCell({
-          environment: 'prod-eu',
-          version: '3.1.0',
-          status: known('3.1.0', {
-            health: { status: 'Degraded', message: 'CrashLoopBackOff' },
-            lastDeployedAt: '2026-11-21T00:00:00Z',
+      service(
+        'checkout',
+        'team-checkout',
+        [
+          matrixCell({ version: '2.6.1' }),
+          matrixCell({ version: '2.6.1' }),
+          matrixCell({
+            version: '2.5.0',
+            behind: true,
+            lag: {
+              upstream: 'staging',
+              upstreamVersion: '2.6.1',
+              versionsBehind: 2,
+              behindSince: '2026-10-26T10:00:00Z',
+            },
           }),
-        }),
-      ]),
+        ],
+        '2026-11-01T09:00:00Z',
+      ),
+      service(
+        'cart',
+        'team-checkout',
+        [
+          matrixCell({ version: '3.1.0' }),
+          matrixCell({ version: '3.1.0' }),
+          matrixCell({
+            version: '3.1.0',
+            status: matrixStatus({
+              health: { status: 'Degraded', message: 'CrashLoopBackOff' },
+            }),
+          }),
+        ],
+        '2026-11-21T08:00:00Z',
+      ),
       service('inventory', 'team-fulfilment', [
-        matrixCell({ environment: 'dev', version: '4.3.0' }),
+        matrixCell({ version: '4.3.0' }),
         matrixCell({
-          environment: 'staging',
           version: '4.3.0',
           drift: { desired: '4.3.0', live: ['ghcr.io/acme/inventory:4.2.0'] },
-          status: known('4.2.0', { syncStatus: 'OutOfSync' }),
+          status: matrixStatus({ syncStatus: 'OutOfSync' }),
         }),
         matrixCell({
-          environment: 'prod-eu',
           version: '4.1.0',
           behind: true,
-          upstreamVersion: '4.3.0',
           lag: {
             upstream: 'staging',
             upstreamVersion: '4.3.0',
@@ -420,7 +432,6 @@ export function matrix(): MatrixResponse {
       ]),
       service('search', 'team-search', [
         matrixCell({
-          environment: 'dev',
           version: 'v1.14.0',
           status: {
             state: 'unknown',
@@ -428,8 +439,8 @@ export function matrix(): MatrixResponse {
             message: 'Argo CD instance local did not answer',
           },
         }),
-        matrixCell({ environment: 'staging', version: 'v1.14.0' }),
-        matrixCell({ environment: 'prod-eu', version: 'v1.14.0' }),
+        matrixCell({ version: 'v1.14.0' }),
+        matrixCell({ version: 'v1.14.0' }),
       ]),
     ],
   };

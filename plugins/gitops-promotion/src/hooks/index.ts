@@ -3,7 +3,7 @@ export { useEnvironmentHistory } from './useEnvironmentHistory';
 export { usePromote } from './usePromote';
 export { usePromotionPreview } from './usePromotionPreview';
 export { PROMOTION_POLL_INTERVAL_MS, usePromotion } from './usePromotion';
-export { useMatrix } from './useMatrix';
+export { LAG_PENDING_REFETCH_MS, useMatrix } from './useMatrix';
 export { useOwnership } from './useOwnership';
 export { useDeliveryFigures } from './useDeliveryFigures';
 export { useSubmit } from './useSubmit';

@@ -44,23 +44,35 @@ export async function startBenchBackend(config: object, entities: Entity[]) {
 /** No client-side timeouts: a slow matrix is measured, not cut off. */
 const patientAgent = new Agent({ headersTimeout: 0, bodyTimeout: 0 });
 
-/** One GET /matrix as a user, timed; anything but 200 throws. */
+/**
+ * One GET /matrix as a user, timed; with `etag`, conditional (a 304 has an
+ * empty `text`). Anything but 200 or that 304 throws.
+ */
 export async function fetchMatrix(
   url: string,
-): Promise<{ ms: number; text: string }> {
+  options: { etag?: string } = {},
+): Promise<{ ms: number; text: string; status: number; etag?: string }> {
   const start = performance.now();
   const response = await request(`${url}/matrix`, {
-    headers: { authorization: asUser() },
+    headers: {
+      authorization: asUser(),
+      ...(options.etag && { 'if-none-match': options.etag }),
+    },
     dispatcher: patientAgent,
   });
   const text = await response.body.text();
   const ms = performance.now() - start;
-  if (response.statusCode !== 200) {
-    throw new Error(
-      `GET /matrix: ${response.statusCode} ${text.slice(0, 500)}`,
-    );
+  const status = response.statusCode;
+  if (status !== 200 && !(status === 304 && options.etag)) {
+    throw new Error(`GET /matrix: ${status} ${text.slice(0, 500)}`);
   }
-  return { ms, text };
+  const etag = response.headers.etag;
+  return {
+    ms,
+    text,
+    status,
+    etag: typeof etag === 'string' ? etag : undefined,
+  };
 }
 
 /**
@@ -85,4 +97,13 @@ export function timeMethod(
   return () => {
     prototype[method] = original;
   };
+}
+
+/** The subcommand of `git [-c <name>=<value>] [--<option>] <subcommand> ...`. */
+export function gitSubcommand(argv: string[]): string {
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '-c') i++;
+    else if (!argv[i].startsWith('-')) return argv[i];
+  }
+  return argv[0];
 }

@@ -1,8 +1,5 @@
 /* eslint-disable no-console */
-import {
-  ArgoCdDevServer,
-  createArgoCdDevServer,
-} from '@internal/argocd-dev-server';
+import pLimit from 'p-limit';
 import childProcess from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -15,15 +12,22 @@ import { PromotionStore } from '../../domain/ledger';
 import { GitCliProvider } from '../../clients/git/GitCliProvider';
 import { VersionReader } from '../../domain/environments/VersionReader';
 import { testConfig, withRelations } from '../promotionBackend';
-import { fetchMatrix, startBenchBackend, timeMethod } from './benchBackend';
+import { runGit } from '../../clients/git/runGit';
+import {
+  fetchMatrix,
+  gitSubcommand,
+  startBenchBackend,
+  timeMethod,
+} from './benchBackend';
+import { startStandInProcess, StandInProcess } from './standInProcess';
 import {
   commitOneFile,
   generateMatrixBenchData,
   matrixBenchEnvironments,
   MatrixBenchData,
   MATRIX_BENCH_PIPELINE,
-  prepareGitCacheWithCommitGraph,
 } from './matrixBenchData';
+import { benchValuesPath } from '../../clients/argocd/__testUtils__/benchmark/generateBenchRepository';
 
 /**
  * The backend half of `yarn bench:matrix`: GET /api/gitops-promotion/matrix
@@ -32,10 +36,13 @@ import {
  * the generated bare repository, the Argo CD stand-in serving the 10,000
  * applications), counting what each refresh costs upstream.
  *
- * - cold: a fresh backend with an empty git cache and Argo CD cache, first request
- * - warm: the same backend again, Argo CD's list still cached (within cacheTtlSeconds)
- * - warm, Argo CD list expired: after waiting out cacheTtlSeconds (default 10 s)
- * - after a 1-file commit: a commit changing one values file landed, list expired too
+ * - cold: a fresh backend with an empty git cache: the first answer, and the
+ *   time until every lag is counted (histories are read in the background)
+ * - warm: nothing changed, a full answer; and with If-None-Match, a 304
+ * - after a 1-file commit: a commit changing one values file landed
+ * - an Argo CD change: an application degraded in the stand-in (its own
+ *   process, as Argo CD is) until GET /matrix shows it
+ * - the per-cell baseline: every cell read on its own, on the same data
  *
  * Run alone: `node --require @backstage/cli-node/config/nodeTransform.cjs <this file>`
  * (generates its data in a temporary directory); `yarn bench:matrix` runs it
@@ -43,10 +50,10 @@ import {
  */
 
 const REPOSITORY_ID = 'acme-gitops';
+/** gitopsPromotion.repositories[].branchHeadCache default */
+const BRANCH_HEAD_CACHE_MS = 2000;
 const ARGOCD_INSTANCE = 'local';
 const ARGOCD_TOKEN = 'bench-argocd-token';
-/** gitopsPromotion.argocd.instances[].cacheTtlSeconds default */
-const ARGOCD_TTL_MS = 10_000;
 
 export interface Sample {
   ms: number;
@@ -66,21 +73,46 @@ export interface MatrixBackendResults {
   cells: number;
   commits: number;
   behindCells: number;
-  /** What the first response said about lag, checked against the generator. */
+  /** What the first complete response said about lag, checked against the generator. */
   check: {
     services: number;
     behindReported: number;
     lagMatches: number;
     lagReported: number;
   };
+  /** The first answer of a fresh backend (versions and status; lag may be pending). */
   cold: Sample[];
-  /** Cold, but the git cache already fetched and with a commit-graph (what-if). */
-  coldCommitGraph: Sample[];
+  /** From the cold request's start until an answer has every lag (`lagPending` false). */
+  coldComplete: number[];
+  /** Nothing changed: a full 200 answer. */
   warm: Sample[];
-  warmExpired: Sample[];
+  /** Nothing changed, `If-None-Match` with the last ETag: 304. */
+  notModified: Sample[];
   afterCommit: Sample[];
+  /** From a change in Argo CD (an application degraded) until GET /matrix shows it. */
+  statusChange: number[];
+  /** Argo CD list calls while the warm and after-commit samples were taken. */
+  steadyStateListCalls: number;
+  baseline: PerCellBaseline;
   /** Errors thrown outside any request (e.g. EPIPE writing to a git process), by message. */
   uncaught: Record<string, number>;
+}
+
+/**
+ * What the matrix costs when every cell is read on its own, as the Red Hat
+ * and Roadie Argo CD plugins read status: one Argo CD application request
+ * per cell, one git read per cell, and one file history per behind cell.
+ */
+export interface PerCellBaseline {
+  cells: number;
+  argocdMs: number;
+  gitMs: number;
+  /** Histories are slow one by one: a sample is measured, the rest extrapolated. */
+  historySample: { cells: number; ms: number };
+  behindCells: number;
+  /** argocdMs + gitMs + the histories of every behind cell (extrapolated). */
+  totalMs: number;
+  requests: number;
 }
 
 /** Counts what the plugin asks of git, and how long its stages take. */
@@ -110,7 +142,7 @@ class Meter {
         const [file, argv, options] = args;
         if (isCounted(file, argv, options)) {
           // `git -c <name>=<value> <subcommand>`: count the subcommand.
-          count('gitProcesses', argv[0] === '-c' ? argv[2] : argv[0]);
+          count('gitProcesses', gitSubcommand(argv));
         }
         return original.apply(this, args);
       };
@@ -193,22 +225,53 @@ async function startBench(
 async function refresh(
   url: string,
   meter: Meter,
-  standIn: ArgoCdDevServer,
-): Promise<{ sample: Sample; body: any }> {
+  standIn: StandInProcess,
+  options: { etag?: string } = {},
+): Promise<{ sample: Sample; body: any; etag?: string }> {
   meter.reset();
-  standIn.resetRequests();
-  const { ms, text } = await fetchMatrix(url);
+  await standIn.resetRequests();
+  const { ms, text, etag } = await fetchMatrix(url, options);
   return {
     sample: {
       ms,
       bytes: Buffer.byteLength(text),
       provider: { ...meter.provider },
       gitProcesses: { ...meter.gitProcesses },
-      argocdRequests: standIn.requests().length,
+      argocdRequests: (await standIn.requests()).length,
       stages: { ...meter.stages },
     },
-    body: JSON.parse(text),
+    body: text ? JSON.parse(text) : undefined,
+    etag,
   };
+}
+
+/**
+ * Asks again every `everyMs` until `done` says the answer is it; the time
+ * until then. (Asking often costs the backend a full answer each time.)
+ */
+async function timeUntil(
+  url: string,
+  started: number,
+  done: (body: any) => boolean,
+  everyMs: number,
+): Promise<{ ms: number; body: any }> {
+  for (;;) {
+    const { text } = await fetchMatrix(url);
+    const body = JSON.parse(text);
+    if (done(body)) return { ms: performance.now() - started, body };
+    if (performance.now() - started > 300_000) {
+      throw new Error('The matrix did not reach the expected state in 5 min');
+    }
+    await sleep(everyMs);
+  }
+}
+
+/** The service's cell in `environment` of a matrix answer. */
+function cellOf(body: any, service: string, environment: string) {
+  const column = body.environments.findIndex(
+    (e: any) => e.name === environment,
+  );
+  return body.services.find((s: any) => s.service === service)?.cells[column];
 }
 
 /** Compares the lag the matrix reports with what the generator made. */
@@ -219,8 +282,10 @@ function checkResponse(body: any, data: MatrixBenchData) {
   let lagMatches = 0;
   const tagIndex = (tag?: string) => Number(tag?.split('.')[2]);
   for (const service of services) {
-    for (const cell of service.cells ?? []) {
-      const env = MATRIX_BENCH_PIPELINE.find(e => e.name === cell.environment);
+    for (const [column, cell] of (service.cells ?? []).entries()) {
+      const env = MATRIX_BENCH_PIPELINE.find(
+        e => e.name === body.environments[column].name,
+      );
       if (!env?.upstream) continue;
       const expected =
         tagIndex(
@@ -261,7 +326,7 @@ export async function runMatrixBackendBenchmark(
     argocdUrl: '',
     workingDirectory: '',
   }).gitopsPromotion.layouts;
-  const standIn = createArgoCdDevServer({
+  const argocd = await startStandInProcess({
     repositoryPath: data.repository.path,
     environments: MATRIX_BENCH_PIPELINE.map(e => e.name),
     layouts: appConfigLayouts,
@@ -270,20 +335,15 @@ export async function runMatrixBackendBenchmark(
     // Reconciled explicitly after each commit, so its polls never run during a measurement.
     pollIntervalMs: 3_600_000,
   });
-  const argocd = await standIn.start();
   const discovery = performance.now();
-  await standIn.reconcile();
+  await argocd.reconcile();
   log(
-    `  Argo CD stand-in: ${
+    `  Argo CD stand-in (own process): ${
       (
-        await (
-          await fetch(
-            `${argocd.url}/api/v1/applications?fields=items.metadata.name`,
-            {
-              headers: { authorization: `Bearer ${ARGOCD_TOKEN}` },
-            },
-          )
-        ).json()
+        await argocdGet(
+          argocd.url,
+          '/api/v1/applications?fields=items.metadata.name',
+        )
       ).items.length
     } applications discovered in ${Math.round(
       performance.now() - discovery,
@@ -301,10 +361,13 @@ export async function runMatrixBackendBenchmark(
     behindCells: data.repository.behindCells,
     check: { services: 0, behindReported: 0, lagMatches: 0, lagReported: 0 },
     cold: [],
-    coldCommitGraph: [],
+    coldComplete: [],
     warm: [],
-    warmExpired: [],
+    notModified: [],
     afterCommit: [],
+    statusChange: [],
+    steadyStateListCalls: 0,
+    baseline: undefined as unknown as PerCellBaseline,
     uncaught: {},
   };
   // A git process that exits before reading its input makes a write to its
@@ -325,51 +388,99 @@ export async function runMatrixBackendBenchmark(
         argocd.url,
         path.join(scratch, `cache-${run}`),
       );
-      const { sample, body } = await refresh(running.url, meter, standIn);
+      const started = performance.now();
+      const { sample } = await refresh(running.url, meter, argocd);
       results.cold.push(sample);
-      if (run === 1) results.check = checkResponse(body, data);
-      log(`  cold ${run}/${coldRuns}: ${fmtMs(sample.ms)}`);
+      const complete = await timeUntil(
+        running.url,
+        started,
+        b => !b.lagPending,
+        1000,
+      );
+      results.coldComplete.push(complete.ms);
+      if (run === 1) results.check = checkResponse(complete.body, data);
+      log(
+        `  cold ${run}/${coldRuns}: first answer ${fmtMs(
+          sample.ms,
+        )}, every lag ${fmtMs(complete.ms)}`,
+      );
       const spent = performance.now() - coldStarted;
-      if (run < coldRuns && spent + sample.ms > coldBudgetMs) {
+      if (run < coldRuns && spent + complete.ms > coldBudgetMs) {
         log(`  (stopping cold runs: over the ${fmtMs(coldBudgetMs)} budget)`);
         break;
       }
     }
     const { url } = running!;
+    // Argo CD's watch stream, not lists, from here on.
+    await argocd.resetRequests();
+    let listCalls = 0;
+    const countLists = async () => {
+      listCalls += (await argocd.requests()).filter(
+        r => r.method === 'GET' && r.path === '/api/v1/applications',
+      ).length;
+    };
     let bump = 0;
     for (let round = 1; round <= rounds; round++) {
-      for (let i = 0; i < 3; i++) {
-        results.warm.push((await refresh(url, meter, standIn)).sample);
+      let etag: string | undefined;
+      for (let i = 0; i < 4; i++) {
+        const warm = await refresh(url, meter, argocd);
+        results.warm.push(warm.sample);
+        etag = warm.etag;
+        await countLists();
+        const notModified = await refresh(url, meter, argocd, { etag });
+        results.notModified.push(notModified.sample);
+        await countLists();
       }
-      await sleep(ARGOCD_TTL_MS + 200);
-      results.warmExpired.push((await refresh(url, meter, standIn)).sample);
-      await sleep(ARGOCD_TTL_MS + 200);
       // A new version of one service in dev: one values file changes.
       const service = data.services[(round * 397) % data.services.length];
       bump++;
       await commitOneFile(data.repository.path, service, 'dev', `9.0.${bump}`);
-      await standIn.reconcile();
-      results.afterCommit.push((await refresh(url, meter, standIn)).sample);
+      // A commit made elsewhere is seen once the branch head cache
+      // (`branchHeadCache`, default 2 s) expired: the first request after.
+      await sleep(BRANCH_HEAD_CACHE_MS + 100);
+      const after = await refresh(url, meter, argocd);
+      results.afterCommit.push(after.sample);
+      await countLists();
+      if (cellOf(after.body, service, 'dev')?.version !== `9.0.${bump}`) {
+        throw new Error(
+          `The matrix does not show ${service} 9.0.${bump} in dev after the commit`,
+        );
+      }
+      // Argo CD changes: one application degrades; the matrix shows it.
+      const degraded = data.services[(round * 733) % data.services.length];
+      const changed = performance.now();
+      await argocdPost(
+        argocd.url,
+        `/_dev/applications/${degraded}-staging/degrade`,
+      );
+      const seen = await timeUntil(
+        url,
+        changed,
+        b =>
+          cellOf(b, degraded, 'staging')?.status?.health?.status === 'Degraded',
+        250,
+      );
+      results.statusChange.push(seen.ms);
+      await countLists();
+      await argocdPost(
+        argocd.url,
+        `/_dev/applications/${degraded}-staging/recover`,
+      );
       log(
         `  round ${round}/${rounds}: warm ${fmtMs(
           results.warm[results.warm.length - 1].ms,
-        )}, list expired ${fmtMs(
-          results.warmExpired[round - 1].ms,
-        )}, after a commit ${fmtMs(results.afterCommit[round - 1].ms)}`,
+        )}, 304 ${fmtMs(
+          results.notModified[results.notModified.length - 1].ms,
+        )}, after a commit ${fmtMs(
+          after.sample.ms,
+        )}, Argo CD change shown after ${fmtMs(seen.ms)}`,
       );
     }
-    // What if the cache had a commit-graph with changed-path filters?
+    results.steadyStateListCalls = listCalls;
     await running!.backend.stop();
     running = undefined;
-    const prepared = path.join(scratch, 'cache-commit-graph');
-    await prepareGitCacheWithCommitGraph(
-      path.join(prepared, `${REPOSITORY_ID}.git`),
-      data.repository.path,
-    );
-    running = await startBench(data, argocd.url, prepared);
-    const whatIf = (await refresh(running.url, meter, standIn)).sample;
-    results.coldCommitGraph.push(whatIf);
-    log(`  cold, cache with a commit-graph: ${fmtMs(whatIf.ms)}`);
+    log('  per-cell baseline ...');
+    results.baseline = await measurePerCellBaseline(data, argocd.url);
   } finally {
     process.off('uncaughtException', onUncaught);
     meter.uninstall();
@@ -378,6 +489,114 @@ export async function runMatrixBackendBenchmark(
     await fs.rm(scratch, { recursive: true, force: true });
   }
   return results;
+}
+
+async function argocdGet(url: string, pathAndQuery: string) {
+  const response = await fetch(`${url}${pathAndQuery}`, {
+    headers: { authorization: `Bearer ${ARGOCD_TOKEN}` },
+  });
+  return response.json();
+}
+
+async function argocdPost(url: string, pathAndQuery: string) {
+  const response = await fetch(`${url}${pathAndQuery}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${ARGOCD_TOKEN}` },
+  });
+  if (!response.ok) {
+    throw new Error(
+      `POST ${pathAndQuery}: ${response.status} ${await response.text()}`,
+    );
+  }
+}
+
+/** Behind cells whose history is read one by one for the baseline; the rest are extrapolated. */
+const BASELINE_HISTORY_SAMPLE = 20;
+const BASELINE_CONCURRENCY = 8;
+
+/**
+ * The per-cell way, measured on the same data: every cell's application
+ * from Argo CD (`GET /api/v1/applications/{name}`) and its file from git
+ * (`git cat-file` of `main:<path>`), 8 at a time; and for a sample of behind
+ * cells, the upstream file's history (`git log -n 30 -- <path>`).
+ */
+async function measurePerCellBaseline(
+  data: MatrixBenchData,
+  argocdUrl: string,
+): Promise<PerCellBaseline> {
+  const cells = data.services.flatMap(service =>
+    MATRIX_BENCH_PIPELINE.map(env => ({ service, env: env.name })),
+  );
+  const limit = pLimit(BASELINE_CONCURRENCY);
+  const timed = async (work: () => Promise<unknown>) => {
+    const started = performance.now();
+    await work();
+    return performance.now() - started;
+  };
+  const argocdMs = await timed(() =>
+    Promise.all(
+      cells.map(c =>
+        limit(() =>
+          argocdGet(argocdUrl, `/api/v1/applications/${c.service}-${c.env}`),
+        ),
+      ),
+    ),
+  );
+  const gitMs = await timed(() =>
+    Promise.all(
+      cells.map(c =>
+        limit(() =>
+          runGit(
+            ['cat-file', 'blob', `main:${benchValuesPath(c.service, c.env)}`],
+            {
+              cwd: data.repository.path,
+            },
+          ),
+        ),
+      ),
+    ),
+  );
+  const behind = MATRIX_BENCH_PIPELINE.filter(e => e.upstream).flatMap(env =>
+    data.services
+      .filter(
+        service =>
+          data.repository.versions.get(`${service}\0${env.name}`) !==
+          data.repository.versions.get(`${service}\0${env.upstream}`),
+      )
+      .map(service => ({ service, upstream: env.upstream! })),
+  );
+  const sample = behind.slice(0, BASELINE_HISTORY_SAMPLE);
+  const historyMs = await timed(() =>
+    Promise.all(
+      sample.map(c =>
+        limit(() =>
+          runGit(
+            [
+              'log',
+              '-n',
+              '30',
+              '--format=%H',
+              'main',
+              '--',
+              benchValuesPath(c.service, c.upstream),
+            ],
+            {
+              cwd: data.repository.path,
+            },
+          ),
+        ),
+      ),
+    ),
+  );
+  return {
+    cells: cells.length,
+    argocdMs,
+    gitMs,
+    historySample: { cells: sample.length, ms: historyMs },
+    behindCells: behind.length,
+    totalMs: argocdMs + gitMs + (historyMs / sample.length) * behind.length,
+    requests: cells.length * 2 + behind.length,
+  };
 }
 
 /** Nearest-rank percentile. */
@@ -443,45 +662,103 @@ export function describeStages(
     .join(', ');
 }
 
+/** `12.3x` or `—`: how many times the per-cell way costs what the matrix does. */
+function ratio(baseline: number, ours: number) {
+  return ours > 0
+    ? `${(baseline / ours).toFixed(ours > baseline ? 2 : 0)}x`
+    : '—';
+}
+
 /** The backend figures as Markdown table rows (and notes). */
 export function formatMatrixBackendResults(r: MatrixBackendResults): string {
-  const rows: Array<[string, Sample[]]> = [
-    ['cold (fresh backend, empty caches)', r.cold],
+  const b = r.baseline;
+  const median = (values: number[]) => percentile(values, 0.5);
+  const rows: Array<[string, number[], string, string]> = [
     [
-      'cold, what-if: git cache pre-fetched with a commit-graph (changed-path Bloom filters)',
-      r.coldCommitGraph,
+      'cold: a fresh backend, empty caches, first answer (versions, status; lag counted in the background)',
+      r.cold.map(s => s.ms),
+      describeCalls(r.cold),
+      ratio(b.argocdMs + b.gitMs, median(r.cold.map(s => s.ms))),
     ],
-    ['warm (Argo CD list cached)', r.warm],
-    ['warm, Argo CD list expired (> 10 s later)', r.warmExpired],
-    ['after a 1-file commit (list expired too)', r.afterCommit],
+    [
+      'cold until every lag is counted (`lagPending` false)',
+      r.coldComplete,
+      'the whole history fetched once, then one `git log` for all upstream files',
+      ratio(b.totalMs, median(r.coldComplete)),
+    ],
+    [
+      'warm: nothing changed, full answer',
+      r.warm.map(s => s.ms),
+      describeCalls(r.warm),
+      ratio(b.totalMs, median(r.warm.map(s => s.ms))),
+    ],
+    [
+      'warm with `If-None-Match`: 304',
+      r.notModified.map(s => s.ms),
+      describeCalls(r.notModified),
+      ratio(b.totalMs, median(r.notModified.map(s => s.ms))),
+    ],
+    [
+      'after a commit that changed 1 file',
+      r.afterCommit.map(s => s.ms),
+      describeCalls(r.afterCommit),
+      ratio(b.totalMs, median(r.afterCommit.map(s => s.ms))),
+    ],
+    [
+      'an Argo CD change (application degraded) until GET /matrix shows it',
+      r.statusChange,
+      `through the watch stream; Argo CD list calls while warm, after commits and changes: ${r.steadyStateListCalls}`,
+      '—',
+    ],
   ];
+  const bytes = (samples: Sample[]) =>
+    (median(samples.map(s => s.bytes)) / 1024 / 1024).toFixed(2);
   const lines = [
-    `GET /api/gitops-promotion/matrix, ${r.services} services x ${r.environments} environments = ${r.cells} cells; repository with ${r.commits} commits, ${r.behindCells} cells behind their upstream`,
+    `GET /api/gitops-promotion/matrix, ${r.services} services x ${
+      r.environments
+    } environments = ${r.cells} cells; repository with ${r.commits} commits, ${
+      r.behindCells
+    } cells behind their upstream; answer ${bytes(r.warm)} MB (${Math.round(
+      median(r.warm.map(s => s.bytes)) / r.cells,
+    )} bytes per cell)`,
     '',
-    '| refresh | runs | median / p95 | response | upstream calls per refresh (median) |',
+    '| refresh | runs | median / p95 | per-cell baseline ÷ this (median) | upstream calls (median) |',
     '| --- | --- | --- | --- | --- |',
     ...rows.map(
-      ([label, samples]) =>
+      ([label, samples, calls, times]) =>
         `| ${label} | ${samples.length} | ${medianP95(
-          samples.map(s => s.ms),
-        )} | ${(
-          percentile(
-            samples.map(s => s.bytes),
-            0.5,
-          ) /
-          1024 /
-          1024
-        ).toFixed(1)} MB | ${describeCalls(samples)} |`,
+          samples,
+        )} | ${times} | ${calls} |`,
     ),
     '',
+    `Per-cell baseline, measured in the same run (${BASELINE_CONCURRENCY} at a time): ${
+      b.cells
+    } Argo CD application requests ${fmtMs(b.argocdMs)}, ${
+      b.cells
+    } git reads ${fmtMs(b.gitMs)}, and the history of each of the ${
+      b.behindCells
+    } behind cells' upstream file (${fmtMs(
+      b.historySample.ms / b.historySample.cells,
+    )} each over a sample of ${b.historySample.cells}, extrapolated): ${fmtMs(
+      b.totalMs,
+    )} and ${
+      b.requests
+    } upstream calls per refresh, every refresh (nothing is kept). The cold first answer is compared with the baseline without histories.`,
+    '',
     'Where the time goes (median wall time per stage; stages overlap):',
-    ...rows.map(([label, samples]) => `- ${label}: ${describeStages(samples)}`),
+    ...(
+      [
+        ['cold', r.cold],
+        ['warm', r.warm],
+        ['after a commit', r.afterCommit],
+      ] as Array<[string, Sample[]]>
+    ).map(([label, samples]) => `- ${label}: ${describeStages(samples)}`),
     '',
     ...Object.entries(r.uncaught).map(
       ([message, count]) =>
         `Uncaught error (would have stopped a real backend) x${count}: ${message}`,
     ),
-    `Check: ${r.check.services} services in the first response; ${r.check.behindReported} cells reported behind (generated: ${r.behindCells}); lag reported for ${r.check.lagReported} cells, versions behind as generated for ${r.check.lagMatches}.`,
+    `Check: ${r.check.services} services in the first complete response; ${r.check.behindReported} cells reported behind (generated: ${r.behindCells}); lag reported for ${r.check.lagReported} behind cells, versions behind as generated for ${r.check.lagMatches}.`,
   ];
   return lines.join('\n');
 }

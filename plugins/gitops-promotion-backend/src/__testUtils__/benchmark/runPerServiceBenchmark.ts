@@ -11,7 +11,12 @@ import { runGit } from '../../clients/git/runGit';
 import { LagReader } from '../../domain/environments/LagReader';
 import { VersionReader } from '../../domain/environments/VersionReader';
 import { testConfig, withRelations } from '../promotionBackend';
-import { fetchMatrix, startBenchBackend, timeMethod } from './benchBackend';
+import {
+  fetchMatrix,
+  gitSubcommand,
+  startBenchBackend,
+  timeMethod,
+} from './benchBackend';
 import {
   describeStages,
   fmtMs,
@@ -329,7 +334,7 @@ class Meter {
         const child: ChildProcess = original.apply(this, args);
         if (isCounted) {
           // `git -c <name>=<value> <subcommand>`: count the subcommand.
-          started(argv[0] === '-c' ? argv[2] : argv[0]);
+          started(gitSubcommand(argv));
           child.once('exit', exited);
         }
         return child;
@@ -438,10 +443,12 @@ function checkResponse(body: any, data: BenchData): string[] {
       problems.push(`${expected.name}: ${cells.length} cells, expected 3`);
       continue;
     }
+    const columns: string[] = body.environments.map((e: any) => e.name);
     for (const [ei, { name }] of PIPELINE.entries()) {
+      // a cell is at its environment's position
       const cell = cells[ei];
-      if (cell.environment !== name) {
-        problems.push(`${expected.name}: cell ${ei} is ${cell.environment}`);
+      if (columns[ei] !== name) {
+        problems.push(`column ${ei} is ${columns[ei]}, expected ${name}`);
         continue;
       }
       if (cell.version !== expected.versions[name]) {

@@ -61,6 +61,14 @@ const MAX_TRAILER_MATCHES = 20;
 export class GitCliProvider implements RepositoryProvider {
   private ready?: Promise<void>;
   private fetches: Promise<unknown> = Promise.resolve();
+  /**
+   * Set when the cache was empty: branch heads are then fetched without
+   * their history (`--depth=1`: the tree and blobs of a 10,000-file
+   * repository in a fraction of a second, where the whole history takes
+   * seconds), and the history is fetched once, when something first needs it.
+   */
+  private shallowStart = false;
+  private history?: Promise<void>;
   private pendingBlobs: Array<{
     sha: string;
     resolve: (text: string) => void;
@@ -93,6 +101,7 @@ export class GitCliProvider implements RepositoryProvider {
 
   async isAncestor(ancestor: string, descendant: string): Promise<boolean> {
     await this.init();
+    await this.withHistory();
     await this.ensureCommit(descendant);
     return runGit(['merge-base', '--is-ancestor', ancestor, descendant], {
       cwd: this.options.cacheDir,
@@ -122,6 +131,34 @@ export class GitCliProvider implements RepositoryProvider {
       }
     }
     return files;
+  }
+
+  /** One `git diff-tree` between the commits: as long as what changed. */
+  async changedFiles(
+    from: string,
+    to: string,
+  ): Promise<Map<string, string | undefined>> {
+    await this.init();
+    await this.ensureCommit(from);
+    await this.ensureCommit(to);
+    const out = await this.git([
+      'diff-tree',
+      '-r',
+      '-z',
+      '--no-renames',
+      from,
+      to,
+    ]);
+    // `:<old mode> <new mode> <old sha> <new sha> <status>\0<path>\0` each
+    const fields = out.split('\0');
+    const changes = new Map<string, string | undefined>();
+    for (let i = 0; i + 1 < fields.length; i += 2) {
+      const [, newMode, , newSha] = fields[i].trim().split(' ');
+      // gone, or no longer a file (a submodule): not in the listing
+      const isFile = !ZERO_SHA.test(newSha) && newMode !== '160000';
+      changes.set(fields[i + 1], isFile ? newSha : undefined);
+    }
+    return changes;
   }
 
   /** Reads requested in the same tick share one `git cat-file --batch`. */
@@ -181,14 +218,17 @@ export class GitCliProvider implements RepositoryProvider {
     );
     if (paths.length === 0 || limit <= 0) return histories;
     await this.init();
+    await this.withHistory();
     let unfilled = paths.length;
     const take = (record: string) => {
-      const [header, ...raw] = record.split('\n');
+      // -z: `<header>\0` then per file `\n:<old mode> <new mode> <old sha>
+      // <new sha> <status>\0<path>\0`, paths never quoted
+      const [header, ...fields] = record.split('\0');
       const [commitSha, name, email, date, message] = header.split(FIELD);
-      for (const line of raw) {
-        // :<old mode> <new mode> <old sha> <new sha> <status>\t<path>
-        if (!line.startsWith(':')) continue;
-        const [change, filePath] = line.split('\t');
+      for (let i = 0; i + 1 < fields.length; i++) {
+        const change = fields[i].trimStart();
+        if (!change.startsWith(':')) continue;
+        const filePath = fields[++i];
         const history = histories.get(filePath);
         if (!history || history.length >= limit) continue;
         const [, , before, after] = change.split(' ');
@@ -206,11 +246,12 @@ export class GitCliProvider implements RepositoryProvider {
     };
     await streamGitRecords(
       [
-        '-c',
-        'core.quotePath=false',
+        // paths are names, never patterns (a `*` or `[` in a file name)
+        '--literal-pathspecs',
         'log',
         `--format=${RECORD}%H${FIELD}%an${FIELD}%ae${FIELD}%aI${FIELD}%s`,
         '--raw',
+        '-z',
         '--no-abbrev',
         '--no-renames',
         ref,
@@ -234,6 +275,7 @@ export class GitCliProvider implements RepositoryProvider {
     since: Date,
   ): Promise<CommitWithTrailer | undefined> {
     const head = await this.getBranchHead(branch);
+    await this.withHistory();
     const out = await this.git([
       'log',
       '--fixed-strings',
@@ -255,6 +297,7 @@ export class GitCliProvider implements RepositoryProvider {
 
   async tryCommit(request: TryCommitRequest): Promise<CommitAttempt> {
     await this.init();
+    await this.withHistory();
     const commitSha = await this.createCommit(request);
     const ref = `refs/heads/${request.branch}`;
     // --force-with-lease pins the expected old value: the update is refused if
@@ -349,7 +392,45 @@ export class GitCliProvider implements RepositoryProvider {
     await this.fetch(
       `+refs/heads/${branch}:refs/remotes/origin/${branch}`,
       () => this.hasCommit(sha),
+      this.shallowStart && !this.history ? ['--depth=1'] : [],
     );
+  }
+
+  /**
+   * The whole history of every branch, fetched once when the cache started
+   * shallow: everything that walks history (ancestry, file histories,
+   * trailers) or builds on it (commits) waits for it. Then, once per
+   * process, the history is indexed (see indexHistory).
+   */
+  private withHistory(): Promise<void> {
+    this.history ??= (async () => {
+      if (this.shallowStart) {
+        await this.fetch(
+          '+refs/heads/*:refs/remotes/origin/*',
+          async () => !(await isShallow(this.options.cacheDir)),
+          ['--unshallow'],
+        );
+      }
+      this.indexHistory();
+    })().catch(error => {
+      this.history = undefined;
+      throw error;
+    });
+    return this.history;
+  }
+
+  /**
+   * Writes a commit-graph with changed-path Bloom filters, in the background
+   * (between fetches): `git log -- <file>` then skips the commits that did
+   * not touch the file instead of diffing each (on 17,741 commits, 60 ms
+   * instead of 650 ms for one file's history). Commits fetched later are
+   * walked as before; the next process indexes them.
+   */
+  private indexHistory() {
+    const run = this.fetches.then(() =>
+      this.git(['commit-graph', 'write', '--reachable', '--changed-paths']),
+    );
+    this.fetches = run.catch(() => undefined);
   }
 
   /**
@@ -357,6 +438,8 @@ export class GitCliProvider implements RepositoryProvider {
    * cache: fetches every branch once, then gives up with NotFoundError.
    */
   private async ensureCommit(sha: string) {
+    if (await this.hasCommit(sha)) return;
+    await this.withHistory();
     if (await this.hasCommit(sha)) return;
     await this.fetch('+refs/heads/*:refs/remotes/origin/*', () =>
       this.hasCommit(sha),
@@ -376,10 +459,21 @@ export class GitCliProvider implements RepositoryProvider {
    * of the remote-tracking ref they both update. A fetch whose wait made it
    * unnecessary (`done` says so) is skipped.
    */
-  private fetch(refspec: string, done: () => Promise<boolean>) {
+  private fetch(
+    refspec: string,
+    done: () => Promise<boolean>,
+    options: string[] = [],
+  ) {
     const run = this.fetches.then(async () => {
       if (await done()) return;
-      await this.git(['fetch', '--quiet', '--no-tags', 'origin', refspec]);
+      await this.git([
+        'fetch',
+        '--quiet',
+        '--no-tags',
+        ...options,
+        'origin',
+        refspec,
+      ]);
     });
     this.fetches = run.catch(() => undefined);
     return run;
@@ -411,8 +505,11 @@ export class GitCliProvider implements RepositoryProvider {
       if (!exists) {
         await runGit(['init', '--quiet', '--bare'], { cwd: cacheDir });
         await runGit(['remote', 'add', 'origin', url], { cwd: cacheDir });
+        this.shallowStart = true;
       } else {
         await runGit(['remote', 'set-url', 'origin', url], { cwd: cacheDir });
+        // a process that stopped before it fetched the history
+        this.shallowStart = await isShallow(cacheDir);
       }
     })().catch(error => {
       this.ready = undefined;
@@ -463,6 +560,14 @@ export class GitCliProvider implements RepositoryProvider {
       `Could not ${action} the GitOps repository: ${redact(String(error))}`,
     );
   }
+}
+
+/** Whether the cache holds only part of the history (a `--depth` fetch). */
+function isShallow(cacheDir: string): Promise<boolean> {
+  return fs.stat(path.join(cacheDir, 'shallow')).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** Removes credentials embedded in URLs from a message. */

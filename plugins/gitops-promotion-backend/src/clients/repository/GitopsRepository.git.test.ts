@@ -162,6 +162,82 @@ describe.each(['local path', 'git http-backend'] as const)(
       ).toEqual([]);
     });
 
+    it('lists the next commit of a branch from what changed: the same files as a full listing', async () => {
+      const repo = newRepository();
+      const before = await repo.snapshot('main');
+      const who = `Ann <ann@acme.test> 1700000000 +0000`;
+      const data = (t: string) => `data ${Buffer.byteLength(t)}\n${t}\n`;
+      await runGit(['fast-import', '--quiet', '--done'], {
+        cwd: demo.bare,
+        input: `commit refs/heads/main\ncommitter ${who}\n${data(
+          'Add, change, delete, link',
+        )}from refs/heads/main^0\nM 100644 inline envs/dev/new/values.yaml\n${data(
+          'image:\n  tag: 1.0.0\n',
+        )}M 100644 inline envs/dev/checkout/values.yaml\n${data(
+          'image:\n  tag: 9.9.9\n',
+        )}D envs/dev/cart/values.yaml\nM 120000 inline envs/dev/link.yaml\n${data(
+          'checkout/values.yaml',
+        )}done\n`,
+      });
+      const after = await repo.snapshot('main');
+
+      const listed = await new GitCliProvider({
+        url,
+        cacheDir: path.join(demo.dir, `cache-${cacheCount++}`),
+        committer,
+      }).listFiles(after.commitSha);
+      expect(after.files).toEqual(listed);
+      expect(after.files).not.toEqual(before.files);
+      expect(after.files.has('envs/dev/cart/values.yaml')).toBe(false);
+      expect(after.files.has('envs/dev/link.yaml')).toBe(true);
+    });
+
+    it('reads the histories of files whose names git quotes or would take for patterns', async () => {
+      const files = [
+        'envs/dev/a"b/values.yaml',
+        'envs/dev/back\\slash/values.yaml',
+        'envs/dev/star/values.yaml',
+        'envs/dev/st[a]r/values.yaml',
+        'envs/dev/ünï cödé/values.yaml',
+      ];
+      const who = `Ann <ann@acme.test> 1700000000 +0000`;
+      const data = (t: string) => `data ${Buffer.byteLength(t)}\n${t}\n`;
+      // one commit per file and version, the newest last (only the first
+      // names its parent: the others follow it within the stream)
+      const commits = files
+        .flatMap(file => ['1.0.0', '1.1.0'].map(version => ({ file, version })))
+        .map(
+          ({ file, version }, i) =>
+            `commit refs/heads/main\ncommitter ${who}\n${data(
+              `${file} ${version}`,
+            )}${
+              i === 0 ? 'from refs/heads/main^0\n' : ''
+            }M 100644 inline ${JSON.stringify(file)}\n${data(
+              `image:\n  tag: ${version}\n`,
+            )}\n`,
+        );
+      await runGit(['fast-import', '--quiet', '--done'], {
+        cwd: demo.bare,
+        input: `${commits.join('')}done\n`,
+      });
+      const repo = newRepository();
+      const snapshot = await repo.snapshot('main');
+      const together = await repo.fileHistories(snapshot.commitSha, files, 10);
+      for (const file of files) {
+        const history = together.get(file)!;
+        expect(history.map(h => h.message)).toEqual([
+          `${file} 1.1.0`,
+          `${file} 1.0.0`,
+        ]);
+        expect(await repo.readBlob(history[0].blobSha!)).toBe(
+          'image:\n  tag: 1.1.0\n',
+        );
+        expect(await repo.fileHistory(snapshot.commitSha, file, 10)).toEqual(
+          history,
+        );
+      }
+    });
+
     it('reads the histories of every file of the repository in one walk', async () => {
       const repo = newRepository();
       const snapshot = await repo.snapshot('main');

@@ -1,5 +1,6 @@
 import { ConflictError, InputError } from '@backstage/errors';
 import { CoalescingTtlCache } from '../argocd/CoalescingTtlCache';
+import { gitBlobSha } from '../github/gitBlobSha';
 import { BlobCache } from './BlobCache';
 import pLimit, { Limit } from 'p-limit';
 import {
@@ -71,6 +72,11 @@ const backoff = () =>
 export class GitopsRepository {
   private readonly writeQueues = new Map<string, Promise<void>>();
   private readonly trees = new Map<string, Promise<Map<string, string>>>();
+  /** Per branch, the tree listed last: the base of the next one. */
+  private readonly lastTrees = new Map<
+    string,
+    { commitSha: string; files: Promise<Map<string, string>> }
+  >();
 
   private readonly blobs: BlobCache;
   private readonly historyReadSlots = pLimit(MAX_CONCURRENT_HISTORY_READS);
@@ -138,18 +144,48 @@ export class GitopsRepository {
     return this.snapshotAt(branch, commitSha);
   }
 
-  /** The tree listing is cached per commit: a commit's tree never changes. */
+  /**
+   * The tree listing is cached per commit: a commit's tree never changes.
+   * The branch's next commit is listed as the last one's tree with the
+   * files that changed in between, when the provider can tell them.
+   */
   async snapshotAt(branch: string, commitSha: string): Promise<Snapshot> {
     let files = this.trees.get(commitSha);
     if (!files) {
-      files = this.provider.listFiles(commitSha);
+      const last = this.lastTrees.get(branch);
+      files =
+        last && this.provider.changedFiles
+          ? this.treeAfter(last, commitSha)
+          : this.provider.listFiles(commitSha);
       this.trees.set(commitSha, files);
+      const listed = files;
+      files.then(
+        () => this.lastTrees.set(branch, { commitSha, files: listed }),
+        () => undefined,
+      );
       files.catch(() => this.trees.delete(commitSha));
       if (this.trees.size > TREE_CACHE_SIZE) {
         this.trees.delete(this.trees.keys().next().value!);
       }
     }
     return { branch, commitSha, files: await files };
+  }
+
+  /** `last`'s tree with the changes from it to `commitSha`. */
+  private async treeAfter(
+    last: { commitSha: string; files: Promise<Map<string, string>> },
+    commitSha: string,
+  ): Promise<Map<string, string>> {
+    const [base, changes] = await Promise.all([
+      last.files,
+      this.provider.changedFiles!(last.commitSha, commitSha),
+    ]);
+    const files = new Map(base);
+    for (const [path, blobSha] of changes) {
+      if (blobSha === undefined) files.delete(path);
+      else files.set(path, blobSha);
+    }
+    return files;
   }
 
   /** The file's text in the snapshot, or undefined when the file does not exist. */
@@ -251,8 +287,8 @@ export class GitopsRepository {
     return pending;
   }
 
-  fileHistory(ref: string, path: string, limit: number) {
-    return this.provider.fileHistory(ref, path, limit);
+  async fileHistory(ref: string, path: string, limit: number) {
+    return this.keepTexts(await this.provider.fileHistory(ref, path, limit));
   }
 
   /**
@@ -265,16 +301,34 @@ export class GitopsRepository {
     limit: number,
   ): Promise<Map<string, FileHistoryEntry[]>> {
     if (this.provider.fileHistories) {
-      return this.provider.fileHistories(ref, paths, limit);
+      const histories = await this.provider.fileHistories(ref, paths, limit);
+      histories.forEach(entries => this.keepTexts(entries));
+      return histories;
     }
     const histories = await Promise.all(
       paths.map(path =>
-        this.historyReadSlots(() =>
-          this.provider.fileHistory(ref, path, limit),
-        ),
+        this.historyReadSlots(() => this.fileHistory(ref, path, limit)),
       ),
     );
     return new Map(paths.map((path, i) => [path, histories[i]]));
+  }
+
+  /**
+   * Puts the blob texts a provider read with a history (GitHub) in the blob
+   * cache, so reading the versions along a history costs no request more. A
+   * text is only kept under the SHA git gives its content.
+   */
+  private keepTexts(entries: FileHistoryEntry[]): FileHistoryEntry[] {
+    const keep = (sha?: string, text?: string) => {
+      if (sha && text !== undefined && !this.blobs.has(sha)) {
+        if (gitBlobSha(text) === sha) this.blobs.add(sha, text);
+      }
+    };
+    for (const entry of entries) {
+      keep(entry.blobSha, entry.blobText);
+      keep(entry.previousBlobSha, entry.previousBlobText);
+    }
+    return entries;
   }
 
   get cacheStats() {

@@ -21,6 +21,13 @@ export interface FileHistoryEntry {
   blobSha?: string;
   /** The file's blob before this commit; undefined when the commit created it. */
   previousBlobSha?: string;
+  /**
+   * The text of `blobSha` when the provider read it with the history (GitHub
+   * does, in the same query); absent otherwise, then it is read by SHA.
+   */
+  blobText?: string;
+  /** The text of `previousBlobSha`, likewise. */
+  previousBlobText?: string;
 }
 
 /** A commit to create on top of `parentSha`, moving `branch` to it. */
@@ -54,6 +61,15 @@ export interface RepositoryProvider {
   getBranchHead(branch: string): Promise<string>;
   /** Every file of the commit's tree: path → blob SHA. */
   listFiles(commitSha: string): Promise<Map<string, string>>;
+  /**
+   * Optional: the files that differ between two commits, path → blob SHA in
+   * `to`, or undefined where `to` has no such file. With it, the tree of a
+   * branch's next commit costs what changed, not the whole listing.
+   */
+  changedFiles?(
+    from: string,
+    to: string,
+  ): Promise<Map<string, string | undefined>>;
   /** A blob's text (UTF-8). */
   readBlob(blobSha: string): Promise<string>;
   /**
@@ -75,8 +91,9 @@ export interface RepositoryProvider {
     limit: number,
   ): Promise<FileHistoryEntry[]>;
   /**
-   * {@link RepositoryProvider.fileHistory} of many paths at once, in one read
-   * of the history, when the provider can (the git CLI can; GitHub cannot).
+   * {@link RepositoryProvider.fileHistory} of many paths at once, when the
+   * provider can read them together (the git CLI in one `git log`, GitHub in
+   * a few GraphQL queries).
    */
   fileHistories?(
     ref: string,

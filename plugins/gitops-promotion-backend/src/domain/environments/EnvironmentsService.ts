@@ -19,15 +19,16 @@ import {
   pipelineEnds,
 } from '../policy';
 import { driftOf } from './drift';
-import { LagReader } from './LagReader';
-import { CellVersion, VersionReader } from './VersionReader';
+import { MatrixSnapshot } from './MatrixSnapshot';
+import { toMatrixCell } from './matrixCell';
+import { CellVersion } from './VersionReader';
 import { readHistory, readLastVersionChange } from './readHistory';
 import { resolveServiceLocation } from '../locations/resolveServiceLocation';
 import { GitopsRepository } from '../../clients/repository/GitopsRepository';
 import {
   EnvironmentHistoryResponse,
-  EnvironmentLag,
   EnvironmentView,
+  MatrixResponse,
   PromoteOption,
   type GitopsArgoCdStatus,
 } from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
@@ -52,8 +53,7 @@ export class EnvironmentsService {
     private readonly deps: {
       config: GitopsPromotionConfig;
       catalog: ServiceCatalog;
-      reader: VersionReader;
-      lags: LagReader;
+      snapshot: MatrixSnapshot;
       repositories: (id: string) => GitopsRepository;
       access: EnvironmentAccess;
       store: PromotionStore;
@@ -65,14 +65,8 @@ export class EnvironmentsService {
   async forEntity(entityRef: string, credentials: BackstageCredentials) {
     const service = await this.deps.catalog.getService(entityRef, credentials);
     const readable = await this.deps.access.readable(credentials);
-    const [cells, statuses, inFlight] = await Promise.all([
-      this.deps.reader.readVersions(
-        readable.map(e => ({
-          service: service.service,
-          layout: service.layout,
-          environment: e.name,
-        })),
-      ),
+    const [{ cells, lags }, statuses, inFlight] = await Promise.all([
+      this.deps.snapshot.read([service], readable),
       this.statuses([service], readable),
       this.deps.store.list({
         entityRef: service.entityRef,
@@ -80,13 +74,12 @@ export class EnvironmentsService {
         limit: 100,
       }),
     ]);
-    const [permissions, lags, lastChanges] = await Promise.all([
+    const [permissions, lastChanges] = await Promise.all([
       this.deps.access.permissionsIn(
         readable.map(e => e.name),
         credentials,
         service.entity,
       ),
-      this.lags([service], readable, cells),
       Promise.all(cells.map(cell => this.lastChange(service, cell))),
     ]);
     const now = this.deps.now?.() ?? DateTime.now();
@@ -217,26 +210,24 @@ export class EnvironmentsService {
 
   /**
    * Many services at once: versions, status, drift, lag and promotions in
-   * flight per cell. Reads one snapshot per repository branch, one Argo CD
-   * list per instance, one ledger query, and the history of upstream files
-   * that changed since the last call.
+   * flight per cell. The git side comes from the prepared
+   * {@link MatrixSnapshot} (one head lookup per repository branch, cells read
+   * again only where files changed), status from Argo CD's watched (or
+   * cached) application lists, promotions from one ledger query.
    */
-  async matrix(filter: ServiceFilter, credentials: BackstageCredentials) {
-    const services = await this.deps.catalog.findServices(filter, credentials);
-    const readable = await this.deps.access.readable(credentials);
-    const requests = services.flatMap(s =>
-      readable.map(e => ({
-        service: s.service,
-        layout: s.layout,
-        environment: e.name,
-      })),
-    );
-    const [cells, statuses, inFlight] = await Promise.all([
-      this.deps.reader.readVersions(requests),
+  async matrix(
+    filter: ServiceFilter,
+    credentials: BackstageCredentials,
+  ): Promise<MatrixResponse> {
+    const [services, readable] = await Promise.all([
+      this.deps.catalog.findServices(filter, credentials),
+      this.deps.access.readable(credentials),
+    ]);
+    const [prepared, statuses, inFlight] = await Promise.all([
+      this.deps.snapshot.read(services, readable),
       this.statuses(services, readable),
       this.deps.store.list({ states: IN_FLIGHT_STATES, limit: 500 }),
     ]);
-    const lags = await this.lags(services, readable, cells);
     const inFlightByCell = new Map<string, PromotionRecord[]>();
     for (const p of inFlight) {
       const key = `${p.service}\0${p.targetEnv}`;
@@ -244,6 +235,7 @@ export class EnvironmentsService {
     }
     const now = this.deps.now?.() ?? DateTime.now();
     return {
+      lagPending: prepared.lagPending,
       environments: readable.map(e => ({
         name: e.name,
         title: e.title,
@@ -263,39 +255,31 @@ export class EnvironmentsService {
         system: stringField(s.entity.spec?.system),
         systems: relationTargets(s, 'partOf'),
         lifecycle: stringField(s.entity.spec?.lifecycle),
+        lastDeployedAt: lastDeployment(
+          readable.map(env => statuses.get(`${s.service}\0${env.name}`)!),
+        ),
         cells: readable.map((env, ei) => {
           const index = si * readable.length + ei;
-          const cell = cells[index];
-          const status = statuses.get(`${s.service}\0${env.name}`)!;
-          const lag = lags[index];
-          const promotions =
-            inFlightByCell.get(`${s.service}\0${env.name}`) ?? [];
-          return {
-            environment: env.name,
-            version: cell.version,
-            values: cell.values,
-            status,
-            drift: driftOf(cell, status),
-            behind:
-              lag?.upstreamVersion !== undefined && cell.version !== undefined
-                ? lag.upstreamVersion !== cell.version
-                : undefined,
-            upstreamVersion: lag?.upstreamVersion,
-            lag,
-            openPullRequests: promotions.flatMap(p =>
-              p.state === 'pr-open' && p.pullRequest
-                ? [{ id: p.id, ...p.pullRequest }]
-                : [],
-            ),
-            inFlight: promotions.map(p => ({
-              id: p.id,
-              state: p.state,
-              sourceEnv: p.sourceEnv,
-            })),
-          };
+          const key = `${s.service}\0${env.name}`;
+          return toMatrixCell(
+            prepared.cells[index],
+            statuses.get(key)!,
+            prepared.lags[index],
+            inFlightByCell.get(key) ?? [],
+          );
         }),
       })),
     };
+  }
+
+  /**
+   * Brings the prepared matrix of every service the catalog has up to date
+   * in every environment (the scheduler's task on each replica), so that a
+   * page finds it ready: one head lookup per branch when nothing changed.
+   */
+  async prepareMatrix(credentials: BackstageCredentials): Promise<void> {
+    const services = await this.deps.catalog.findServices({}, credentials);
+    await this.deps.snapshot.read(services, this.deps.config.environments);
   }
 
   private baseView(
@@ -390,42 +374,6 @@ export class EnvironmentsService {
         };
       });
   }
-
-  /**
-   * The lag of every cell (services × environments, row by row) behind its
-   * environment's first upstream, when the caller may read that upstream.
-   */
-  private lags(
-    services: ServiceEntity[],
-    readable: EnvironmentConfig[],
-    cells: CellVersion[],
-  ): Promise<Array<EnvironmentLag | undefined>> {
-    const upstreams = readable.map(env =>
-      readable.findIndex(e => e.name === env.promotesFrom[0]),
-    );
-    const requests = services.flatMap((service, si) =>
-      readable.map((_, ei) => {
-        const upstream = upstreams[ei];
-        const upstreamCommitSha =
-          upstream < 0
-            ? undefined
-            : cells[si * readable.length + upstream].commitSha;
-        // no upstream, or its repository could not be read
-        if (!upstreamCommitSha) return undefined;
-        return {
-          service: service.service,
-          layout: service.layout,
-          upstream: readable[upstream].name,
-          upstreamVersion: cells[si * readable.length + upstream].version,
-          upstreamCommitSha,
-          version: cells[si * readable.length + ei].version,
-        };
-      }),
-    );
-    return this.deps.lags
-      .lags(requests.filter(r => r !== undefined))
-      .then(found => requests.map(r => (r ? found.shift() : undefined)));
-  }
 }
 
 /** The targets of the entity's relations of one type, e.g. its owners. */
@@ -433,6 +381,18 @@ function relationTargets(service: ServiceEntity, type: string): string[] {
   return (service.entity.relations ?? [])
     .filter(r => r.type === type)
     .map(r => r.targetRef);
+}
+
+/** The newest last deployment among the statuses, if any has one. */
+function lastDeployment(statuses: GitopsArgoCdStatus[]): string | undefined {
+  let newest: string | undefined;
+  for (const status of statuses) {
+    if (status.state !== 'known' || !status.lastDeployedAt) continue;
+    if (!newest || Date.parse(status.lastDeployedAt) > Date.parse(newest)) {
+      newest = status.lastDeployedAt;
+    }
+  }
+  return newest;
 }
 
 /** A catalog field the API answers as a string: anything else is left out. */

@@ -14,6 +14,12 @@ export interface LagRequest {
   /** The commit the upstream's version was read at. */
   upstreamCommitSha: string;
   version?: string;
+  /**
+   * How many times the upstream file's content changed while this process
+   * watched it: a file that goes back to earlier content (a rollback) has
+   * that blob again, with a longer history.
+   */
+  upstreamFileGeneration?: number;
 }
 
 /** The upstream file whose history tells a cell's lag. */
@@ -98,6 +104,7 @@ export class LagReader {
         file.path,
         key,
         snapshot.files.get(file.path) ?? 'missing',
+        request.upstreamFileGeneration ?? 0,
       ].join('\0'),
     };
   }

@@ -56,6 +56,8 @@ async function startWatcher(options: {
     mutate: section => {
       section.argocd.instances[0].token = 't';
       section.argocd.instances[0].cacheTtlSeconds = 0;
+      // each pass lists anew: a change is seen by the very next pass
+      section.argocd.instances[0].watch = false;
       section.repositories[0].branchHeadCacheSeconds = 0;
     },
   });

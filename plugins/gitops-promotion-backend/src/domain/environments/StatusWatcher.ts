@@ -49,6 +49,8 @@ export class StatusWatcher {
   private statuses?: Map<string, string>;
   /** The drifts of the last pass, by {@link cellKey}. */
   private drifts = new Map<string, SeenDrift>();
+  private running?: Promise<void>;
+  private queued?: Promise<void>;
   private readonly now: () => number;
 
   constructor(
@@ -71,8 +73,27 @@ export class StatusWatcher {
     this.now = deps.now ?? Date.now;
   }
 
-  /** One pass. */
-  async run(): Promise<void> {
+  /**
+   * One pass. A pass asked for while one runs follows it, once however many
+   * asked: Argo CD's changes as they stream in ask for passes too.
+   */
+  run(): Promise<void> {
+    if (!this.running) {
+      this.running = this.pass().finally(() => {
+        this.running = undefined;
+      });
+      return this.running;
+    }
+    this.queued ??= this.running
+      .catch(() => undefined)
+      .then(() => {
+        this.queued = undefined;
+        return this.run();
+      });
+    return this.queued;
+  }
+
+  private async pass(): Promise<void> {
     const { config, catalog, auth, argocd } = this.deps;
     const credentials = await auth.getOwnServiceCredentials();
     const services = await catalog.findServices({}, credentials);

@@ -54,7 +54,17 @@ export class VersionReader {
 
   async readVersions(cells: CellRequest[]): Promise<CellVersion[]> {
     const locations = cells.map(c => resolveServiceLocation(this.config, c));
-    const snapshots = await this.snapshotsFor(locations);
+    return this.readAt(locations, await this.snapshotsFor(locations));
+  }
+
+  /**
+   * The versions at `locations` in snapshots read before (see
+   * {@link VersionReader.snapshotsFor}).
+   */
+  async readAt(
+    locations: ServiceLocation[],
+    snapshots: Map<string, Snapshot | Error>,
+  ): Promise<CellVersion[]> {
     const failed = [...snapshots.values()].filter(
       (s): s is Error => s instanceof Error,
     );
@@ -134,11 +144,12 @@ export class VersionReader {
   }
 
   /**
-   * One snapshot per repository branch, shared by every cell on it, or the
-   * error that kept it from being read. At most REPOSITORY_READS repositories
-   * are asked at once (with a repository per service, there are many).
+   * One snapshot per repository branch (by {@link branchKey}), shared by
+   * every cell on it, or the error that kept it from being read. At most
+   * REPOSITORY_READS repositories are asked at once (with a repository per
+   * service, there are many).
    */
-  private async snapshotsFor(locations: ServiceLocation[]) {
+  async snapshotsFor(locations: ServiceLocation[]) {
     const pending = new Map<string, Promise<Snapshot | Error>>();
     for (const location of locations) {
       const key = branchKey(location);
@@ -163,7 +174,10 @@ export class VersionReader {
 }
 
 /** The cells of a repository that could not be read: every key says why. */
-function unreadable(location: ServiceLocation, error: Error): CellVersion {
+export function unreadable(
+  location: ServiceLocation,
+  error: Error,
+): CellVersion {
   const problem = `Could not read ${location.repository.id}@${location.branch}: ${error.message}`;
   return {
     service: location.service,
@@ -235,6 +249,7 @@ function parsedValueKey(
   return `${blobSha}\0${path}\0${key}`;
 }
 
-function branchKey(location: ServiceLocation) {
+/** A location's repository branch: the key of its snapshot. */
+export function branchKey(location: ServiceLocation) {
   return `${location.repository.id}\0${location.branch}`;
 }

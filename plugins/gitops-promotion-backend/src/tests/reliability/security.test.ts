@@ -833,7 +833,7 @@ describe('security', () => {
     }
     const strayArgoRequests = argoProxy.seen.filter(
       r =>
-        !/^(GET|POST) \/api\/v1\/(applications(\/[a-z0-9-]+)?(\?.*)?|session)$/.test(
+        !/^(GET|POST) \/api\/v1\/(applications(\/[a-z0-9-]+)?(\?.*)?|stream\/applications\?.*|session)$/.test(
           r,
         ),
     );

@@ -4,12 +4,9 @@ import ErrorIcon from '@material-ui/icons/Error';
 import HelpIcon from '@material-ui/icons/Help';
 import SyncIcon from '@material-ui/icons/Sync';
 import SyncProblemIcon from '@material-ui/icons/SyncProblem';
-import {
-  MatrixCell,
-  MatrixEnvironment,
-} from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
+import { MatrixCell } from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
 import { ReactElement } from 'react';
-import { Highlight, highlightsOf } from './matrixModel';
+import { CellContext, Highlight, highlightsOf } from './matrixModel';
 import { visuallyHidden } from '../shared';
 
 const useStyles = makeStyles((theme: Theme) => ({
@@ -96,12 +93,12 @@ function HighlightBadge(props: { highlight: Highlight }) {
 /** One service in one environment: version, Argo CD state, and what stands out. */
 export function MatrixCellView(props: {
   cell: MatrixCell;
-  environments: MatrixEnvironment[];
+  context: CellContext;
 }) {
-  const { cell, environments } = props;
+  const { cell, context } = props;
   const classes = useStyles();
   const { icon, tone } = syncIcon(cell);
-  const highlights = highlightsOf(cell, environments).filter(
+  const highlights = highlightsOf(cell, context).filter(
     h => h.kind !== 'unknown',
   );
   return (

@@ -9,7 +9,7 @@ import {
 } from '@material-ui/core';
 import { MatrixService } from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
 import { useMemo } from 'react';
-import { MatrixFilter, MatrixSort } from './matrixModel';
+import { MATRIX_SORTS, MatrixFilter, MatrixSort } from './matrixModel';
 
 const useStyles = makeStyles((theme: Theme) => ({
   root: {
@@ -22,12 +22,6 @@ const useStyles = makeStyles((theme: Theme) => ({
   select: { minWidth: 180 },
   search: { minWidth: 240, flexGrow: 1, maxWidth: 420 },
 }));
-
-const SORTS: Array<{ value: MatrixSort; label: string }> = [
-  { value: 'name', label: 'Name' },
-  { value: 'lag', label: 'Most behind first' },
-  { value: 'last-change', label: 'Last change first' },
-];
 
 function distinct(values: Array<string | undefined>) {
   return [...new Set(values.filter((v): v is string => Boolean(v)))].sort();
@@ -129,7 +123,7 @@ export function MatrixFilters(props: {
         id="matrix-sort"
         label="Sort by"
         value={sort}
-        options={SORTS}
+        options={MATRIX_SORTS}
         onChange={value => props.onSort(value as MatrixSort)}
       />
     </div>

@@ -6,6 +6,7 @@ import userEvent from '@testing-library/user-event';
 import {
   matrix,
   matrixCell,
+  matrixStatus,
   mockGitopsPromotionApi,
   preview,
   promotion,
@@ -14,6 +15,7 @@ import {
 } from '../../__testUtils__/fixtures';
 import { mockSignalApi, statusChanged } from '../../__testUtils__/signals';
 import { GitopsPromotionApi } from '../../api';
+import { LAG_PENDING_REFETCH_MS } from '../../hooks';
 import { MatrixPage } from './MatrixPage';
 
 function render(
@@ -44,6 +46,13 @@ function render(
 const table = () => screen.getByRole('table', { name: 'Environment matrix' });
 const rowOf = (service: string) =>
   within(table()).getByRole('row', { name: new RegExp(`^Select ${service}`) });
+/** The cell of a service in the column of an environment (by its title). */
+const cellOf = (service: string, environment: string) => {
+  const column = within(table())
+    .getAllByRole('columnheader')
+    .findIndex(h => h.textContent?.startsWith(environment));
+  return within(rowOf(service).children[column] as HTMLElement);
+};
 const shownServices = () =>
   within(table())
     .queryAllByRole('rowheader')
@@ -167,6 +176,37 @@ describe('MatrixPage', () => {
     const search = within(rowOf('search'));
     expect(search.getByText('Status unknown')).toBeVisible();
     expect(search.getAllByText('v1.14.0')).toHaveLength(3);
+  });
+
+  it('shows each cell under the environment at its position, whatever it leaves out', async () => {
+    const m = matrix();
+    m.services[0].cells = [
+      // Nothing but the status: no version, values, lag, PRs or promotions.
+      { status: matrixStatus() },
+      matrixCell({ version: '2.6.1-staging' }),
+      matrixCell({ version: '2.5.0-prod', behind: false }),
+    ];
+    await render(
+      mockGitopsPromotionApi({ getMatrix: jest.fn(async () => m) }),
+      '/gitops-promotion?owner=all',
+    );
+    await screen.findByText('Showing 4 of 4 services');
+    expect(
+      cellOf('checkout', 'Development').getByText('not deployed'),
+    ).toBeVisible();
+    expect(
+      cellOf('checkout', 'Development').getByText('Synced · Healthy'),
+    ).toBeVisible();
+    expect(
+      cellOf('checkout', 'Staging').getByText('2.6.1-staging'),
+    ).toBeVisible();
+    expect(
+      cellOf('checkout', 'Production EU').getByText('2.5.0-prod'),
+    ).toBeVisible();
+    expect(
+      cellOf('inventory', 'Production EU').getByText('PR #9'),
+    ).toBeVisible();
+    expect(cellOf('inventory', 'Staging').getByText('drift')).toBeVisible();
   });
 
   it('says when my groups own nothing and offers every service', async () => {
@@ -695,10 +735,7 @@ describe('MatrixPage kept up to date', () => {
   /** The matrix after cart recovered in Production EU. */
   function cartRecovered() {
     const next = matrix();
-    next.services[1].cells[2] = matrixCell({
-      environment: 'prod-eu',
-      version: '3.1.0',
-    });
+    next.services[1].cells[2] = matrixCell({ version: '3.1.0' });
     return next;
   }
 
@@ -771,5 +808,92 @@ describe('MatrixPage kept up to date', () => {
       screen.getByText('The GitOps repository is unreachable'),
     ).toBeInTheDocument();
     expect(cartDegraded()).toBeVisible();
+  });
+});
+
+describe('MatrixPage while the backend counts the lag', () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  // The mocked API answers at once: passing time shows what the page does.
+  const passMs = (ms: number) => act(() => jest.advanceTimersByTimeAsync(ms));
+
+  /** Renders the page and lets it show its first answer, the clock still at 0 (lazy parts load in real time). */
+  async function open(api: GitopsPromotionApi) {
+    const rendered = render(api, '/gitops-promotion?owner=all');
+    for (let i = 0; i < 500 && !screen.queryByText(/^Showing/); i++) {
+      await passMs(0);
+    }
+    expect(screen.getByText('Showing 4 of 4 services')).toBeVisible();
+    return rendered;
+  }
+
+  /** The matrix before the lag is counted: checkout and inventory behind, by how much not known yet. */
+  function counting() {
+    const m = matrix();
+    for (const service of m.services) {
+      for (const cell of service.cells) delete cell.lag;
+    }
+    return { ...m, lagPending: true };
+  }
+
+  it('shows behind without a count, asks again every 3 s until the lag is counted, then shows it', async () => {
+    const api = mockGitopsPromotionApi();
+    api.getMatrix
+      .mockResolvedValueOnce(counting())
+      .mockResolvedValueOnce(counting())
+      .mockResolvedValue(matrix());
+    await open(api);
+    expect(
+      screen.getByText('Counting how far services are behind…'),
+    ).toBeVisible();
+    const prodEu = () => cellOf('checkout', 'Production EU');
+    expect(
+      prodEu().getByText('behind Staging, counting how far…'),
+    ).toBeInTheDocument();
+    expect(prodEu().queryByText(/\d+ behind/)).not.toBeInTheDocument();
+    expect(api.getMatrix).toHaveBeenCalledTimes(1);
+
+    await passMs(LAG_PENDING_REFETCH_MS - 100);
+    expect(api.getMatrix).toHaveBeenCalledTimes(1);
+    await passMs(100);
+    expect(api.getMatrix).toHaveBeenCalledTimes(2);
+    await passMs(LAG_PENDING_REFETCH_MS);
+    expect(api.getMatrix).toHaveBeenCalledTimes(3);
+
+    expect(prodEu().getByText(/^2 behind · \d+d$/)).toBeVisible();
+    expect(
+      screen.queryByText('Counting how far services are behind…'),
+    ).not.toBeInTheDocument();
+    await passMs(10 * LAG_PENDING_REFETCH_MS);
+    expect(api.getMatrix).toHaveBeenCalledTimes(3);
+  });
+
+  it('asks again only once the answer in flight is in', async () => {
+    const api = mockGitopsPromotionApi();
+    const answers: Array<() => void> = [];
+    api.getMatrix
+      .mockResolvedValueOnce(counting())
+      .mockImplementation(
+        () => new Promise(resolve => answers.push(() => resolve(counting()))),
+      );
+    await open(api);
+    await passMs(LAG_PENDING_REFETCH_MS);
+    expect(api.getMatrix).toHaveBeenCalledTimes(2);
+    await passMs(5 * LAG_PENDING_REFETCH_MS);
+    expect(api.getMatrix).toHaveBeenCalledTimes(2);
+    await act(async () => answers[0]());
+    await passMs(LAG_PENDING_REFETCH_MS);
+    expect(api.getMatrix).toHaveBeenCalledTimes(3);
+  });
+
+  it('stops asking when the page is left', async () => {
+    const api = mockGitopsPromotionApi();
+    api.getMatrix.mockResolvedValue(counting());
+    const { unmount } = await open(api);
+    expect(api.getMatrix).toHaveBeenCalledTimes(1);
+    unmount();
+    await passMs(10 * LAG_PENDING_REFETCH_MS);
+    expect(api.getMatrix).toHaveBeenCalledTimes(1);
   });
 });

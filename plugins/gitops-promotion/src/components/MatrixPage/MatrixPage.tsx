@@ -28,6 +28,7 @@ import { DeliveryFigures } from './DeliveryFigures';
 import { MatrixFilters } from './MatrixFilters';
 import {
   filterServices,
+  MATRIX_SORTS,
   MatrixFilter,
   MatrixSort,
   sortServices,
@@ -48,8 +49,6 @@ const useStyles = makeStyles((theme: Theme) => ({
   tabs: { marginBottom: theme.spacing(2) },
 }));
 
-const SORTS: MatrixSort[] = ['name', 'lag', 'last-change'];
-
 /** Filters and sort live in the URL, so a view can be shared as a link. */
 function useMatrixView() {
   const [params, setParams] = useSearchParams();
@@ -59,8 +58,8 @@ function useMatrixView() {
     lifecycle: params.get('lifecycle') ?? undefined,
     text: params.get('q') ?? '',
   };
-  const sortParam = params.get('sort') as MatrixSort | null;
-  const sort = sortParam && SORTS.includes(sortParam) ? sortParam : 'name';
+  const sort =
+    MATRIX_SORTS.find(s => s.value === params.get('sort'))?.value ?? 'name';
   const update = (changes: Record<string, string | undefined>) =>
     setParams(
       current => {
@@ -114,6 +113,7 @@ export function MatrixPage() {
 
   const all = useMemo(() => matrix.value?.services ?? [], [matrix.value]);
   const environments = matrix.value?.environments ?? [];
+  const lagPending = matrix.value?.lagPending ?? false;
   const shown = useMemo(
     () =>
       sortServices(filterServices(all, filter, ownership.value ?? []), sort),
@@ -202,6 +202,11 @@ export function MatrixPage() {
           {selected.size > 0 && (
             <Typography variant="body2">{selected.size} selected</Typography>
           )}
+          {lagPending && (
+            <Typography variant="body2" color="textSecondary">
+              Counting how far services are behind…
+            </Typography>
+          )}
           <span className={classes.grow} />
           <Button
             variant="contained"
@@ -241,6 +246,7 @@ export function MatrixPage() {
           <MatrixTable
             environments={environments}
             services={shown}
+            lagPending={lagPending}
             loading={loading}
             selected={selected}
             onToggle={toggle}

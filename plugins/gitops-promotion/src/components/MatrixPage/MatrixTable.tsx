@@ -15,7 +15,7 @@ import {
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useMemo, useRef } from 'react';
 import { MatrixCellView } from './MatrixCellView';
-import { columnSummary } from './matrixModel';
+import { cellContexts, columnSummary } from './matrixModel';
 
 const ROW_HEIGHT = 84;
 
@@ -124,13 +124,19 @@ function ColumnHeader(props: {
 export function MatrixTable(props: {
   environments: MatrixEnvironment[];
   services: MatrixService[];
+  /** The backend is still counting the lag: behind cells may have no count yet. */
+  lagPending: boolean;
   loading: boolean;
   selected: ReadonlySet<string>;
   onToggle: (entityRef: string) => void;
   onToggleAll: (select: boolean) => void;
 }) {
-  const { environments, services, loading, selected } = props;
+  const { environments, services, lagPending, loading, selected } = props;
   const classes = useStyles();
+  const contexts = useMemo(
+    () => cellContexts(environments, lagPending),
+    [environments, lagPending],
+  );
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
     count: services.length,
@@ -235,11 +241,15 @@ export function MatrixTable(props: {
                       .join(' · ')}
                   </Typography>
                 </th>
-                {service.cells.map(cell => (
-                  <td key={cell.environment} className={classes.cell}>
-                    <MatrixCellView cell={cell} environments={environments} />
-                  </td>
-                ))}
+                {contexts.map((context, column) => {
+                  // A service's cells are aligned with the environments.
+                  const cell = service.cells[column];
+                  return (
+                    <td key={context.environment.name} className={classes.cell}>
+                      {cell && <MatrixCellView cell={cell} context={context} />}
+                    </td>
+                  );
+                })}
               </tr>
             );
           })}

@@ -40,6 +40,7 @@ import {
   describeError,
   newIdempotencyKey,
   shortSha,
+  titleOf as envTitleOf,
 } from '../shared';
 import { bestPathIndex, promotionPaths } from './matrixModel';
 
@@ -193,8 +194,7 @@ export function ReleaseTrainDialog(props: {
   const refsKey = entityRefs.join('\n');
   const titleOf = (entityRef: string) =>
     services.find(s => s.entityRef === entityRef)?.title ?? entityRef;
-  const titleOfEnv = (name: string) =>
-    environments.find(e => e.name === name)?.title ?? name;
+  const titleOfEnv = (name: string) => envTitleOf(environments, name);
 
   const preview = useAsyncRetry(async () => {
     if (!open || !path || entityRefs.length === 0) return undefined;

@@ -1,6 +1,8 @@
-import { matrix, MATRIX_NOW } from '../../__testUtils__/fixtures';
+import { MatrixCell } from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
+import { matrix, matrixCell, MATRIX_NOW } from '../../__testUtils__/fixtures';
 import {
   bestPathIndex,
+  cellContexts,
   columnSummary,
   filterServices,
   highlightsOf,
@@ -47,10 +49,14 @@ describe('sortServices', () => {
 });
 
 describe('highlightsOf', () => {
+  const highlights = (cell: MatrixCell, column: number, lagPending = false) =>
+    highlightsOf(
+      cell,
+      cellContexts(environments, lagPending)[column],
+      MATRIX_NOW,
+    ).map(h => [h.kind, h.label, h.description]);
   const kinds = (service: number, column: number) =>
-    highlightsOf(services[service].cells[column], environments, MATRIX_NOW).map(
-      h => [h.kind, h.label, h.description],
-    );
+    highlights(services[service].cells[column], column);
 
   it('says how many versions and how long a cell is behind its upstream', () => {
     expect(kinds(0, 2)).toEqual([
@@ -100,6 +106,57 @@ describe('highlightsOf', () => {
   it('has nothing to say about a healthy cell that is up to date', () => {
     expect(kinds(0, 1)).toEqual([]);
   });
+
+  it('reads a cell without the optional fields: no values, pull requests, promotions or lag', () => {
+    expect(matrixCell()).toEqual({
+      version: '1.0.0',
+      status: {
+        state: 'known',
+        syncStatus: 'Synced',
+        health: { status: 'Healthy' },
+      },
+      behind: false,
+    });
+    expect(highlights(matrixCell(), 2)).toEqual([]);
+    expect(highlights({ status: matrixCell().status }, 0)).toEqual([]);
+  });
+
+  it('says a cell is behind without a count while the lag is being counted', () => {
+    const pending = matrixCell({ behind: true });
+    expect(highlights(pending, 2, true)).toEqual([
+      ['behind', 'behind', 'behind Staging, counting how far…'],
+    ]);
+    // Without the lag, the upstream is the environment's first.
+    expect(highlights(pending, 1, true)).toEqual([
+      ['behind', 'behind', 'behind Development, counting how far…'],
+    ]);
+  });
+
+  it('says behind without a number when the count is not known', () => {
+    expect(
+      highlights(matrixCell({ behind: true, lag: { upstream: 'staging' } }), 2),
+    ).toEqual([['behind', 'behind', 'behind Staging']]);
+  });
+
+  it('names a promotion in flight, not the one waiting as a pull request', () => {
+    expect(
+      highlights(
+        matrixCell({
+          inFlight: [
+            { id: 'p1', state: 'pr-open' },
+            { id: 'p2', state: 'committed' },
+          ],
+        }),
+        2,
+      ),
+    ).toEqual([
+      [
+        'in-flight',
+        'committed',
+        'A promotion into this environment is committed',
+      ],
+    ]);
+  });
 });
 
 describe('columnSummary', () => {
@@ -136,6 +193,22 @@ describe('toCsv', () => {
       'checkout,component:default/checkout,team-checkout,shop,production,2.6.1,Synced,Healthy,0,2.6.1,Synced,Healthy,0,2.5.0,Synced,Healthy,2',
     );
     expect(lines[2]).toBe('');
+  });
+
+  it('writes each cell under its environment by position, "yes" for a count not known yet', () => {
+    const [service] = services;
+    const lines = toCsv(environments, [
+      {
+        ...service,
+        cells: [
+          matrixCell({ version: '1' }),
+          matrixCell({ version: '2', behind: true }),
+        ],
+      },
+    ]).split('\r\n');
+    expect(lines[1]).toBe(
+      'checkout,component:default/checkout,team-checkout,shop,production,1,Synced,Healthy,0,2,Synced,Healthy,yes,,,,',
+    );
   });
 
   it('quotes separators and defuses spreadsheet formulas', () => {

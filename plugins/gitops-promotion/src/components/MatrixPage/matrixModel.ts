@@ -3,6 +3,7 @@ import {
   MatrixEnvironment,
   MatrixService,
 } from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
+import { titleOf } from '../shared';
 
 /** What the matrix shows: `owner` is `mine`, `all` or an owner's entity ref. */
 export interface MatrixFilter {
@@ -13,6 +14,12 @@ export interface MatrixFilter {
 }
 
 export type MatrixSort = 'name' | 'lag' | 'last-change';
+
+export const MATRIX_SORTS: Array<{ value: MatrixSort; label: string }> = [
+  { value: 'name', label: 'Name' },
+  { value: 'lag', label: 'Most behind first' },
+  { value: 'last-change', label: 'Last change first' },
+];
 
 const DAY_MS = 86_400_000;
 const UNHEALTHY = ['Degraded', 'Missing'];
@@ -51,6 +58,7 @@ export function lagOf(service: MatrixService): {
   let since: string | undefined;
   for (const cell of service.cells) {
     if (!cell.behind) continue;
+    // Behind by a count not known (yet) ranks as 1, to sort only.
     const behind = cell.lag?.versionsBehind ?? 1;
     const cellSince = cell.lag?.behindSince;
     if (
@@ -62,17 +70,6 @@ export function lagOf(service: MatrixService): {
     }
   }
   return { versions, since };
-}
-
-/** When Argo CD last deployed the service anywhere (ISO 8601). */
-export function lastChangeOf(service: MatrixService): string | undefined {
-  return service.cells
-    .map(c =>
-      c.status.state === 'known' ? c.status.lastDeployedAt : undefined,
-    )
-    .filter((d): d is string => Boolean(d))
-    .sort()
-    .at(-1);
 }
 
 export function sortServices(
@@ -95,9 +92,10 @@ export function sortServices(
     });
   }
   if (sort === 'last-change') {
-    const changes = new Map(services.map(s => [s, lastChangeOf(s) ?? '']));
+    // ISO 8601 dates sort as text; never deployed goes last
+    const changeOf = (s: MatrixService) => s.lastDeployedAt ?? '';
     return sorted.sort(
-      (a, b) => changes.get(b)!.localeCompare(changes.get(a)!) || byName(a, b),
+      (a, b) => changeOf(b).localeCompare(changeOf(a)) || byName(a, b),
     );
   }
   return sorted.sort(byName);
@@ -148,15 +146,67 @@ export interface Highlight {
   tone: 'warning' | 'error' | 'info' | 'neutral';
 }
 
+/** Where a cell is: cells carry no environment, they are aligned with `environments`. */
+export interface CellContext {
+  /** The cell's environment: the one at its position. */
+  environment: MatrixEnvironment;
+  environments: MatrixEnvironment[];
+  /** The backend is still counting the lag: a behind cell may have none yet. */
+  lagPending: boolean;
+}
+
+/** One context per column, for the cells of every row. */
+export function cellContexts(
+  environments: MatrixEnvironment[],
+  lagPending: boolean,
+): CellContext[] {
+  return environments.map(environment => ({
+    environment,
+    environments,
+    lagPending,
+  }));
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** How far behind its first upstream; without a count while it is being counted. */
+function behindHighlight(
+  cell: MatrixCell,
+  context: CellContext,
+  now: number,
+): Highlight {
+  const { lag } = cell;
+  const upstreamName = lag?.upstream ?? context.environment.promotesFrom[0];
+  const upstream = upstreamName
+    ? titleOf(context.environments, upstreamName)
+    : 'its upstream';
+  const versions = lag?.versionsBehind;
+  const days = lag?.behindSince
+    ? Math.max(0, Math.floor((now - Date.parse(lag.behindSince)) / DAY_MS))
+    : undefined;
+  const count =
+    versions === undefined ? 'behind' : `${plural(versions, 'version')} behind`;
+  let description = `${count} ${upstream}`;
+  if (lag?.upstreamVersion) description += ` (${lag.upstreamVersion})`;
+  if (days !== undefined) description += ` for ${plural(days, 'day')}`;
+  if (!lag && context.lagPending) description += ', counting how far…';
+  return {
+    kind: 'behind',
+    label: [versions === undefined ? 'behind' : `${versions} behind`]
+      .concat(days === undefined ? [] : [`${days}d`])
+      .join(' · '),
+    description,
+    tone: 'warning',
+  };
+}
+
 /** What stands out in a cell, most serious first. */
 export function highlightsOf(
   cell: MatrixCell,
-  environments: MatrixEnvironment[],
+  context: CellContext,
   now: number = Date.now(),
 ): Highlight[] {
   const highlights: Highlight[] = [];
-  const titleOf = (name: string) =>
-    environments.find(e => e.name === name)?.title ?? name;
   if (isUnhealthy(cell) && cell.status.state === 'known') {
     highlights.push({
       kind: 'unhealthy',
@@ -167,30 +217,7 @@ export function highlightsOf(
       tone: 'error',
     });
   }
-  if (cell.behind && cell.lag) {
-    const versions = cell.lag.versionsBehind;
-    const days = cell.lag.behindSince
-      ? Math.max(
-          0,
-          Math.floor((now - Date.parse(cell.lag.behindSince)) / DAY_MS),
-        )
-      : undefined;
-    const upstream = titleOf(cell.lag.upstream);
-    const count =
-      versions === undefined
-        ? 'behind'
-        : `${versions} version${versions === 1 ? '' : 's'} behind`;
-    highlights.push({
-      kind: 'behind',
-      label: [versions === undefined ? 'behind' : `${versions} behind`]
-        .concat(days === undefined ? [] : [`${days}d`])
-        .join(' · '),
-      description: `${count} ${upstream} (${cell.lag.upstreamVersion})${
-        days === undefined ? '' : ` for ${days} day${days === 1 ? '' : 's'}`
-      }`,
-      tone: 'warning',
-    });
-  }
+  if (cell.behind) highlights.push(behindHighlight(cell, context, now));
   if (cell.drift) {
     highlights.push({
       kind: 'drift',
@@ -209,7 +236,7 @@ export function highlightsOf(
       tone: 'warning',
     });
   }
-  for (const pr of cell.openPullRequests) {
+  for (const pr of cell.openPullRequests ?? []) {
     highlights.push({
       kind: 'pull-request',
       label: `PR #${pr.number}`,
@@ -217,7 +244,7 @@ export function highlightsOf(
       tone: 'info',
     });
   }
-  const pending = cell.inFlight.filter(p => p.state !== 'pr-open');
+  const pending = (cell.inFlight ?? []).filter(p => p.state !== 'pr-open');
   if (pending.length > 0) {
     highlights.push({
       kind: 'in-flight',
@@ -266,9 +293,22 @@ export function bestPathIndex(
 }
 
 function versionsBehindField(cell: MatrixCell) {
+  // Behind by an unknown count (or one still being counted): no number made up.
   if (cell.behind === undefined) return undefined;
   if (!cell.behind) return 0;
   return cell.lag?.versionsBehind ?? 'yes';
+}
+
+/** Version, sync, health and versions behind; empty without a cell. */
+function cellFields(cell: MatrixCell | undefined) {
+  if (!cell) return [undefined, undefined, undefined, undefined];
+  const known = cell.status.state === 'known' ? cell.status : undefined;
+  return [
+    cell.version,
+    known?.syncStatus ?? 'Unknown',
+    known?.health.status ?? 'Unknown',
+    versionsBehindField(cell),
+  ];
 }
 
 function csvField(value: string | number | undefined) {
@@ -302,12 +342,7 @@ export function toCsv(
     s.owner,
     s.system,
     s.lifecycle,
-    ...s.cells.flatMap(c => [
-      c.version,
-      c.status.state === 'known' ? c.status.syncStatus : 'Unknown',
-      c.status.state === 'known' ? c.status.health.status : 'Unknown',
-      versionsBehindField(c),
-    ]),
+    ...environments.flatMap((_, column) => cellFields(s.cells[column])),
   ]);
   return `${[header, ...rows]
     .map(r => r.map(csvField).join(','))

@@ -1,11 +1,12 @@
-import { EnvironmentView } from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
-
 export function shortSha(sha: string) {
   return sha.slice(0, 7);
 }
 
 /** The title of an environment by name, the name when it is not known. */
-export function titleOf(environments: EnvironmentView[], name: string) {
+export function titleOf(
+  environments: Array<{ name: string; title: string }>,
+  name: string,
+) {
   return environments.find(e => e.name === name)?.title ?? name;
 }
 
