@@ -21,6 +21,7 @@ import { createRouter } from './service/router';
 import { EnvironmentsService } from './domain/environments/EnvironmentsService';
 import { LagReader } from './domain/environments/LagReader';
 import { MatrixSnapshot } from './domain/environments/MatrixSnapshot';
+import { LiveChartReader } from './domain/environments/LiveChartReader';
 import { readMatrixPreparationFrequencyMs } from './config/readMatrixConfig';
 import { PromotionPlanner } from './domain/promotions/PromotionPlanner';
 import { PromotionService } from './domain/promotions/PromotionService';
@@ -131,6 +132,7 @@ export const gitopsPromotionPlugin = createBackendPlugin({
           argocd,
           logger,
         });
+        const liveCharts = new LiveChartReader({ repositories, logger });
         const snapshot = new MatrixSnapshot({
           config,
           reader,
@@ -142,6 +144,7 @@ export const gitopsPromotionPlugin = createBackendPlugin({
           config,
           catalog,
           snapshot,
+          liveCharts,
           access,
           store,
           argocd,
@@ -209,6 +212,7 @@ export const gitopsPromotionPlugin = createBackendPlugin({
             auth: deps.auth,
             argocd,
             reader,
+            liveCharts,
             store,
             signals: announcements.signals,
             notifier: announcements.notifier,

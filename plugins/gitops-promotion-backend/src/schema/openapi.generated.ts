@@ -976,7 +976,32 @@ export const spec = {
           path: { type: 'string' },
           key: { type: 'string' },
           value: { type: 'string' },
+          image: {
+            description:
+              "For an image tag: the full image reference it makes with the keys\nbeside it in the file (Helm's `registry`, `repository` or `image`,\n`digest`; Kustomize's `newName` or the entry's `name`), which drift\ncompares with the images Argo CD runs. Absent when the file does not\nsay which image.\n",
+            type: 'string',
+          },
           problem: { type: 'string' },
+        },
+      },
+      Drift: {
+        description:
+          'Git asks for something Argo CD does not run: an image of the bundle\n(by its full reference where the file names the image, else by its\ntag) that is not among the live images, or a chart version other than\nthe one at the commit Argo CD runs (or than its revision, for a chart\npulled from a Helm repository). The first difference.\n',
+        type: 'object',
+        additionalProperties: false,
+        required: ['desired', 'live'],
+        properties: {
+          desired: {
+            description:
+              'What git asks for (an image reference, a tag or a chart version).',
+            type: 'string',
+          },
+          live: {
+            description:
+              'What Argo CD runs (its images, or the chart version).',
+            type: 'array',
+            items: { type: 'string' },
+          },
         },
       },
       GitopsArgoCdUnknownReason: {
@@ -1427,16 +1452,7 @@ export const spec = {
             type: 'string',
           },
           status: { $ref: '#/components/schemas/GitopsArgoCdStatus' },
-          drift: {
-            description: "Git's version is not among the live images.",
-            type: 'object',
-            additionalProperties: false,
-            required: ['desired', 'live'],
-            properties: {
-              desired: { type: 'string' },
-              live: { type: 'array', items: { type: 'string' } },
-            },
-          },
+          drift: { $ref: '#/components/schemas/Drift' },
           lastChange: {
             description:
               "The newest commit that changed this environment's version, from\nthe git history of its file (the last 10 commits); absent when\nthey have none.\n",
@@ -1614,15 +1630,7 @@ export const spec = {
             items: { $ref: '#/components/schemas/GitopsKeyValue' },
           },
           status: { $ref: '#/components/schemas/MatrixCellStatus' },
-          drift: {
-            type: 'object',
-            additionalProperties: false,
-            required: ['desired', 'live'],
-            properties: {
-              desired: { type: 'string' },
-              live: { type: 'array', items: { type: 'string' } },
-            },
-          },
+          drift: { $ref: '#/components/schemas/Drift' },
           behind: {
             description:
               "The version differs from the first upstream's; absent when either is unknown.",

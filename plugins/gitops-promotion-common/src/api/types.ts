@@ -68,6 +68,8 @@ export type MatrixEnvironment = ApiSchemas['MatrixEnvironment'];
 /** @public */
 export type EnvironmentLag = ApiSchemas['EnvironmentLag'];
 /** @public */
+export type Drift = ApiSchemas['Drift'];
+/** @public */
 export type MatrixCellStatus = ApiSchemas['MatrixCellStatus'];
 /** @public */
 export type MatrixCell = ApiSchemas['MatrixCell'];

@@ -460,7 +460,28 @@ export interface components {
       path: string;
       key: string;
       value?: string;
+      /**
+       * @description For an image tag: the full image reference it makes with the keys
+       *     beside it in the file (Helm's `registry`, `repository` or `image`,
+       *     `digest`; Kustomize's `newName` or the entry's `name`), which drift
+       *     compares with the images Argo CD runs. Absent when the file does not
+       *     say which image.
+       */
+      image?: string;
       problem?: string;
+    };
+    /**
+     * @description Git asks for something Argo CD does not run: an image of the bundle
+     *     (by its full reference where the file names the image, else by its
+     *     tag) that is not among the live images, or a chart version other than
+     *     the one at the commit Argo CD runs (or than its revision, for a chart
+     *     pulled from a Helm repository). The first difference.
+     */
+    Drift: {
+      /** @description What git asks for (an image reference, a tag or a chart version). */
+      desired: string;
+      /** @description What Argo CD runs (its images, or the chart version). */
+      live: string[];
     };
     /**
      * @description Why an environment has no Argo CD status.
@@ -678,11 +699,7 @@ export interface components {
       /** @description The commit the values were read at; absent when the repository could not be read (each value then says why). */
       commitSha?: string;
       status: components['schemas']['GitopsArgoCdStatus'];
-      /** @description Git's version is not among the live images. */
-      drift?: {
-        desired: string;
-        live: string[];
-      };
+      drift?: components['schemas']['Drift'];
       /**
        * @description The newest commit that changed this environment's version, from
        *     the git history of its file (the last 10 commits); absent when
@@ -783,10 +800,7 @@ export interface components {
        */
       values?: components['schemas']['GitopsKeyValue'][];
       status: components['schemas']['MatrixCellStatus'];
-      drift?: {
-        desired: string;
-        live: string[];
-      };
+      drift?: components['schemas']['Drift'];
       /** @description The version differs from the first upstream's; absent when either is unknown. */
       behind?: boolean;
       /**

@@ -1,7 +1,7 @@
 import { findLineInsertion } from './__testUtils__/findLineInsertion';
 import { detectIndentStyle, IndentStyle } from './createMissing';
 import { YamlEditError, YamlEditErrorCode } from './errors';
-import { getYamlValue } from './getYamlValue';
+import { getYamlValue, getYamlValues } from './getYamlValue';
 import { parseYamlText } from './parse';
 import { setYamlValue } from './setYamlValue';
 
@@ -667,5 +667,28 @@ describe('findLineInsertion (test helper)', () => {
     ['a\nb\n', 'ax\ny\nb\n', undefined],
   ])('%j → %j', (before, after, inserted) => {
     expect(findLineInsertion(before, after)?.text).toBe(inserted);
+  });
+});
+
+describe('getYamlValues', () => {
+  it('answers each key as getYamlValue would, an error for the key it would throw for', () => {
+    const text = 'image:\n  repository: ghcr.io/acme/cart\n  tag: 3.1.0\n';
+    const [tag, repository, missing, mapping] = getYamlValues(text, [
+      'image.tag',
+      'image.repository',
+      'image.registry',
+      'image',
+    ]);
+    expect([tag, repository, missing]).toEqual([
+      '3.1.0',
+      'ghcr.io/acme/cart',
+      undefined,
+    ]);
+    expect(mapping).toBeInstanceOf(YamlEditError);
+    expect((mapping as YamlEditError).code).toBe('NOT_A_SCALAR');
+  });
+
+  it('throws when the text is not YAML', () => {
+    expect(() => getYamlValues('a: [', ['a'])).toThrow(YamlEditError);
   });
 });

@@ -50,3 +50,27 @@ export function getYamlValue(text: string, key: string): string | undefined {
   parseKeyPath(key);
   return readValue(parseYamlText(text, key), key);
 }
+
+/**
+ * Reads several keys of one text with one parse: for each key what
+ * {@link getYamlValue} would answer, its value or `undefined`, or the
+ * {@link YamlEditError} it would throw for that key (`INVALID_KEY`,
+ * `AMBIGUOUS`, `NOT_A_SCALAR`).
+ *
+ * @throws {@link YamlEditError} `PARSE_ERROR` when the text is not valid YAML.
+ * @public
+ */
+export function getYamlValues(
+  text: string,
+  keys: string[],
+): Array<string | undefined | YamlEditError> {
+  const parsed = parseYamlText(text, keys[0]);
+  return keys.map(key => {
+    try {
+      return readValue(parsed, key);
+    } catch (error) {
+      if (error instanceof YamlEditError) return error;
+      throw error;
+    }
+  });
+}

@@ -6,7 +6,7 @@ export { YamlEditError, isYamlEditError } from './errors';
 export type { YamlEditErrorCode } from './errors';
 export { parseKeyPath, formatKeyPath } from './keyPath';
 export type { KeyPathSegment } from './keyPath';
-export { getYamlValue } from './getYamlValue';
+export { getYamlValue, getYamlValues } from './getYamlValue';
 export { setYamlValue } from './setYamlValue';
 export type { SetYamlValueOptions } from './setYamlValue';
 export { findImageKeys } from './findImageKeys';

@@ -12,7 +12,7 @@ import {
 import { findLineInsertion } from './__testUtils__/findLineInsertion';
 import { YamlEditErrorCode } from './errors';
 import { findImageKeys } from './findImageKeys';
-import { getYamlValue, readValue } from './getYamlValue';
+import { getYamlValue, getYamlValues, readValue } from './getYamlValue';
 import { formatKeyPath, KeyPathSegment } from './keyPath';
 import { parseYamlText } from './parse';
 import { setYamlValue } from './setYamlValue';
@@ -192,6 +192,8 @@ function checkKeys(
   refusals: Record<string, YamlEditErrorCode>,
 ): number {
   const before = new Map(keys.map(key => [key, getYamlValue(text, key)]));
+  // read together with one parse: the same values
+  expect(getYamlValues(text, keys)).toEqual([...before.values()]);
   let edited = 0;
   for (const key of keys) {
     const current = before.get(key);

@@ -19,6 +19,7 @@ import {
   pipelineEnds,
 } from '../policy';
 import { driftOf } from './drift';
+import { LiveChartReader } from './LiveChartReader';
 import { MatrixSnapshot } from './MatrixSnapshot';
 import { toMatrixCell } from './matrixCell';
 import { CellVersion } from './VersionReader';
@@ -54,6 +55,7 @@ export class EnvironmentsService {
       config: GitopsPromotionConfig;
       catalog: ServiceCatalog;
       snapshot: MatrixSnapshot;
+      liveCharts: LiveChartReader;
       repositories: (id: string) => GitopsRepository;
       access: EnvironmentAccess;
       store: PromotionStore;
@@ -74,20 +76,25 @@ export class EnvironmentsService {
         limit: 100,
       }),
     ]);
-    const [permissions, lastChanges] = await Promise.all([
+    const cellStatuses = readable.map(
+      env => statuses.get(`${service.service}\0${env.name}`)!,
+    );
+    const [permissions, lastChanges, liveCharts] = await Promise.all([
       this.deps.access.permissionsIn(
         readable.map(e => e.name),
         credentials,
         service.entity,
       ),
       Promise.all(cells.map(cell => this.lastChange(service, cell))),
+      this.deps.liveCharts.read(cells, cellStatuses),
     ]);
     const now = this.deps.now?.() ?? DateTime.now();
     const environments = readable.map((env, i) => {
       const cell = cells[i];
-      const status = statuses.get(`${service.service}\0${env.name}`)!;
+      const status = cellStatuses[i];
       return {
         ...this.baseView(env, cell, status, now),
+        drift: driftOf(cell, status, liveCharts[i]),
         lag: lags[i],
         lastChange: lastChanges[i],
         openPullRequests: inFlight
@@ -228,6 +235,12 @@ export class EnvironmentsService {
       this.statuses(services, readable),
       this.deps.store.list({ states: IN_FLIGHT_STATES, limit: 500 }),
     ]);
+    const liveCharts = await this.deps.liveCharts.read(
+      prepared.cells,
+      services.flatMap(s =>
+        readable.map(env => statuses.get(`${s.service}\0${env.name}`)!),
+      ),
+    );
     const inFlightByCell = new Map<string, PromotionRecord[]>();
     for (const p of inFlight) {
       const key = `${p.service}\0${p.targetEnv}`;
@@ -266,6 +279,7 @@ export class EnvironmentsService {
             statuses.get(key)!,
             prepared.lags[index],
             inFlightByCell.get(key) ?? [],
+            liveCharts[index],
           );
         }),
       })),
@@ -301,7 +315,6 @@ export class EnvironmentsService {
       values: cell.values,
       commitSha: cell.commitSha,
       status,
-      drift: driftOf(cell, status),
     };
   }
 

@@ -20,6 +20,7 @@ import { PromotionNotifier } from '../announcements/PromotionNotifier';
 import { SignalPublisher } from '../announcements/SignalPublisher';
 import { PromotionStore } from '../ledger';
 import { StatusWatcher } from './StatusWatcher';
+import { LiveChartReader } from './LiveChartReader';
 import { VersionReader } from './VersionReader';
 
 jest.setTimeout(60_000);
@@ -72,15 +73,18 @@ async function startWatcher(options: {
   const signals: SignalPayload[] = [];
   const notifications: NotificationSendOptions[] = [];
   let now = Date.parse('2026-10-21T10:00:00Z');
+  const repositories = createRepositories({
+    config,
+    rootConfig: new ConfigReader({}),
+    logger,
+  });
   const watcher = new StatusWatcher({
     config,
     catalog: new ServiceCatalog(catalogService),
     auth,
     argocd,
-    reader: new VersionReader(
-      config,
-      createRepositories({ config, rootConfig: new ConfigReader({}), logger }),
-    ),
+    reader: new VersionReader(config, repositories),
+    liveCharts: new LiveChartReader({ repositories }),
     store,
     signals: new SignalPublisher({
       publish: async signal => {
@@ -221,7 +225,7 @@ describe('StatusWatcher', () => {
           payload: {
             title: 'checkout in Production EU drifts from git',
             description: expect.stringMatching(
-              /^Git says checkout runs 2\.9\.9 in Production EU, but Argo CD reports ghcr\.io\/acme\/checkout:[^ ]+\.$/,
+              /^Git says checkout runs ghcr\.io\/acme\/checkout:2\.9\.9 in Production EU, but Argo CD reports ghcr\.io\/acme\/checkout:[^ ]+\.$/,
             ),
             link: '/catalog/default/component/checkout/environments',
             topic: 'gitops-promotion',

@@ -11,6 +11,7 @@ import { SignalPublisher } from '../announcements/SignalPublisher';
 import { IN_FLIGHT_PROMOTION_STATES, PromotionStore } from '../ledger';
 import { resolveServiceLocation } from '../locations/resolveServiceLocation';
 import { driftOf } from './drift';
+import { LiveChartReader } from './LiveChartReader';
 import { VersionReader } from './VersionReader';
 
 /** One service in one environment. */
@@ -60,6 +61,7 @@ export class StatusWatcher {
       auth: AuthService;
       argocd: ArgoCdClient;
       reader: VersionReader;
+      liveCharts: LiveChartReader;
       store: PromotionStore;
       signals: SignalPublisher;
       notifier: PromotionNotifier;
@@ -149,7 +151,6 @@ export class StatusWatcher {
       const status = statuses[i];
       return watched.has(cell.environment.name) &&
         status.state === 'known' &&
-        status.images.length > 0 &&
         isResolvable(config, cell)
         ? [{ ...cell, status }]
         : [];
@@ -168,13 +169,17 @@ export class StatusWatcher {
       ),
       store.list({ states: [...IN_FLIGHT_PROMOTION_STATES], limit: 500 }),
     ]);
+    const liveCharts = await this.deps.liveCharts.read(
+      versions,
+      candidates.map(c => c.status),
+    );
     const promoting = new Set(
       inFlight.map(p => `${p.service}\0${p.targetEnv}`),
     );
     const now = this.now();
     const seen = new Map<string, SeenDrift>();
     for (const [i, cell] of candidates.entries()) {
-      const drift = driftOf(versions[i], cell.status);
+      const drift = driftOf(versions[i], cell.status, liveCharts[i]);
       if (
         !drift ||
         promoting.has(`${cell.service.service}\0${cell.environment.name}`)

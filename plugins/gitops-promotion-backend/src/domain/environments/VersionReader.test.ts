@@ -67,6 +67,8 @@ describe('VersionReader', () => {
         path: 'apps/ledger/dev/values.yaml',
         key: 'service-base.image.tag',
         value: '5.2.0',
+        // the repository beside the tag names the image
+        image: 'ghcr.io/acme/ledger:5.2.0',
       },
     ]);
     expect(new Set(versions.map(v => v.commitSha)).size).toBe(1);

@@ -1,7 +1,9 @@
 import {
-  getYamlValue,
+  getYamlValues,
   isYamlEditError,
 } from '@gitops-promotion/backstage-plugin-gitops-promotion-node';
+import { versionKindOfKey } from '../policy';
+import { imageReferenceOf, imageSiblingKeys } from './imageReference';
 import { isError } from '@backstage/errors';
 import pLimit from 'p-limit';
 import { GitopsPromotionConfig } from '../../config/types';
@@ -29,6 +31,8 @@ export interface CellRequest {
 export interface CellVersion {
   service: string;
   environment: string;
+  /** The id of the repository the values are in. */
+  repositoryId: string;
   /** The commit the values were read at; absent when the repository could not be read. */
   commitSha?: string;
   /** The first key's value: the version shown. */
@@ -91,6 +95,7 @@ export class VersionReader {
         return {
           service: location.service,
           environment: location.environment.name,
+          repositoryId: location.repository.id,
           commitSha: snapshot.commitSha,
           version: values[0]?.value,
           values,
@@ -182,6 +187,7 @@ export function unreadable(
   return {
     service: location.service,
     environment: location.environment.name,
+    repositoryId: location.repository.id,
     values: location.files.flatMap(file =>
       file.keys.map(key => ({ path: file.path, key, problem })),
     ),
@@ -229,10 +235,21 @@ function readKey(text: string | undefined, path: string, key: string) {
     return { problem: `${path} does not exist` };
   }
   try {
-    const value = getYamlValue(text, key);
-    return value === undefined
-      ? { problem: `${path} has no key ${key}` }
-      : { value };
+    // an image tag is read with the keys that say which image it tags
+    const siblings =
+      versionKindOfKey(key) === 'image-tag' ? imageSiblingKeys(key) : [];
+    const [value, ...others] = getYamlValues(text, [key, ...siblings]);
+    if (isYamlEditError(value)) {
+      return { problem: `${path}: ${value.message}` };
+    }
+    if (value === undefined) {
+      return { problem: `${path} has no key ${key}` };
+    }
+    const image = imageReferenceOf(key, value, sibling => {
+      const found = others[siblings.indexOf(sibling)];
+      return typeof found === 'string' ? found : undefined;
+    });
+    return image ? { value, image } : { value };
   } catch (error) {
     if (isYamlEditError(error)) {
       return { problem: `${path}: ${error.message}` };

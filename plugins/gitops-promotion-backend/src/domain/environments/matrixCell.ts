@@ -5,7 +5,7 @@ import type {
   MatrixCellStatus,
 } from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
 import { PromotionRecord } from '../ledger';
-import { driftOf } from './drift';
+import { driftOf, LiveChartVersions } from './drift';
 import { CellVersion } from './VersionReader';
 
 /**
@@ -18,12 +18,13 @@ export function toMatrixCell(
   status: GitopsArgoCdStatus,
   lag: EnvironmentLag | undefined,
   promotions: PromotionRecord[],
+  liveCharts?: LiveChartVersions,
 ): MatrixCell {
   const behind =
     lag?.upstreamVersion !== undefined && cell.version !== undefined
       ? lag.upstreamVersion !== cell.version
       : undefined;
-  const drift = driftOf(cell, status);
+  const drift = driftOf(cell, status, liveCharts);
   const openPullRequests = promotions.flatMap(p =>
     p.state === 'pr-open' && p.pullRequest
       ? [{ id: p.id, ...p.pullRequest }]
