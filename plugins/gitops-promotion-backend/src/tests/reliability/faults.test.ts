@@ -432,6 +432,11 @@ describe('faults of Argo CD (the stand-in behind a fault proxy)', () => {
         instance.url = proxy.url;
         instance.timeoutMs = 1_000;
         instance.cacheTtlSeconds = 0;
+        // Every read asks Argo CD, so each fault meets a request: a watch
+        // stream opened before the fault would keep statuses known (its
+        // faults, a dropped stream and the fallback to the list, are
+        // ArgoCdClient.watch.test.ts's).
+        instance.watch = false;
       },
     });
     // Rollbacks go only to versions the environment ran: these did.
