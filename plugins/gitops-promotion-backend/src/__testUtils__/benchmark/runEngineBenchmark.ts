@@ -117,47 +117,61 @@ async function timed<T>(fn: () => Promise<T>) {
   return { result, ms: Math.round(performance.now() - start) };
 }
 
-/** The plugin's config and the GitHub integration for the fake's repository, `hub`. */
-function githubBenchConfig(fake: GithubFake) {
-  return {
-    config: benchConfig({
-      id: 'hub',
-      provider: 'github',
-      url: fake.repositoryUrl,
-      defaultBranch: 'main',
-      branchHeadTtlMs: 0,
-      perService: false,
+/**
+ * The plugin's config for the fake's repository `hub`, and its
+ * repositories: createRepositories' own, or, with `repositoryOptions`, the
+ * same wiring (8 concurrent blob reads) with those options and the GitHub
+ * provider's `requestPolicy`.
+ */
+function githubBenchRepositories(
+  fake: GithubFake,
+  repositoryOptions?: { bulkReadThreshold?: number },
+  requestPolicy?: { spaceWrites: boolean },
+) {
+  const config = benchConfig({
+    id: 'hub',
+    provider: 'github',
+    url: fake.repositoryUrl,
+    defaultBranch: 'main',
+    branchHeadTtlMs: 0,
+    perService: false,
+  });
+  const rootConfig = new ConfigReader({
+    integrations: {
+      github: [{ host: fake.host, apiBaseUrl: fake.url, token: TEST_TOKEN }],
+    },
+  });
+  if (!repositoryOptions) {
+    return {
+      config,
+      repositories: createRepositories({
+        config,
+        rootConfig,
+        logger: quietLogger,
+      }),
+    };
+  }
+  const repository = new GitopsRepository(
+    'hub',
+    createGithubProvider({
+      config: rootConfig,
+      repositoryUrl: fake.repositoryUrl,
+      logger: quietLogger,
+      ...(requestPolicy && { requestPolicy }),
     }),
-    rootConfig: new ConfigReader({
-      integrations: {
-        github: [{ host: fake.host, apiBaseUrl: fake.url, token: TEST_TOKEN }],
-      },
-    }),
-  };
+    { maxConcurrentBlobReads: 8, ...repositoryOptions },
+  );
+  return { config, repositories: () => repository };
 }
 
 async function githubScenario(options: { bulkReads: boolean }) {
   const fake = await GithubFake.start({ token: TEST_TOKEN });
   fake.push('main', files);
-  const { config, rootConfig } = githubBenchConfig(fake);
-  let repositories = createRepositories({
-    config,
-    rootConfig,
-    logger: quietLogger,
-  });
-  if (!options.bulkReads) {
-    // createRepositories' wiring (8 concurrent blob reads), bulk reads off
-    const repository = new GitopsRepository(
-      'hub',
-      createGithubProvider({
-        config: rootConfig,
-        repositoryUrl: fake.repositoryUrl,
-        logger: quietLogger,
-      }),
-      { maxConcurrentBlobReads: 8, bulkReadThreshold: Infinity },
-    );
-    repositories = () => repository;
-  }
+  const { config, repositories } = githubBenchRepositories(
+    fake,
+    // bulk reads off
+    options.bulkReads ? undefined : { bulkReadThreshold: Infinity },
+  );
   const reader = new VersionReader(config, repositories);
   const rows: string[][] = [];
   const measure = async (label: string) => {
@@ -236,26 +250,11 @@ async function githubMatrixWithLag(options: { spaceWrites: boolean }) {
   for (const commit of data.commits) {
     fake.push('main', commit.files, { message: commit.message });
   }
-  const { config, rootConfig } = githubBenchConfig(fake);
-  let repositories = createRepositories({
-    config,
-    rootConfig,
-    logger: quietLogger,
-  });
-  if (!options.spaceWrites) {
-    // createRepositories' wiring (8 concurrent blob reads), requests unspaced
-    const repository = new GitopsRepository(
-      'hub',
-      createGithubProvider({
-        config: rootConfig,
-        repositoryUrl: fake.repositoryUrl,
-        logger: quietLogger,
-        requestPolicy: { spaceWrites: false },
-      }),
-      { maxConcurrentBlobReads: 8 },
-    );
-    repositories = () => repository;
-  }
+  const { config, repositories } = githubBenchRepositories(
+    fake,
+    options.spaceWrites ? undefined : {},
+    { spaceWrites: false },
+  );
   const versions = new VersionReader(config, repositories);
   const lags = new LagReader({ config, repositories });
   const baseline = cells.length + data.behindCells;

@@ -76,9 +76,6 @@ export class EnvironmentsService {
         limit: 100,
       }),
     ]);
-    const cellStatuses = readable.map(
-      env => statuses.get(`${service.service}\0${env.name}`)!,
-    );
     const [permissions, lastChanges, liveCharts] = await Promise.all([
       this.deps.access.permissionsIn(
         readable.map(e => e.name),
@@ -86,12 +83,12 @@ export class EnvironmentsService {
         service.entity,
       ),
       Promise.all(cells.map(cell => this.lastChange(service, cell))),
-      this.deps.liveCharts.read(cells, cellStatuses),
+      this.deps.liveCharts.read(cells, statuses),
     ]);
     const now = this.deps.now?.() ?? DateTime.now();
     const environments = readable.map((env, i) => {
       const cell = cells[i];
-      const status = cellStatuses[i];
+      const status = statuses[i];
       return {
         ...this.baseView(env, cell, status, now),
         drift: driftOf(cell, status, liveCharts[i]),
@@ -237,9 +234,7 @@ export class EnvironmentsService {
     ]);
     const liveCharts = await this.deps.liveCharts.read(
       prepared.cells,
-      services.flatMap(s =>
-        readable.map(env => statuses.get(`${s.service}\0${env.name}`)!),
-      ),
+      statuses,
     );
     const inFlightByCell = new Map<string, PromotionRecord[]>();
     for (const p of inFlight) {
@@ -249,16 +244,7 @@ export class EnvironmentsService {
     const now = this.deps.now?.() ?? DateTime.now();
     return {
       lagPending: prepared.lagPending,
-      environments: readable.map(e => ({
-        name: e.name,
-        title: e.title,
-        promotesFrom: e.promotesFrom,
-        mode: e.policy.mode,
-        protected: e.policy.protected,
-        frozen: activeFreezeWindows(e.policy.freezeWindows, now).map(
-          f => f.window.name,
-        ),
-      })),
+      environments: readable.map(e => environmentColumn(e, now)),
       services: services.map((s, si) => ({
         entityRef: s.entityRef,
         service: s.service,
@@ -269,16 +255,15 @@ export class EnvironmentsService {
         systems: relationTargets(s, 'partOf'),
         lifecycle: stringField(s.entity.spec?.lifecycle),
         lastDeployedAt: lastDeployment(
-          readable.map(env => statuses.get(`${s.service}\0${env.name}`)!),
+          statuses.slice(si * readable.length, (si + 1) * readable.length),
         ),
         cells: readable.map((env, ei) => {
           const index = si * readable.length + ei;
-          const key = `${s.service}\0${env.name}`;
           return toMatrixCell(
             prepared.cells[index],
-            statuses.get(key)!,
+            statuses[index],
             prepared.lags[index],
-            inFlightByCell.get(key) ?? [],
+            inFlightByCell.get(`${s.service}\0${env.name}`) ?? [],
             liveCharts[index],
           );
         }),
@@ -303,14 +288,7 @@ export class EnvironmentsService {
     now: DateTime,
   ) {
     return {
-      name: env.name,
-      title: env.title,
-      promotesFrom: env.promotesFrom,
-      mode: env.policy.mode,
-      protected: env.policy.protected,
-      frozen: activeFreezeWindows(env.policy.freezeWindows, now).map(
-        f => f.window.name,
-      ),
+      ...environmentColumn(env, now),
       version: cell.version,
       values: cell.values,
       commitSha: cell.commitSha,
@@ -318,10 +296,11 @@ export class EnvironmentsService {
     };
   }
 
+  /** The Argo CD status of every service in every environment, row by row. */
   private async statuses(
     services: ServiceEntity[],
     environments: EnvironmentConfig[],
-  ) {
+  ): Promise<GitopsArgoCdStatus[]> {
     const targets = services.flatMap(s =>
       environments.map(e => ({
         service: s.service,
@@ -329,18 +308,13 @@ export class EnvironmentsService {
         annotations: s.annotations,
       })),
     );
-    const result = new Map<string, GitopsArgoCdStatus>();
-    const statuses = this.deps.argocd
-      ? await this.deps.argocd.getStatuses(targets)
+    return this.deps.argocd
+      ? this.deps.argocd.getStatuses(targets)
       : targets.map(() => ({
           state: 'unknown' as const,
           reason: 'not-configured' as const,
           message: 'No Argo CD instance is configured',
         }));
-    targets.forEach((t, i) =>
-      result.set(`${t.service}\0${t.environment}`, statuses[i]),
-    );
-    return result;
   }
 
   private promoteOptions(
@@ -394,6 +368,20 @@ function relationTargets(service: ServiceEntity, type: string): string[] {
   return (service.entity.relations ?? [])
     .filter(r => r.type === type)
     .map(r => r.targetRef);
+}
+
+/** What the matrix's column and the tab's card say of an environment itself. */
+function environmentColumn(env: EnvironmentConfig, now: DateTime) {
+  return {
+    name: env.name,
+    title: env.title,
+    promotesFrom: env.promotesFrom,
+    mode: env.policy.mode,
+    protected: env.policy.protected,
+    frozen: activeFreezeWindows(env.policy.freezeWindows, now).map(
+      f => f.window.name,
+    ),
+  };
 }
 
 /** The newest last deployment among the statuses, if any has one. */

@@ -29,6 +29,13 @@ interface Prepared<T> {
   value: T;
 }
 
+/** A lag to compute: the cell, what it is computed from, and the request. */
+interface StaleLag {
+  location: ServiceLocation;
+  signature: string;
+  request: LagRequest;
+}
+
 /** A lag whose history could not be read is asked for again after this long. */
 const FAILED_LAG_RETRY_MS = 60_000;
 /**
@@ -48,10 +55,11 @@ const DEFAULT_BACKGROUND_LAGS = 200;
  * wait for them.
  */
 export class MatrixSnapshot {
+  /** Each cell's location, resolved once: the key of what is prepared for it. */
   private readonly locations = new Map<string, ServiceLocation>();
-  private readonly versions = new Map<string, Prepared<CellVersion>>();
+  private readonly versions = new Map<ServiceLocation, Prepared<CellVersion>>();
   private readonly lags = new Map<
-    string,
+    ServiceLocation,
     Prepared<EnvironmentLag> & { retryAt?: number }
   >();
   /** Per repository branch and path: the blob last seen, and how often it changed. */
@@ -59,8 +67,11 @@ export class MatrixSnapshot {
     string,
     { blob?: string; generation: number }
   >();
-  /** Lag computations in flight, by cell key and signature. */
-  private readonly lagsInFlight = new Map<string, Promise<void>>();
+  /** The lag computation in flight per cell, with its signature. */
+  private readonly lagsInFlight = new Map<
+    ServiceLocation,
+    { signature: string; done: Promise<void> }
+  >();
   private readonly backgroundLags: number;
 
   constructor(
@@ -120,39 +131,33 @@ export class MatrixSnapshot {
     snapshots: Map<string, Snapshot | Error>,
   ): Promise<CellVersion[]> {
     const cells: CellVersion[] = new Array(locations.length);
-    const stale: number[] = [];
+    const stale: Array<{ index: number; signature: string }> = [];
     locations.forEach((location, i) => {
       const snapshot = snapshots.get(branchKey(location))!;
       if (snapshot instanceof Error) {
         cells[i] = unreadable(location, snapshot);
         return;
       }
-      const prepared = this.versions.get(locationKey(location));
-      if (prepared?.signature === filesSignature(location, snapshot)) {
+      const prepared = this.versions.get(location);
+      const signature = filesSignature(location, snapshot);
+      if (prepared?.signature === signature) {
         if (prepared.value.commitSha !== snapshot.commitSha) {
           // Same blobs, so the same values, read at the newer commit.
           prepared.value = { ...prepared.value, commitSha: snapshot.commitSha };
         }
         cells[i] = prepared.value;
       } else {
-        stale.push(i);
+        stale.push({ index: i, signature });
       }
     });
     if (stale.length === 0) return cells;
     const read = await this.deps.reader.readAt(
-      stale.map(i => locations[i]),
+      stale.map(({ index }) => locations[index]),
       snapshots,
     );
-    stale.forEach((i, n) => {
-      const location = locations[i];
-      cells[i] = read[n];
-      this.versions.set(locationKey(location), {
-        signature: filesSignature(
-          location,
-          snapshots.get(branchKey(location)) as Snapshot,
-        ),
-        value: read[n],
-      });
+    stale.forEach(({ index, signature }, n) => {
+      cells[index] = read[n];
+      this.versions.set(locations[index], { signature, value: read[n] });
     });
     return cells;
   }
@@ -174,12 +179,7 @@ export class MatrixSnapshot {
       environments.findIndex(e => e.name === env.promotesFrom[0]),
     );
     const lags: Array<EnvironmentLag | undefined> = new Array(cells.length);
-    const stale: Array<{
-      index: number;
-      key: string;
-      signature: string;
-      request: LagRequest;
-    }> = [];
+    const stale: Array<{ index: number } & StaleLag> = [];
     const now = Date.now();
     cells.forEach((cell, i) => {
       const upstream = upstreams[i % width];
@@ -205,7 +205,7 @@ export class MatrixSnapshot {
         };
         return;
       }
-      const key = locationKey(locations[i]);
+      const location = locations[i];
       const upstreamFileGeneration = this.generationOf(
         upstreamLocation,
         snapshot,
@@ -216,7 +216,7 @@ export class MatrixSnapshot {
         version,
         upstreamVersion,
       ].join('\0');
-      const prepared = this.lags.get(key);
+      const prepared = this.lags.get(location);
       if (
         prepared?.signature === signature &&
         !(prepared.retryAt !== undefined && prepared.retryAt < now)
@@ -226,7 +226,7 @@ export class MatrixSnapshot {
       }
       stale.push({
         index: i,
-        key,
+        location,
         signature,
         request: {
           service: upstreamLocation.service,
@@ -245,8 +245,8 @@ export class MatrixSnapshot {
       return { lags, lagPending: true };
     }
     await computing;
-    for (const { index, key } of stale) {
-      lags[index] = this.lags.get(key)?.value;
+    for (const { index, location } of stale) {
+      lags[index] = this.lags.get(location)?.value;
     }
     return { lags, lagPending: false };
   }
@@ -277,28 +277,30 @@ export class MatrixSnapshot {
    * Computes and prepares the lags not already in flight; settles when all
    * of `stale` are prepared (a failure prepares "unknown" for a while).
    */
-  private computeLags(
-    stale: Array<{ key: string; signature: string; request: LagRequest }>,
-  ): Promise<unknown> {
+  private computeLags(stale: StaleLag[]): Promise<unknown> {
     const waiting: Array<Promise<void>> = [];
     const todo = stale.filter(s => {
-      const pending = this.lagsInFlight.get(`${s.key}\0${s.signature}`);
-      if (pending) waiting.push(pending);
-      return !pending;
+      const pending = this.lagsInFlight.get(s.location);
+      if (pending?.signature !== s.signature) return true;
+      waiting.push(pending.done);
+      return false;
     });
     if (todo.length > 0) {
       const done = this.deps.lags.lags(todo.map(s => s.request)).then(
         found =>
           todo.forEach((s, n) =>
-            this.lags.set(s.key, { signature: s.signature, value: found[n] }),
+            this.lags.set(s.location, {
+              signature: s.signature,
+              value: found[n],
+            }),
           ),
         error => {
           this.deps.logger?.warn(
             `Could not read the history of ${todo.length} upstream files for the matrix's lag: ${error}`,
           );
           const retryAt = Date.now() + FAILED_LAG_RETRY_MS;
-          todo.forEach(({ key, signature, request }) =>
-            this.lags.set(key, {
+          todo.forEach(({ location, signature, request }) =>
+            this.lags.set(location, {
               signature,
               retryAt,
               value: {
@@ -309,10 +311,14 @@ export class MatrixSnapshot {
           );
         },
       );
-      for (const s of todo) {
-        const id = `${s.key}\0${s.signature}`;
-        this.lagsInFlight.set(id, done);
-        done.finally(() => this.lagsInFlight.delete(id));
+      for (const { location, signature } of todo) {
+        const entry = { signature, done };
+        this.lagsInFlight.set(location, entry);
+        done.then(() => {
+          if (this.lagsInFlight.get(location) === entry) {
+            this.lagsInFlight.delete(location);
+          }
+        });
       }
       waiting.push(done);
     }
@@ -322,10 +328,6 @@ export class MatrixSnapshot {
 
 function cellKey(service: ServiceEntity, environment: string) {
   return `${service.service}\0${service.layout ?? ''}\0${environment}`;
-}
-
-function locationKey(location: ServiceLocation) {
-  return `${location.service}\0${location.layout.id}\0${location.environment.name}`;
 }
 
 /** The blob SHAs of the location's files in the snapshot: equal, same values. */
