@@ -2,9 +2,10 @@ import { defineConfig } from '@playwright/test';
 import { generateProjects } from '@backstage/e2e-test-utils/playwright';
 
 /**
- * End-to-end tests: the portal is started exactly as `scripts/start.sh` starts it
- * (embedded default, no credentials) and driven in Debian's Chromium. No browser
- * is ever downloaded: CHROMIUM_PATH (default /usr/bin/chromium) is launched.
+ * End-to-end tests: the portal is started as `scripts/start.sh` starts it (embedded
+ * default, no credentials; app-config.e2e.yaml makes Production US quick to watch)
+ * and driven in Debian's Chromium. No browser is ever downloaded: CHROMIUM_PATH
+ * (default /usr/bin/chromium) is launched.
  */
 export default defineConfig({
   timeout: 120_000,
@@ -14,7 +15,8 @@ export default defineConfig({
 
   webServer: [
     {
-      command: 'yarn start',
+      // The embedded default, with Production US quick to watch (app-config.e2e.yaml).
+      command: 'yarn start --config app-config.yaml --config app-config.e2e.yaml',
       url: 'http://localhost:3000',
       reuseExistingServer: !process.env.CI,
       timeout: 300_000,

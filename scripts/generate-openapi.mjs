@@ -77,8 +77,10 @@ function endpointMap() {
           .map(s => `${op}['responses'][${s}]['content']['application/json']`)
           .join(' | ')};`,
       );
+      // Backstage's typed router names DELETE `_delete` (a reserved word).
+      const key = method === 'delete' ? '_delete' : method;
       entries.push(
-        `  '#${method}|${template}': {\n    ${fields.join('\n    ')}\n  };`,
+        `  '#${key}|${template}': {\n    ${fields.join('\n    ')}\n  };`,
       );
     }
   }

@@ -31,5 +31,19 @@ export interface Config {
     imageRepositoryTemplate?: string;
     /** Applications reported Degraded from the start, for demos. */
     degraded?: string[];
+    /**
+     * Rollouts to fail, for tests and demos: once a rollout of `application` to
+     * `version` (its first layout key, e.g. the image tag) completes, it is
+     * Synced but Degraded with `message`. Without `version`, only the next
+     * rollout of the application fails. More at runtime: `POST /_dev/rollout-faults`.
+     */
+    rolloutFaults?: Array<{
+      /** Application name, e.g. `checkout-dev`. */
+      application: string;
+      /** Version value that fails, e.g. `2.4.0`; absent: the next rollout, once. */
+      version?: string;
+      /** Health message. Defaults to `Deployment "{service}" exceeded its progress deadline`. */
+      message?: string;
+    }>;
   };
 }

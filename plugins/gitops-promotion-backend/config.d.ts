@@ -92,14 +92,78 @@ export interface Config {
     /** The layout of services that do not choose one by annotation. */
     defaultLayout: string;
 
+    /** Automatic promotion along `promotesFrom` entries with `auto: true`, and automatic rollbacks. */
+    autoPromotion?: {
+      /**
+       * A static token of `backend.auth.externalAccess`: automatic promotions and rollbacks are
+       * made as its service principal, with its access restrictions deciding the permissions.
+       * Without it the backend acts as itself (`plugin:gitops-promotion`).
+       * @visibility secret
+       */
+      token?: string;
+      /** How often versions to promote are looked for. Defaults to 30s. */
+      frequency?: string;
+    };
     /** The environments, in pipeline order. */
     environments: Array<{
       /** Used in paths (`{env}`) and permissions. Lowercase letters, digits and dashes. */
       name: string;
       /** Shown in the UI. Defaults to the name. */
       title?: string;
-      /** The environments this one is promoted from; empty or absent for a first environment. */
-      promotesFrom?: string[];
+      /**
+       * The environments this one is promoted from; empty or absent for a first environment.
+       * An entry is a name, or `{ environment, auto: true, after: PT30M }`: the backend then
+       * promotes a version by itself once the upstream has run it Synced and Healthy for
+       * `after` (default at once) and every rule passes, as the `autoPromotion` principal.
+       */
+      promotesFrom?: Array<
+        string | { environment: string; auto?: boolean; after?: string }
+      >;
+      /**
+       * Promotions into this environment wait (`awaiting-approval`) until `required` members
+       * of the `from` groups (other than the requester) approve in the portal; one rejection
+       * ends them. Automatic rollbacks do not wait.
+       */
+      approvals?: {
+        /** Defaults to 1. */
+        required?: number;
+        /** Group entity refs, e.g. group:default/release-managers. */
+        from: string[];
+      };
+      /**
+       * Checks a rollout must pass after Argo CD reports it Synced and Healthy before the
+       * promotion counts as deployed (`verifying` until then). URLs come from here only,
+       * never from an annotation; `{service}` and `{env}` are filled in.
+       */
+      verification?: Array<
+        | {
+            name: string;
+            type: 'argocd-health';
+            /** Healthy without a break for this long (ISO 8601 or Backstage duration). Defaults to PT5M. */
+            for?: string;
+          }
+        | {
+            name: string;
+            type: 'http';
+            url: string;
+            /** Defaults to any 2xx. */
+            expectStatus?: number;
+            /** Defaults to PT10S. */
+            timeout?: string;
+          }
+        | {
+            name: string;
+            type: 'webhook';
+            /** POSTed `{ promotion }`; answers `{ "passed": boolean, "message"?: string }`. */
+            url: string;
+            timeout?: string;
+          }
+      >;
+      /**
+       * When a promotion's rollout or verification fails, promote the versions it replaced
+       * back automatically (a rollback linked to it). Defaults to false.
+       */
+      rollbackOnFailure?: boolean;
       /** Id of the repository holding this environment's files. */
       repository: string;
       /** Branch of this environment; defaults to the repository's default branch. */

@@ -9,24 +9,12 @@ import {
   readExampleConfig,
 } from './__testUtils__/exampleRepository';
 import { createSwaggerValidator } from './__testUtils__/swaggerValidator';
+import { waitFor } from './__testUtils__/waitFor';
 
 type Json = any;
 
 const TOKEN = 'test-token';
 const SYNC_DELAY_MS = 1500;
-
-async function waitFor<T>(
-  read: () => Promise<T>,
-  done: (value: T) => boolean,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise(resolve => setTimeout(resolve, 50));
-  }
-}
 
 describe('createArgoCdDevServer', () => {
   const validate = createSwaggerValidator();

@@ -2,7 +2,11 @@ import express from 'express';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { createRouter, RecordedRequest } from './api/createRouter';
-import { ArgoCdDevServerOptions, resolveOptions } from './options';
+import {
+  ArgoCdDevServerOptions,
+  DevServerRolloutFault,
+  resolveOptions,
+} from './options';
 import { Reconciler } from './reconcile/Reconciler';
 
 /**
@@ -31,6 +35,12 @@ export interface ArgoCdDevServer {
   degrade(appName: string, message?: string): boolean;
   /** Makes a degraded application Healthy again; false if it does not exist. */
   recover(appName: string): boolean;
+  /** Adds a rollout fault, like `POST /_dev/rollout-faults`; throws when it is invalid. */
+  addRolloutFault(fault: DevServerRolloutFault): DevServerRolloutFault;
+  /** The rollout faults in force, oldest first. */
+  rolloutFaults(): DevServerRolloutFault[];
+  /** Removes every rollout fault. */
+  clearRolloutFaults(): void;
   /** Polls the repository now, like a `refresh=normal`. */
   reconcile(): Promise<void>;
   /** The requests answered so far, oldest first. */
@@ -92,6 +102,9 @@ export function createArgoCdDevServer(
     },
     degrade: (name, message) => reconciler.degrade(name, message),
     recover: name => reconciler.recover(name),
+    addRolloutFault: fault => reconciler.rolloutFaults.add(fault),
+    rolloutFaults: () => reconciler.rolloutFaults.list(),
+    clearRolloutFaults: () => reconciler.rolloutFaults.clear(),
     reconcile: () => reconciler.reconcile(),
     requests: () => recorded,
     resetRequests: () => {

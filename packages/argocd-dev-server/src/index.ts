@@ -16,6 +16,7 @@ export type {
   DevServerLayout,
   DevServerLayoutFile,
   DevServerLogger,
+  DevServerRolloutFault,
 } from './options';
 export { seedDemoRepository } from './demoRepository/seedDemoRepository';
 export type { SeedDemoRepositoryOptions } from './demoRepository/seedDemoRepository';

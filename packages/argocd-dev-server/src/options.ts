@@ -32,6 +32,27 @@ export interface DevServerLogger {
 }
 
 /**
+ * Makes rollouts of an application fail: once such a rollout completes, the
+ * application is Synced to the new revision (the sync operation Succeeded) but
+ * its health is Degraded with `message`, until a rollout that no fault matches
+ * completes.
+ *
+ * @public
+ */
+export interface DevServerRolloutFault {
+  /** Application name, e.g. `checkout-dev` (service `checkout` in `dev`). */
+  application: string;
+  /**
+   * Fails every rollout to this version value (the application's first layout
+   * key, e.g. `image.tag`). Absent: fails the next rollout of the application
+   * only, whatever its version, then the fault is used up.
+   */
+  version?: string;
+  /** `status.health.message`. Defaults to `Deployment "{service}" exceeded its progress deadline`. */
+  message?: string;
+}
+
+/**
  * Options of {@link createArgoCdDevServer}.
  *
  * @public
@@ -75,6 +96,8 @@ export interface ArgoCdDevServerOptions {
   sessionTtlSeconds?: number;
   /** Applications that are Degraded from the start. */
   degraded?: string[];
+  /** Rollouts to fail; more can be added at runtime (`POST /_dev/rollout-faults`). */
+  rolloutFaults?: DevServerRolloutFault[];
   /** Added to every response, to simulate network and server latency in benchmarks. Defaults to 0. */
   latencyMs?: number;
   /** Defaults to silence. */
@@ -84,11 +107,15 @@ export interface ArgoCdDevServerOptions {
 /** Options with every default applied. */
 export interface ResolvedDevServerOptions
   extends Required<
-    Omit<ArgoCdDevServerOptions, 'token' | 'users' | 'degraded' | 'logger'>
+    Omit<
+      ArgoCdDevServerOptions,
+      'token' | 'users' | 'degraded' | 'rolloutFaults' | 'logger'
+    >
   > {
   token?: string;
   users: Record<string, string>;
   degraded: string[];
+  rolloutFaults: DevServerRolloutFault[];
   logger: DevServerLogger;
 }
 
@@ -125,6 +152,7 @@ export function resolveOptions(
     users: options.users ?? {},
     sessionTtlSeconds: options.sessionTtlSeconds ?? 24 * 3600,
     degraded: options.degraded ?? [],
+    rolloutFaults: options.rolloutFaults ?? [],
     latencyMs: options.latencyMs ?? 0,
     logger: options.logger ?? silent,
   };

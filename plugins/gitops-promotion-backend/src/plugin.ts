@@ -34,6 +34,11 @@ import { GitopsWriter } from './domain/writing/GitopsWriter';
 import { createAnnouncements } from './domain/announcements';
 import { StatusWatcher } from './domain/environments/StatusWatcher';
 import { readStatusWatcherConfig } from './config/readStatusWatcherConfig';
+import { AutomationPrincipal } from './domain/automation/AutomationPrincipal';
+import { AutomaticRollback } from './domain/automation/AutomaticRollback';
+import { AutoPromoter } from './domain/automation/AutoPromoter';
+import { AutoPromotionPauses } from './domain/automation/AutoPromotionPauses';
+import { Verifier } from './domain/verification/Verifier';
 
 /** How long a shutdown waits for signals and notifications still being sent. */
 const ANNOUNCEMENTS_SHUTDOWN_WAIT_MS = 5000;
@@ -60,6 +65,7 @@ export const gitopsPromotionPlugin = createBackendPlugin({
         lifecycle: coreServices.lifecycle,
         catalogService: catalogServiceRef,
         auth: coreServices.auth,
+        userInfo: coreServices.userInfo,
         // Both have default implementations: without the signals backend a
         // signal reaches no one; without the notifications backend a send
         // fails and is logged (see NotificationSender).
@@ -110,6 +116,7 @@ export const gitopsPromotionPlugin = createBackendPlugin({
           config,
           permissions: deps.permissions,
           catalog: deps.catalogService,
+          userInfo: deps.userInfo,
         });
         const planner = new PromotionPlanner({
           config,
@@ -129,6 +136,7 @@ export const gitopsPromotionPlugin = createBackendPlugin({
           writer,
           store,
           access,
+          repositories,
           argocd,
           logger,
         });
@@ -150,6 +158,19 @@ export const gitopsPromotionPlugin = createBackendPlugin({
           argocd,
         });
 
+        const principal = new AutomationPrincipal({
+          auth: deps.auth,
+          token: config.autoPromotion.token,
+        });
+        const rollbacks = new AutomaticRollback({
+          config,
+          planner,
+          promotions,
+          store,
+          principal,
+          auditor: deps.auditor,
+          logger,
+        });
         const tracker = new PromotionTracker({
           store,
           repositories,
@@ -160,6 +181,32 @@ export const gitopsPromotionPlugin = createBackendPlugin({
             catalog: deps.catalogService,
             auth: deps.auth,
           }),
+          config,
+          verifier: new Verifier({ argocd }),
+          onFailure: promotion => rollbacks.rollBack(promotion),
+        });
+        const autoPromoter = new AutoPromoter({
+          config,
+          catalog,
+          snapshot,
+          argocd,
+          store,
+          promotions,
+          principal,
+          auditor: deps.auditor,
+          logger,
+        });
+        await deps.scheduler.scheduleTask({
+          id: 'gitops-promotion-auto-promote',
+          frequency: { milliseconds: config.autoPromotion.frequencyMs },
+          timeout: { minutes: 5 },
+          // Every replica runs it: the idempotency key of each version and
+          // edge makes one promotion of it, and rollbacks one per failure.
+          scope: 'local',
+          fn: async () => {
+            await rollbacks.sweep();
+            await autoPromoter.run();
+          },
         });
         await deps.scheduler.scheduleTask({
           id: 'gitops-promotion-track-promotions',
@@ -246,6 +293,7 @@ export const gitopsPromotionPlugin = createBackendPlugin({
             auditor: deps.auditor,
             environments,
             promotions,
+            pauses: new AutoPromotionPauses({ config, catalog, store, access }),
             registrar: new ServiceRegistrar({
               config,
               repositories,

@@ -52,6 +52,34 @@ export const gitopsPromotionFreezeOverridePermission: ResourcePermission<
 });
 
 /**
+ * Allows approving or rejecting a promotion into an environment that needs
+ * approvals; the approver must also be a member of one of the environment's
+ * `approvals.from` groups and may not decide their own request.
+ *
+ * @public
+ */
+export const gitopsPromotionPromotionApprovePermission: ResourcePermission<
+  typeof GITOPS_PROMOTION_ENVIRONMENT_RESOURCE_TYPE
+> = createPermission({
+  name: 'gitops-promotion.promotion.approve',
+  attributes: { action: 'update' },
+  resourceType: GITOPS_PROMOTION_ENVIRONMENT_RESOURCE_TYPE,
+});
+
+/**
+ * Allows pausing and resuming automatic promotion into an environment.
+ *
+ * @public
+ */
+export const gitopsPromotionAutoPromotionPausePermission: ResourcePermission<
+  typeof GITOPS_PROMOTION_ENVIRONMENT_RESOURCE_TYPE
+> = createPermission({
+  name: 'gitops-promotion.auto-promotion.pause',
+  attributes: { action: 'update' },
+  resourceType: GITOPS_PROMOTION_ENVIRONMENT_RESOURCE_TYPE,
+});
+
+/**
  * Every permission of the plugin, for registration with the permissions registry.
  *
  * @public
@@ -60,4 +88,6 @@ export const gitopsPromotionPermissions = [
   gitopsPromotionEnvironmentReadPermission,
   gitopsPromotionEnvironmentPromotePermission,
   gitopsPromotionFreezeOverridePermission,
+  gitopsPromotionPromotionApprovePermission,
+  gitopsPromotionAutoPromotionPausePermission,
 ];

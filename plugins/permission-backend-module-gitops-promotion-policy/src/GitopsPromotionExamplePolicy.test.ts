@@ -13,9 +13,11 @@ import {
   environmentPermissionRules,
 } from '@gitops-promotion/backstage-plugin-gitops-promotion-backend';
 import {
+  gitopsPromotionAutoPromotionPausePermission,
   gitopsPromotionEnvironmentPromotePermission,
   gitopsPromotionEnvironmentReadPermission,
   gitopsPromotionFreezeOverridePermission,
+  gitopsPromotionPromotionApprovePermission,
 } from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
 import { GitopsPromotionExamplePolicy } from './GitopsPromotionExamplePolicy';
 
@@ -115,13 +117,22 @@ describe('GitopsPromotionExamplePolicy', () => {
     expect(await mayPromote(releaseManagerOfPayments, 'prod-eu')).toBe(false);
   });
 
-  it('lets release group members override freeze windows, nobody else', async () => {
-    const override = (who: PolicyQueryUser) =>
-      policy
-        .handle({ permission: gitopsPromotionFreezeOverridePermission }, who)
-        .then(d => d.result);
-    expect(await override(releaseManager)).toBe(AuthorizeResult.ALLOW);
-    expect(await override(paymentsDeveloper)).toBe(AuthorizeResult.DENY);
+  it.each([
+    gitopsPromotionFreezeOverridePermission,
+    gitopsPromotionAutoPromotionPausePermission,
+  ])('lets release group members have $name, nobody else', async permission => {
+    const decide = (who: PolicyQueryUser) =>
+      policy.handle({ permission }, who).then(d => d.result);
+    expect(await decide(releaseManager)).toBe(AuthorizeResult.ALLOW);
+    expect(await decide(paymentsDeveloper)).toBe(AuthorizeResult.DENY);
+  });
+
+  it('lets everybody approve: the environment\'s approver groups are the gate', async () => {
+    const decision = await policy.handle(
+      { permission: gitopsPromotionPromotionApprovePermission },
+      paymentsDeveloper,
+    );
+    expect(decision.result).toBe(AuthorizeResult.ALLOW);
   });
 
   it('lets production promoters do everything', async () => {

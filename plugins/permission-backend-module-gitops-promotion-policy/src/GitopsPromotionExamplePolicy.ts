@@ -16,6 +16,7 @@ import {
 } from '@gitops-promotion/backstage-plugin-gitops-promotion-backend';
 import {
   GITOPS_PROMOTION_ENVIRONMENT_RESOURCE_TYPE,
+  gitopsPromotionAutoPromotionPausePermission,
   gitopsPromotionEnvironmentPromotePermission,
   gitopsPromotionFreezeOverridePermission,
 } from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
@@ -49,7 +50,10 @@ export interface GitopsPromotionExamplePolicyOptions {
  *   conditional decision, which the plugin applies with the `IS_ENVIRONMENT`
  *   and `IS_SERVICE_OWNER` rules to the environment and the service promoted.
  * - everybody may promote into every other environment.
- * - overriding a freeze window is allowed to release group members only.
+ * - overriding a freeze window and pausing automatic promotion are allowed to
+ *   release group members only.
+ * - approving promotions is allowed to everybody: membership of an
+ *   environment's `approvals.from` groups is the gate (the plugin checks it).
  * - `productionPromoters` may do everything; everything else is allowed.
  *
  * @public
@@ -86,7 +90,10 @@ export class GitopsPromotionExamplePolicy implements PermissionPolicy {
       return { result: AuthorizeResult.ALLOW };
     }
     const inReleaseGroup = isAnyOf(ownership, this.options.releaseGroups);
-    if (permission.name === gitopsPromotionFreezeOverridePermission.name) {
+    if (
+      permission.name === gitopsPromotionFreezeOverridePermission.name ||
+      permission.name === gitopsPromotionAutoPromotionPausePermission.name
+    ) {
       return {
         result: inReleaseGroup ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
       };

@@ -5,6 +5,7 @@ import { DiscoveredApplication } from '../discovery/discoverApplications';
 import { parseApplicationQuery } from './applicationQuery';
 import { projectFields } from './projectFields';
 import { asList, asString } from './queryValues';
+import { rolloutFaultRoutes } from './rolloutFaultRoutes';
 import { GrpcCode, sendRuntimeError } from './runtimeError';
 import { SessionTokens } from './SessionTokens';
 import { toApplicationResource } from './toApplicationResource';
@@ -199,6 +200,11 @@ export function createRouter(
     }
     res.json(render(name));
   });
+
+  router.use(
+    '/_dev/rollout-faults',
+    rolloutFaultRoutes(reconciler.rolloutFaults),
+  );
 
   router.post('/_dev/reconcile', async (_req, res) => {
     await reconciler.reconcile();

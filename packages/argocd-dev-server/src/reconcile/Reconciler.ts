@@ -8,6 +8,7 @@ import {
   FileContents,
   fingerprintApplication,
   imagesOfApplication,
+  versionOfApplication,
 } from './applicationState';
 import {
   ApplicationChangeListener,
@@ -21,7 +22,8 @@ import {
   startDueSync,
   viewApplication,
 } from './rolloutTimeline';
-import { ApplicationRuntime, ApplicationView } from './types';
+import { RolloutFaults } from './RolloutFaults';
+import { ApplicationRuntime, ApplicationView, PendingRollout } from './types';
 
 const DEFAULT_DEGRADED_MESSAGE =
   'Deployment has 0 of 2 ready replicas: back-off restarting failed container';
@@ -36,6 +38,8 @@ const DEFAULT_DEGRADED_MESSAGE =
  * watchers. Polls never overlap.
  */
 export class Reconciler {
+  /** Rollouts to fail, checked as each rollout completes. */
+  readonly rolloutFaults: RolloutFaults;
   private readonly applications = new Map<string, ApplicationRuntime>();
   private readonly changes = new ApplicationChanges();
   private readonly rolloutTimers = new Map<
@@ -56,6 +60,7 @@ export class Reconciler {
     ),
   ) {
     this.degradedAtStart = new Set(options.degraded);
+    this.rolloutFaults = new RolloutFaults(options.rolloutFaults);
   }
 
   /** Whether the repository has been read at least once. */
@@ -137,12 +142,16 @@ export class Reconciler {
     return true;
   }
 
-  /** Makes a degraded application Healthy again. */
+  /** Makes a degraded application (or one whose rollout failed) Healthy again. */
   recover(name: string): boolean {
     const runtime = this.applications.get(name);
     if (!runtime) return false;
-    if (runtime.degradedMessage !== undefined) {
+    if (
+      runtime.degradedMessage !== undefined ||
+      runtime.rolloutFailure !== undefined
+    ) {
       runtime.degradedMessage = undefined;
+      runtime.rolloutFailure = undefined;
       runtime.healthChangedAt = new Date().toISOString();
       this.changed('MODIFIED', runtime);
     }
@@ -152,12 +161,29 @@ export class Reconciler {
   private view(runtime: ApplicationRuntime, now: number): ApplicationView {
     const { syncDelayMs } = this.options;
     if (
-      completeDueRollout(runtime, now, syncDelayMs) ||
+      completeDueRollout(runtime, now, syncDelayMs, rollout =>
+        this.failureOf(runtime, rollout),
+      ) ||
       startDueSync(runtime, now, syncDelayMs)
     ) {
       this.changed('MODIFIED', runtime);
     }
     return viewApplication(runtime, syncDelayMs);
+  }
+
+  private failureOf(
+    runtime: ApplicationRuntime,
+    rollout: PendingRollout,
+  ): string | undefined {
+    const failure = this.rolloutFaults.take(runtime.app, rollout.version);
+    if (failure !== undefined) {
+      this.options.logger.info(
+        `Argo CD dev server failed the rollout of ${runtime.app.name} to ${
+          rollout.version ?? 'an unknown version'
+        } at ${rollout.revision.slice(0, 7)} (rollout fault): ${failure}`,
+      );
+    }
+    return failure;
   }
 
   private changed(type: ApplicationChangeType, runtime: ApplicationRuntime) {
@@ -252,11 +278,19 @@ export class Reconciler {
           contents,
           this.options.imageRepositoryTemplate,
         );
+      const rolloutOfHead = (): PendingRollout => ({
+        revision: head,
+        fingerprint,
+        version: versionOfApplication(app, contents),
+        images: images(),
+        detectedAt: now,
+        syncStarted: false,
+      });
       const existing = this.applications.get(app.name);
       if (!existing) {
         const created = firstObservation
           ? this.createSynced(app, head, fingerprint, images(), history!, now)
-          : this.createRollingOut(app, head, fingerprint, images(), now);
+          : this.createRollingOut(app, rolloutOfHead(), now);
         this.applications.set(app.name, created);
         this.changed('ADDED', created);
         this.followRollout(created);
@@ -266,13 +300,7 @@ export class Reconciler {
       const target =
         existing.rollout?.fingerprint ?? existing.syncedFingerprint;
       if (target !== fingerprint) {
-        existing.rollout = {
-          revision: head,
-          fingerprint,
-          images: images(),
-          detectedAt: now,
-          syncStarted: false,
-        };
+        existing.rollout = rolloutOfHead();
       } else if (existing.rollout) {
         // Argo CD syncs the branch head, so the rollout now targets it.
         existing.rollout.revision = head;
@@ -332,9 +360,7 @@ export class Reconciler {
 
   private createRollingOut(
     app: DiscoveredApplication,
-    head: string,
-    fingerprint: string,
-    images: string[],
+    rollout: PendingRollout,
     now: number,
   ): ApplicationRuntime {
     const createdAt = new Date(now).toISOString();
@@ -344,13 +370,7 @@ export class Reconciler {
       liveImages: [],
       history: [],
       nextHistoryId: 0,
-      rollout: {
-        revision: head,
-        fingerprint,
-        images,
-        detectedAt: now,
-        syncStarted: false,
-      },
+      rollout,
       healthChangedAt: createdAt,
       reconciledAt: createdAt,
       resourceVersion: 0,

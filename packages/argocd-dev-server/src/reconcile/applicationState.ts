@@ -64,3 +64,21 @@ export function versionValuesDiffer(
 ): boolean {
   return keys.some(key => valueOf(before, key) !== valueOf(after, key));
 }
+
+/**
+ * The application's version value: its first layout key (e.g. `image.tag`)
+ * in its first file, or undefined when unset.
+ */
+export function versionOfApplication(
+  app: DiscoveredApplication,
+  contents: FileContents,
+): string | undefined {
+  const [file] = app.files;
+  const text = file && contents.get(file.path);
+  if (text === undefined || !file.keys.length) return undefined;
+  try {
+    return getYamlValue(text, file.keys[0]);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,4 +1,4 @@
-import { ApplicationRuntime, ApplicationView } from './types';
+import { ApplicationRuntime, ApplicationView, PendingRollout } from './types';
 
 /** Share of the sync delay spent OutOfSync before the sync operation starts. */
 const OUT_OF_SYNC_SHARE = 0.3;
@@ -10,12 +10,23 @@ export function syncStartsAt(detectedAt: number, syncDelayMs: number): number {
   return detectedAt + Math.round(syncDelayMs * OUT_OF_SYNC_SHARE);
 }
 
+/** The health of the synced revision: Degraded when a rollout fault failed its rollout. */
+function liveHealth(runtime: ApplicationRuntime): ApplicationView['health'] {
+  return runtime.rolloutFailure === undefined
+    ? { status: 'Healthy', lastTransitionTime: runtime.healthChangedAt }
+    : {
+        status: 'Degraded',
+        message: runtime.rolloutFailure,
+        lastTransitionTime: runtime.healthChangedAt,
+      };
+}
+
 /**
  * What an application reports: after a change it is OutOfSync (still at the
  * old revision), once {@link startDueSync} ran Progressing with a Running
- * operation, and once {@link completeDueRollout} ran Synced and Healthy at the
- * new revision. A degraded application reports Degraded health whatever the
- * sync state.
+ * operation, and once {@link completeDueRollout} ran Synced and Healthy (or
+ * Degraded, for a rollout a fault failed) at the new revision. A degraded
+ * application reports Degraded health whatever the sync state.
  */
 export function viewApplication(
   runtime: ApplicationRuntime,
@@ -27,10 +38,7 @@ export function viewApplication(
     view = {
       syncStatus: 'Synced',
       revision: runtime.syncedRevision,
-      health: {
-        status: 'Healthy',
-        lastTransitionTime: runtime.healthChangedAt,
-      },
+      health: liveHealth(runtime),
       operation: runtime.operation,
     };
   } else {
@@ -41,7 +49,7 @@ export function viewApplication(
         syncStatus: 'OutOfSync',
         revision,
         health: runtime.syncedRevision
-          ? { status: 'Healthy', lastTransitionTime: runtime.healthChangedAt }
+          ? liveHealth(runtime)
           : {
               status: 'Missing',
               lastTransitionTime: iso(rollout.detectedAt),
@@ -114,7 +122,10 @@ export function nextRolloutStepAt(
 /**
  * Finishes a rollout whose sync delay has passed: the new revision becomes
  * the synced one, its images go live, a history entry is appended and the
- * operation Succeeded, all stamped with the moment the delay ended.
+ * operation Succeeded, all stamped with the moment the delay ended. As in
+ * Argo CD, a rollout whose pods never become ready still syncs: `failureOf`
+ * (asked once per completed rollout) gives the health message of a failed
+ * one, which then reports Degraded.
  *
  * @returns whether anything changed
  */
@@ -122,6 +133,7 @@ export function completeDueRollout(
   runtime: ApplicationRuntime,
   now: number,
   syncDelayMs: number,
+  failureOf: (rollout: PendingRollout) => string | undefined,
   historyLimit = 10,
 ): boolean {
   const { rollout } = runtime;
@@ -147,6 +159,7 @@ export function completeDueRollout(
   runtime.syncedRevision = rollout.revision;
   runtime.syncedFingerprint = rollout.fingerprint;
   runtime.liveImages = rollout.images;
+  runtime.rolloutFailure = failureOf(rollout);
   if (runtime.degradedMessage === undefined) {
     runtime.healthChangedAt = finishedAt;
   }

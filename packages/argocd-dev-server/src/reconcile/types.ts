@@ -22,6 +22,8 @@ export interface PendingRollout {
   /** The commit being rolled out (the branch head). */
   revision: string;
   fingerprint: string;
+  /** The application's version value at `revision` (see versionOfApplication). */
+  version?: string;
   /** Live images once the rollout is done. */
   images: string[];
   /** When the change was noticed (ms since epoch). */
@@ -42,7 +44,10 @@ export interface ApplicationRuntime {
   nextHistoryId: number;
   operation?: OperationRecord;
   rollout?: PendingRollout;
+  /** Set through degrade(): Degraded whatever the rollouts do, until recover(). */
   degradedMessage?: string;
+  /** Health message while the last completed rollout is failed by a rollout fault. */
+  rolloutFailure?: string;
   healthChangedAt: string;
   reconciledAt: string;
   resourceVersion: number;

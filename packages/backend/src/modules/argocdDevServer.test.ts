@@ -100,6 +100,36 @@ describe('argocdDevServerModule', () => {
     await expect(fetch(url)).rejects.toThrow();
   });
 
+  it('passes the configured rollout faults to the stand-in', async () => {
+    const port = await freePort();
+    const rolloutFaults = [
+      { application: 'checkout-dev', version: '1.2.4', message: 'OOMKilled' },
+      { application: 'checkout-dev' },
+    ];
+    const backend = await startTestBackend({
+      features: [
+        argocdDevServerModule,
+        mockServices.rootConfig.factory({
+          data: {
+            gitopsPromotion: gitopsPromotion(),
+            argocdDevServer: {
+              port,
+              repository: 'acme-gitops',
+              token: 't',
+              rolloutFaults,
+            },
+          },
+        }),
+      ],
+    });
+    const response = await fetch(
+      `http://127.0.0.1:${port}/_dev/rollout-faults`,
+      { headers: { authorization: 'Bearer t' } },
+    );
+    expect(await response.json()).toEqual({ items: rolloutFaults });
+    await backend.stop();
+  });
+
   describe('by configuration alone, whatever NODE_ENV says', () => {
     const nodeEnv = process.env.NODE_ENV;
     afterEach(() => {

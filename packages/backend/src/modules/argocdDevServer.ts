@@ -66,6 +66,13 @@ export const argocdDevServerModule = createBackendModule({
             'imageRepositoryTemplate',
           ),
           degraded: devConfig.getOptionalStringArray('degraded'),
+          rolloutFaults: devConfig
+            .getOptionalConfigArray('rolloutFaults')
+            ?.map(fault => ({
+              application: fault.getString('application'),
+              version: fault.getOptionalString('version'),
+              message: fault.getOptionalString('message'),
+            })),
           logger,
         });
         const running = await stand.start(devConfig.getNumber('port'));

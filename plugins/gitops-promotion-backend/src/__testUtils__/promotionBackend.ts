@@ -9,7 +9,7 @@ import {
 import { GITOPS_PROMOTION_ENVIRONMENT_RESOURCE_TYPE } from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { stringifyEntityRef } from '@backstage/catalog-model';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import {
   createArgoCdDevServer,
   ArgoCdDevServer,
@@ -85,7 +85,19 @@ export function testConfig(options: {
   section.workingDirectory = options.workingDirectory;
   delete section.development;
   // The demo's weekend freeze would make the tests depend on the day they run.
-  for (const env of section.environments) delete env.freezeWindows;
+  // The demo's freeze windows, approvals, verification and automatic edges
+  // are left out: a test opts in to those it is about with `mutate`.
+  for (const env of section.environments) {
+    delete env.freezeWindows;
+    delete env.approvals;
+    delete env.verification;
+    delete env.rollbackOnFailure;
+    env.promotesFrom = env.promotesFrom?.map((upstream: unknown) =>
+      typeof upstream === 'string'
+        ? upstream
+        : (upstream as { environment: string }).environment,
+    );
+  }
   options.mutate?.(section);
   return { gitopsPromotion: section };
 }
@@ -187,6 +199,7 @@ export async function startPromotionBackend(
           });
         },
       }).factory,
+      exampleUserInfo(options.entities ?? exampleEntities()),
       ...(options.features ?? []),
     ],
   });
@@ -199,12 +212,35 @@ export async function startPromotionBackend(
       backend.runScheduledTask('gitops-promotion-track-promotions'),
     runStatusWatcher: () =>
       backend.runScheduledTask('gitops-promotion-watch-status'),
+    runAutoPromotion: () =>
+      backend.runScheduledTask('gitops-promotion-auto-promote'),
     async stop() {
       await backend.stop();
       await argocd.close();
       if (!options.demo) await demo.cleanup();
     },
   };
+}
+
+/**
+ * Backstage's user info as the catalog's users resolve: a user's own ref and
+ * the groups of their `memberOf`.
+ */
+function exampleUserInfo(entities: Entity[]) {
+  return mockServices.userInfo.mock({
+    getUserInfo: async credentials => {
+      const userEntityRef = (
+        credentials.principal as { userEntityRef: string }
+      ).userEntityRef;
+      const user = entities.find(
+        e => stringifyEntityRef(e) === userEntityRef,
+      );
+      const groups = ((user?.spec?.memberOf ?? []) as string[]).map(
+        group => stringifyEntityRef(parseEntityRef(group, { defaultKind: 'group' })),
+      );
+      return { userEntityRef, ownershipEntityRefs: [userEntityRef, ...groups] };
+    },
+  }).factory;
 }
 
 /**

@@ -6,6 +6,11 @@ import { GitopsPromotionConfigError } from './GitopsPromotionConfigError';
 import { readDuration } from './readDuration';
 import { readPolicyConfig } from '../domain/policy/readPolicyConfig';
 import {
+  readApprovals,
+  readPromotesFrom,
+  readVerification,
+} from './readEnvironmentGates';
+import {
   inspectRenderedFiles,
   PROBE_VERSION,
   renderFileTemplate,
@@ -107,6 +112,15 @@ export function readPluginConfig(
     defaultLayout,
     environments,
     development: seedRepository ? { seedRepository } : undefined,
+    autoPromotion: {
+      token: config.getOptionalString('autoPromotion.token'),
+      frequencyMs: readDuration(config.getOptionalConfig('autoPromotion'), {
+        key: `${ROOT}.autoPromotion`,
+        field: 'frequency',
+        defaultMs: 30_000,
+        minMs: 1000,
+      }),
+    },
   };
 }
 
@@ -278,7 +292,10 @@ function readEnvironment(
   return {
     name,
     title: c.getOptionalString('title') ?? name,
-    promotesFrom: c.getOptionalStringArray('promotesFrom') ?? [],
+    ...readPromotesFrom(c, key),
+    approvals: readApprovals(c, key),
+    verification: readVerification(c, key),
+    rollbackOnFailure: c.getOptionalBoolean('rollbackOnFailure') ?? false,
     repository: repositoryId,
     branch: c.getOptionalString('branch') ?? repository.defaultBranch,
     policy: readPolicyConfig(c, key),

@@ -42,10 +42,56 @@ export interface LayoutConfig {
 
 import { EnvironmentPolicy } from '../domain/policy/types';
 
+/** An upstream whose versions the backend promotes into this environment by itself. */
+export interface AutoPromotionEdge {
+  environment: string;
+  /** How long the upstream must run a version Synced and Healthy first. */
+  afterMs: number;
+}
+
+/** Who must approve a promotion into an environment before it is written. */
+export interface ApprovalsConfig {
+  /** Approvals needed (1-10). */
+  required: number;
+  /** Group entity refs (canonical) whose members may decide. */
+  from: string[];
+}
+
+/** A check a rollout must pass before the promotion counts as deployed. */
+export type VerificationCheckConfig =
+  | {
+      type: 'argocd-health';
+      name: string;
+      /** Argo CD must report the application Healthy this long without a break. */
+      forMs: number;
+    }
+  | {
+      type: 'http';
+      name: string;
+      /** From the configuration only; `{service}` and `{env}` are filled in. */
+      url: string;
+      timeoutMs: number;
+      /** Default: any 2xx. */
+      expectStatus?: number;
+    }
+  | {
+      type: 'webhook';
+      name: string;
+      /** POSTed the promotion; answers `{ "passed": boolean, "message"?: string }`. */
+      url: string;
+      timeoutMs: number;
+    };
+
 export interface EnvironmentConfig {
   name: string;
   title: string;
   promotesFrom: string[];
+  /** The entries of `promotesFrom` with `auto: true`. */
+  autoPromotesFrom: AutoPromotionEdge[];
+  approvals?: ApprovalsConfig;
+  verification: VerificationCheckConfig[];
+  /** A promotion whose rollout or verification failed is rolled back automatically. */
+  rollbackOnFailure: boolean;
   repository: string;
   branch: string;
   /** Mode, gate, immutability and freeze windows of promotions into this environment. */
@@ -70,4 +116,17 @@ export interface GitopsPromotionConfig {
   defaultLayout: string;
   environments: EnvironmentConfig[];
   development?: { seedRepository?: SeedRepositoryConfig };
+  autoPromotion: AutoPromotionConfig;
+}
+
+/** `gitopsPromotion.autoPromotion`. */
+export interface AutoPromotionConfig {
+  /**
+   * A static token of `backend.auth.externalAccess`: the service principal
+   * (its subject and access restrictions) automatic promotions and rollbacks
+   * are made as. Without it the backend acts as itself (`plugin:gitops-promotion`).
+   */
+  token?: string;
+  /** How often the scheduler looks for versions to promote. */
+  frequencyMs: number;
 }

@@ -15,7 +15,7 @@ export const spec = {
     title: 'gitops-promotion',
     version: '1',
     description:
-      "The GitOps Promotion REST API, mounted at `/api/gitops-promotion`: every\nservice's version per environment from the GitOps repository and Argo CD,\npreviews of promotions with every rule's verdict, and promotions written\nas one commit or pull request and recorded in the plugin's ledger.\n\nEvery route needs Backstage credentials (`Authorization: Bearer <token>`):\na user's, or a service principal's (for example a CI token from\n`backend.auth.externalAccess`) where the operation says so. Without them\nthe answer is 401. Every error is Backstage's error body (`Error`).\n\nPermissions: `gitops-promotion.environment.read` (see an environment),\n`gitops-promotion.environment.promote` (write into it) and\n`gitops-promotion.freeze.override` (promote during a freeze window), each\ndecided per environment name.\n\nRequest bodies are at most 64 KB (else 413) and refuse unknown fields.\nQuery parameters not named here are ignored; entity refs in the query\nmay carry `:` and `/` unencoded (`allowReserved`), as in the catalog's API.\n",
+      "The GitOps Promotion REST API, mounted at `/api/gitops-promotion`: every\nservice's version per environment from the GitOps repository and Argo CD,\npreviews of promotions with every rule's verdict, and promotions written\nas one commit or pull request and recorded in the plugin's ledger.\n\nEvery route needs Backstage credentials (`Authorization: Bearer <token>`):\na user's, or a service principal's (for example a CI token from\n`backend.auth.externalAccess`) where the operation says so. Without them\nthe answer is 401. Every error is Backstage's error body (`Error`).\n\nPermissions: `gitops-promotion.environment.read` (see an environment),\n`gitops-promotion.environment.promote` (write into it),\n`gitops-promotion.freeze.override` (promote during a freeze window),\n`gitops-promotion.promotion.approve` (decide on a promotion awaiting\napproval, besides membership of `approvals.from`) and\n`gitops-promotion.auto-promotion.pause` (pause and resume automatic\npromotion), each decided per environment name.\n\nRequest bodies are at most 64 KB (else 413) and refuse unknown fields.\nQuery parameters not named here are ignored; entity refs in the query\nmay carry `:` and `/` unencoded (`allowReserved`), as in the catalog's API.\n",
   },
   servers: [{ url: '/' }],
   security: [{ backstageToken: [] }],
@@ -416,6 +416,151 @@ export const spec = {
         },
       },
     },
+    '/promotions/{id}/approvals': {
+      post: {
+        operationId: 'decidePromotion',
+        tags: ['promotions'],
+        summary: 'Approve or reject a promotion that awaits approval.',
+        description:
+          "Users only. The caller must be a member of one of the groups the\ntarget environment's `approvals.from` names (else 403), may not\ndecide their own request (403) and decides once (409). A rejection\nends the promotion (`rejected`, nothing written); the `required`-th\napproval writes it, exactly as requested (the versions and the\ntarget's commit the request was checked on; 409 and `rejected` when\nthe target's files moved since), as a commit or a pull request on\nwhich the approvals are posted as reviews (GitHub). An auditor event\n`promotion-approval` is emitted.\n",
+        parameters: [
+          {
+            name: 'id',
+            in: 'path',
+            required: true,
+            schema: { $ref: '#/components/schemas/PromotionId' },
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: { $ref: '#/components/schemas/ApprovalRequest' },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'The promotion after the decision.',
+            content: {
+              'application/json': {
+                schema: { $ref: '#/components/schemas/PromotionRecord' },
+              },
+            },
+          },
+          '400': { $ref: '#/components/responses/BadRequest' },
+          '401': { $ref: '#/components/responses/Unauthorized' },
+          '403': { $ref: '#/components/responses/Forbidden' },
+          '404': { $ref: '#/components/responses/NotFound' },
+          '409': { $ref: '#/components/responses/Conflict' },
+          '413': { $ref: '#/components/responses/PayloadTooLarge' },
+          '503': { $ref: '#/components/responses/ServiceUnavailable' },
+        },
+      },
+    },
+    '/auto-promotion/pauses': {
+      get: {
+        operationId: 'listAutoPromotionPauses',
+        tags: ['promotions'],
+        summary: 'Where automatic promotion is paused.',
+        description:
+          'Users and service principals: the pauses of environments the caller\nmay read.\n',
+        responses: {
+          '200': {
+            description: 'The pauses, newest first.',
+            content: {
+              'application/json': {
+                schema: { $ref: '#/components/schemas/AutoPromotionPauseList' },
+              },
+            },
+          },
+          '400': { $ref: '#/components/responses/BadRequest' },
+          '401': { $ref: '#/components/responses/Unauthorized' },
+          '503': { $ref: '#/components/responses/ServiceUnavailable' },
+        },
+      },
+      post: {
+        operationId: 'pauseAutoPromotion',
+        tags: ['promotions'],
+        summary:
+          'Pause automatic promotion for a service, an environment, or a service in an environment.',
+        description:
+          'Users only, with `gitops-promotion.auto-promotion.pause` for every\nenvironment the pause covers (for a service: each environment it is\nautomatically promoted into; else 403). Pausing again is 200 with the\nexisting pause. An auditor event `auto-promotion-pause` is emitted.\n',
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/AutoPromotionPauseRequest',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'The pause that was already there.',
+            content: {
+              'application/json': {
+                schema: { $ref: '#/components/schemas/AutoPromotionPause' },
+              },
+            },
+          },
+          '201': {
+            description: 'The new pause.',
+            content: {
+              'application/json': {
+                schema: { $ref: '#/components/schemas/AutoPromotionPause' },
+              },
+            },
+          },
+          '400': { $ref: '#/components/responses/BadRequest' },
+          '401': { $ref: '#/components/responses/Unauthorized' },
+          '403': { $ref: '#/components/responses/Forbidden' },
+          '404': { $ref: '#/components/responses/NotFound' },
+          '413': { $ref: '#/components/responses/PayloadTooLarge' },
+          '503': { $ref: '#/components/responses/ServiceUnavailable' },
+        },
+      },
+      delete: {
+        operationId: 'resumeAutoPromotion',
+        tags: ['promotions'],
+        summary: 'Resume automatic promotion (remove one pause).',
+        description:
+          'Users only, with `gitops-promotion.auto-promotion.pause` as for\npausing. Answers the pause removed; 404 when there was none. An\nauditor event `auto-promotion-pause` is emitted.\n',
+        parameters: [
+          {
+            name: 'entityRef',
+            in: 'query',
+            allowReserved: true,
+            description:
+              "The service of the pause; absent for an environment's pause.",
+            schema: { $ref: '#/components/schemas/EntityRef' },
+          },
+          {
+            name: 'environment',
+            in: 'query',
+            description:
+              "The environment of the pause; absent for a service's pause.",
+            schema: { $ref: '#/components/schemas/EnvironmentName' },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The pause removed.',
+            content: {
+              'application/json': {
+                schema: { $ref: '#/components/schemas/AutoPromotionPause' },
+              },
+            },
+          },
+          '400': { $ref: '#/components/responses/BadRequest' },
+          '401': { $ref: '#/components/responses/Unauthorized' },
+          '403': { $ref: '#/components/responses/Forbidden' },
+          '404': { $ref: '#/components/responses/NotFound' },
+          '503': { $ref: '#/components/responses/ServiceUnavailable' },
+        },
+      },
+    },
     '/ci/versions': {
       post: {
         operationId: 'setCiVersions',
@@ -513,9 +658,10 @@ export const spec = {
       get: {
         operationId: 'getDeliveryFigures',
         tags: ['delivery'],
-        summary: 'Deployment frequency and lead time, from the ledger.',
+        summary:
+          "The four DORA delivery figures, from the ledger and the GitOps repository's history.",
         description:
-          'Users and service principals. Per service the catalog shows the\ncaller (by `entityRef` or `owner`) and per environment they may read\n(`gitops-promotion.environment.read`): deployments in the last\n`days`, per week and weekly, and the lead time from the first\nenvironment to production.\n',
+          "Users and service principals. Per service the catalog shows the\ncaller (by `entityRef` or `owner`) and per environment they may read\n(`gitops-promotion.environment.read`), over the last `days`:\n\n- **Deployments** (frequency): promotions that reached `deployed`\n  (by `deployedAt`), plus commits made outside the plugin that\n  changed the service's version (the bundle's first key) in the\n  environment's file (by their author date). A commit is the\n  plugin's when a promotion recorded its SHA, when it carries a\n  `Promotion-Id:` trailer, or when a promotion into the same service\n  and environment set that version while the commit was made (a pull\n  request merged with a merge commit); every other commit counts as a\n  deployment made outside the plugin. Per week and per 7 days.\n- **Lead time** to production: for each deployment into a\n  production environment (the pipeline's last ones; rollbacks and\n  reverts excluded), from the earliest commit of the same versions\n  into another environment (ledger: the whole bundle; git: the\n  version) to the deployment. Median and 90th percentile, hours.\n- **Change failure rate**: failed changes / changes. Changes are the\n  deployments plus promotions that ended `failed` after their commit\n  (by `updatedAt`). A change failed when its promotion ended `failed`\n  after its commit (the rollout or its verification failed), or when\n  the next change into the same service and environment undid it: a\n  rollback (`kind: rollback`; with `rollbackOf`, the promotion it\n  names) or, made outside the plugin, a commit that set the version\n  back to a value the environment had before (a revert).\n- **Time to restore**: from the failure (the failed promotion's\n  `updatedAt`; for a change rolled back or reverted, its deployment)\n  to the next deployment into the same service and environment.\n  Median and 90th percentile, hours; failures no deployment followed\n  yet are `unrestored`.\n\nThe repository's history is read from 30 days before the period on,\nper repository branch in one batch of file histories (at most 1,000\ncommits per file). A branch that cannot be read leaves its outside\nchanges out and says so in `warnings`.\n",
         parameters: [
           {
             name: 'entityRef',
@@ -894,6 +1040,33 @@ export const spec = {
           },
         },
       },
+      ApprovalRequest: {
+        description: 'The body of `POST /promotions/{id}/approvals`.',
+        type: 'object',
+        additionalProperties: false,
+        required: ['decision'],
+        properties: {
+          decision: { type: 'string', enum: ['approve', 'reject'] },
+          comment: {
+            description:
+              "Shown with the decision (and in the pull request's review); required to reject.",
+            type: 'string',
+            maxLength: 2000,
+          },
+        },
+      },
+      AutoPromotionPauseRequest: {
+        description:
+          'The body of `POST /auto-promotion/pauses`: a service (all the\nenvironments it is automatically promoted into), an environment (all\nservices), or both (one service in one environment).\n',
+        type: 'object',
+        additionalProperties: false,
+        minProperties: 1,
+        properties: {
+          entityRef: { $ref: '#/components/schemas/EntityRef' },
+          environment: { $ref: '#/components/schemas/EnvironmentName' },
+          reason: { type: 'string', maxLength: 500 },
+        },
+      },
       ServiceRegistrationRequest: {
         description: 'The body of `POST /services`.',
         type: 'object',
@@ -939,13 +1112,15 @@ export const spec = {
       },
       PromotionState: {
         description:
-          '`pending` → `committed` or `pr-open` → `syncing` → `deployed`; or\n`failed` / `rejected` (final states: `deployed`, `failed`, `rejected`).\n',
+          '`awaiting-approval` (where the target needs approvals) → `pending` →\n`committed` or `pr-open` → `syncing` → `verifying` (where the target\nnames verification checks) → `deployed`; or `failed` / `rejected`\n(final states: `deployed`, `failed`, `rejected`).\n',
         type: 'string',
         enum: [
+          'awaiting-approval',
           'pending',
           'committed',
           'pr-open',
           'syncing',
+          'verifying',
           'deployed',
           'failed',
           'rejected',
@@ -1166,6 +1341,153 @@ export const spec = {
           updatedAt: { type: 'string', format: 'date-time' },
           committedAt: { type: 'string', format: 'date-time' },
           deployedAt: { type: 'string', format: 'date-time' },
+          trigger: {
+            description:
+              'Absent when a person or CI asked. `auto-promotion`: the backend\npromoted by itself (an edge with `auto: true`); `auto-rollback`:\nthe backend rolled back a promotion whose rollout or verification\nfailed (`rollbackOf` names it).\n',
+            type: 'string',
+            enum: ['auto-promotion', 'auto-rollback'],
+          },
+          rollbackOf: {
+            description: 'The failed promotion this automatic rollback undoes.',
+            type: 'string',
+            format: 'uuid',
+          },
+          approvals: { $ref: '#/components/schemas/PromotionApprovals' },
+          verification: {
+            description:
+              "The target's verification checks after the rollout, in configured order.",
+            type: 'array',
+            items: { $ref: '#/components/schemas/VerificationCheckResult' },
+          },
+        },
+      },
+      PromotionApprovals: {
+        description:
+          'What a promotion into an environment with `approvals` waits for, and the decisions so far.',
+        type: 'object',
+        additionalProperties: false,
+        required: ['required', 'from', 'decisions'],
+        properties: {
+          required: { type: 'integer', minimum: 1 },
+          from: {
+            description: 'Group entity refs whose members may decide.',
+            type: 'array',
+            items: { type: 'string' },
+          },
+          decisions: {
+            type: 'array',
+            items: { $ref: '#/components/schemas/ApprovalDecision' },
+          },
+        },
+      },
+      ApprovalDecision: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['approver', 'decision', 'at'],
+        properties: {
+          approver: { description: 'User entity ref.', type: 'string' },
+          decision: { type: 'string', enum: ['approve', 'reject'] },
+          comment: { type: 'string' },
+          at: { type: 'string', format: 'date-time' },
+        },
+      },
+      VerificationCheckResult: {
+        description: 'One verification check of a promotion.',
+        type: 'object',
+        additionalProperties: false,
+        required: ['name', 'type', 'state'],
+        properties: {
+          name: { type: 'string' },
+          type: { type: 'string', enum: ['argocd-health', 'http', 'webhook'] },
+          state: { type: 'string', enum: ['pending', 'passed', 'failed'] },
+          message: { type: 'string' },
+          at: {
+            description: 'When it passed or failed.',
+            type: 'string',
+            format: 'date-time',
+          },
+        },
+      },
+      AutoPromotionPause: {
+        description:
+          'Automatic promotion paused for a service, an environment, or both.',
+        type: 'object',
+        additionalProperties: false,
+        required: ['pausedBy', 'pausedAt'],
+        properties: {
+          entityRef: {
+            description: 'Absent for a whole environment.',
+            type: 'string',
+          },
+          environment: {
+            description: 'Absent for every environment of the service.',
+            type: 'string',
+          },
+          reason: { type: 'string' },
+          pausedBy: { type: 'string' },
+          pausedAt: { type: 'string', format: 'date-time' },
+        },
+      },
+      AutoPromotionPauseList: {
+        description: 'The answer of `GET /auto-promotion/pauses`.',
+        type: 'object',
+        additionalProperties: false,
+        required: ['items'],
+        properties: {
+          items: {
+            type: 'array',
+            items: { $ref: '#/components/schemas/AutoPromotionPause' },
+          },
+        },
+      },
+      AutoPromotionEdge: {
+        description:
+          'An upstream this environment is promoted from automatically.',
+        type: 'object',
+        additionalProperties: false,
+        required: ['environment'],
+        properties: {
+          environment: { type: 'string' },
+          after: {
+            description:
+              'How long (ISO 8601) the upstream must run a version Synced and Healthy first.',
+            type: 'string',
+          },
+        },
+      },
+      EnvironmentGates: {
+        description:
+          'What a promotion into the environment goes through besides the rules.',
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          autoPromotesFrom: {
+            description:
+              'Upstreams whose versions are promoted here automatically.',
+            type: 'array',
+            items: { $ref: '#/components/schemas/AutoPromotionEdge' },
+          },
+          autoPromotionPaused: {
+            description:
+              'Automatic promotion into this environment is paused (for every service).',
+            type: 'boolean',
+          },
+          approvals: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['required', 'from'],
+            properties: {
+              required: { type: 'integer' },
+              from: { type: 'array', items: { type: 'string' } },
+            },
+          },
+          verification: {
+            description:
+              'Names of the checks a rollout must pass before it counts as deployed.',
+            type: 'array',
+            items: { type: 'string' },
+          },
+          rollbackOnFailure: { type: 'boolean' },
         },
       },
       PromotionListResponse: {
@@ -1209,6 +1531,21 @@ export const spec = {
           },
           commitSha: { type: 'string' },
           createdAt: { type: 'string', format: 'date-time' },
+          requester: { type: 'string' },
+          trigger: {
+            type: 'string',
+            enum: ['auto-promotion', 'auto-rollback'],
+          },
+          approvals: { $ref: '#/components/schemas/PromotionApprovals' },
+          mayDecide: {
+            description:
+              'The caller may approve or reject it now: it awaits approval, they\nare a member of one of `approvals.from`, did not request it and\nhave not decided yet.\n',
+            type: 'boolean',
+          },
+          verification: {
+            type: 'array',
+            items: { $ref: '#/components/schemas/VerificationCheckResult' },
+          },
         },
       },
       PromotionVerdict: {
@@ -1480,6 +1817,17 @@ export const spec = {
             type: 'array',
             items: { $ref: '#/components/schemas/PromoteOption' },
           },
+          gates: { $ref: '#/components/schemas/EnvironmentGates' },
+          autoPromotionPaused: {
+            description:
+              'Automatic promotion of this service into this environment is paused (by a pause of the service, the environment, or both).',
+            type: 'boolean',
+          },
+          mayPausePromotion: {
+            description:
+              'The caller holds `gitops-promotion.auto-promotion.pause` here (shown where the environment is promoted into automatically).',
+            type: 'boolean',
+          },
           mayPromote: {
             type: 'boolean',
             description:
@@ -1570,6 +1918,7 @@ export const spec = {
             type: 'array',
             items: { type: 'string' },
           },
+          gates: { $ref: '#/components/schemas/EnvironmentGates' },
         },
       },
       MatrixCellStatus: {
@@ -1666,8 +2015,21 @@ export const spec = {
                 id: { type: 'string', format: 'uuid' },
                 state: { $ref: '#/components/schemas/PromotionState' },
                 sourceEnv: { type: 'string' },
+                trigger: {
+                  type: 'string',
+                  enum: ['auto-promotion', 'auto-rollback'],
+                },
+                mayDecide: {
+                  description: 'The caller may approve or reject it now.',
+                  type: 'boolean',
+                },
               },
             },
+          },
+          autoPromotionPaused: {
+            description:
+              'Automatic promotion of this service into this environment is paused; absent when not.',
+            type: 'boolean',
           },
         },
       },
@@ -1741,20 +2103,64 @@ export const spec = {
       },
       EnvironmentDeploymentFigures: {
         description:
-          'Deployments of one service (or team) into one environment in a period.',
+          'The delivery figures of one service (or of all services asked for)\nin one environment over the period (see `GET /delivery`).\n',
         type: 'object',
         additionalProperties: false,
-        required: ['environment', 'deployments', 'perWeek', 'weekly'],
+        required: [
+          'environment',
+          'deployments',
+          'outsideDeployments',
+          'perWeek',
+          'weekly',
+          'changes',
+          'failures',
+          'timeToRestore',
+        ],
         properties: {
           environment: { type: 'string' },
-          deployments: { type: 'integer', minimum: 0 },
-          perWeek: { type: 'number', minimum: 0 },
+          deployments: {
+            description:
+              'Promotions that reached `deployed`, plus commits made outside the plugin that changed the version.',
+            type: 'integer',
+            minimum: 0,
+          },
+          outsideDeployments: {
+            description:
+              'Of `deployments`, the commits made outside the plugin (no promotion of the ledger made them).',
+            type: 'integer',
+            minimum: 0,
+          },
+          perWeek: {
+            description: '`deployments` per 7 days of the period.',
+            type: 'number',
+            minimum: 0,
+          },
           lastDeployedAt: { type: 'string', format: 'date-time' },
           weekly: {
             description: 'Deployments per 7 days of the period, oldest first.',
             type: 'array',
             items: { type: 'integer', minimum: 0 },
           },
+          changes: {
+            description:
+              'Deployments plus promotions that ended `failed` after their commit.',
+            type: 'integer',
+            minimum: 0,
+          },
+          failures: {
+            description:
+              'Changes that failed: the promotion ended `failed` after its\ncommit, or the next change rolled it back (a ledger rollback, or\nthe one `rollbackOf` names) or reverted it outside the plugin.\n',
+            type: 'integer',
+            minimum: 0,
+          },
+          changeFailureRate: {
+            description:
+              '`failures / changes`, from 0 to 1; absent without changes.',
+            type: 'number',
+            minimum: 0,
+            maximum: 1,
+          },
+          timeToRestore: { $ref: '#/components/schemas/TimeToRestoreFigures' },
         },
       },
       LeadTimeFigures: {
@@ -1763,9 +2169,35 @@ export const spec = {
         additionalProperties: false,
         required: ['samples'],
         properties: {
-          samples: { type: 'integer', minimum: 0 },
+          samples: {
+            description: 'Production deployments measured.',
+            type: 'integer',
+            minimum: 0,
+          },
           medianHours: { type: 'number' },
           p90Hours: { type: 'number' },
+        },
+      },
+      TimeToRestoreFigures: {
+        description:
+          "From a failure (a failed promotion's `updatedAt`, the deployment of a\nchange that was rolled back or reverted) to the next deployment into\nthe same service and environment.\n",
+        type: 'object',
+        additionalProperties: false,
+        required: ['samples', 'unrestored'],
+        properties: {
+          samples: {
+            description: 'Failures of the period that a deployment followed.',
+            type: 'integer',
+            minimum: 0,
+          },
+          medianHours: { type: 'number' },
+          p90Hours: { type: 'number' },
+          unrestored: {
+            description:
+              'Failures of the period that no deployment followed yet.',
+            type: 'integer',
+            minimum: 0,
+          },
         },
       },
       DeliveryFiguresResponse: {
@@ -1807,6 +2239,12 @@ export const spec = {
               },
               leadTime: { $ref: '#/components/schemas/LeadTimeFigures' },
             },
+          },
+          warnings: {
+            description:
+              'What the figures leave out, e.g. a repository branch whose\nhistory could not be read (its changes made outside the plugin\nare not counted).\n',
+            type: 'array',
+            items: { type: 'string' },
           },
         },
       },
@@ -1947,6 +2385,30 @@ export type EndpointMap = {
   '#get|/promotions/{id}': {
     path: operations['getPromotion']['parameters']['path'];
     response: operations['getPromotion']['responses'][200]['content']['application/json'];
+  };
+  '#post|/promotions/{id}/approvals': {
+    path: operations['decidePromotion']['parameters']['path'];
+    body: NonNullable<
+      operations['decidePromotion']['requestBody']
+    >['content']['application/json'];
+    response: operations['decidePromotion']['responses'][200]['content']['application/json'];
+  };
+  '#get|/auto-promotion/pauses': {
+    response: operations['listAutoPromotionPauses']['responses'][200]['content']['application/json'];
+  };
+  '#post|/auto-promotion/pauses': {
+    body: NonNullable<
+      operations['pauseAutoPromotion']['requestBody']
+    >['content']['application/json'];
+    response:
+      | operations['pauseAutoPromotion']['responses'][200]['content']['application/json']
+      | operations['pauseAutoPromotion']['responses'][201]['content']['application/json'];
+  };
+  '#_delete|/auto-promotion/pauses': {
+    query: NonNullable<
+      operations['resumeAutoPromotion']['parameters']['query']
+    >;
+    response: operations['resumeAutoPromotion']['responses'][200]['content']['application/json'];
   };
   '#post|/ci/versions': {
     body: NonNullable<

@@ -37,6 +37,8 @@ const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
 const LEAD = 'user:default/guest';
 const VIEWER = 'user:default/viewer';
 const NO_PROD = 'user:default/no-prod';
+/** A member of group:default/platform (examples/org.yaml). */
+const PLATFORM = 'user:default/priya.raman';
 
 const checkout = 'component:default/checkout';
 
@@ -464,7 +466,7 @@ describe('the routes', () => {
         ...operations.map(o => `${o.method.toUpperCase()} ${o.template}`),
       ].sort(),
     );
-    expect(routes).toHaveLength(13);
+    expect(routes).toHaveLength(17);
   });
 
   it('serves the spec at /openapi.json', async () => {
@@ -485,7 +487,7 @@ describe('the routes', () => {
 // ----- (c) the backend's answers --------------------------------------------
 
 interface Call {
-  method: 'get' | 'post';
+  method: 'get' | 'post' | 'delete';
   /** Below /api/gitops-promotion, without the query. */
   path: string;
   query?: Record<string, string | string[] | number>;
@@ -516,6 +518,9 @@ describe('every answer of the backend matches the spec', () => {
       },
       mutateConfig: section => {
         section.argocd.instances[0].cacheTtlSeconds = 0;
+        const prodUs = section.environments[3];
+        prodUs.approvals = { from: ['group:default/platform'] };
+        prodUs.promotesFrom = [{ environment: 'staging', auto: true, after: 'P1D' }];
       },
     });
   });
@@ -1298,7 +1303,9 @@ describe('every answer of the backend matches the spec', () => {
       figures.services
         .find((s: any) => s.service === 'checkout')
         .environments.some(
-          (e: any) => e.environment === 'prod-eu' && e.deployments === 1,
+          (e: any) =>
+            e.environment === 'prod-eu' &&
+            e.deployments - e.outsideDeployments === 1,
         ),
     ).toBe(true);
     await get('/delivery', { owner: 'team-checkout' }, 200);
@@ -1311,6 +1318,65 @@ describe('every answer of the backend matches the spec', () => {
     });
     await get('/delivery', { owner: 'group:default/a b' }, 400, {
       badInput: true,
+    });
+  });
+
+  it('POST /promotions/{id}/approvals', async () => {
+    const cart = 'component:default/cart';
+    await backend.demo.commit('Release cart 3.1.0 to staging', [
+      { file: 'envs/staging/cart/values.yaml', key: 'image.tag', value: '3.1.0' },
+    ]);
+    await allowedPreview({ entityRef: cart, source: 'staging', targets: ['prod-us'] });
+    const awaiting = await post(
+      '/promotions',
+      { entityRef: cart, source: 'staging', target: 'prod-us' },
+      201,
+    );
+    expect(awaiting.state).toBe('awaiting-approval');
+    const approvals = `/promotions/${awaiting.id}/approvals`;
+    await post(approvals, { decision: 'approve' }, 403);
+    await post(approvals, { decision: 'approve' }, 404, { auth: asUser(NO_PROD) });
+    await post(approvals, { decision: 'maybe' }, 400, {
+      auth: asUser(PLATFORM),
+      badInput: true,
+    });
+    await post(approvals, { decision: 'reject' }, 400, { auth: asUser(PLATFORM) });
+    await post(approvals, { decision: 'approve' }, 403, { auth: asService() });
+    const approved = await post(
+      approvals,
+      { decision: 'approve', comment: 'Go' },
+      200,
+      { auth: asUser(PLATFORM) },
+    );
+    expect(approved.state).toBe('committed');
+    await post(approvals, { decision: 'approve' }, 409, { auth: asUser(PLATFORM) });
+  });
+
+  it('GET, POST and DELETE /auto-promotion/pauses', async () => {
+    const pause = { entityRef: checkout, environment: 'prod-us', reason: 'Sale' };
+    expect(await post('/auto-promotion/pauses', pause, 201)).toMatchObject({
+      entityRef: checkout,
+      environment: 'prod-us',
+      pausedBy: LEAD,
+    });
+    await post('/auto-promotion/pauses', pause, 200);
+    await post('/auto-promotion/pauses', { environment: 'prod-us' }, 403, {
+      auth: asService(),
+    });
+    await post('/auto-promotion/pauses', {}, 400, { badInput: true });
+    await post('/auto-promotion/pauses', { environment: 'qa' }, 400);
+    expect((await get('/auto-promotion/pauses', {}, 200)).items).toHaveLength(1);
+    const query = { entityRef: checkout, environment: 'prod-us' };
+    const resume = (status: number) =>
+      call({ method: 'delete', path: '/auto-promotion/pauses', query, expect: status });
+    await resume(200);
+    await resume(404);
+    const matrix = await get('/matrix', {}, 200);
+    expect(
+      matrix.environments.find((e: any) => e.name === 'prod-us').gates,
+    ).toEqual({
+      autoPromotesFrom: [{ environment: 'staging', after: 'P1D' }],
+      approvals: { required: 1, from: ['group:default/platform'] },
     });
   });
 

@@ -6,6 +6,7 @@ import Router from 'express-promise-router';
 import { EnvironmentsService } from '../domain/environments/EnvironmentsService';
 import { PromotionService } from '../domain/promotions/PromotionService';
 import { ServiceRegistrar } from '../domain/onboarding/ServiceRegistrar';
+import { AutoPromotionPauses } from '../domain/automation/AutoPromotionPauses';
 import { createOpenApiRouter } from '../schema/openapi.generated';
 
 /** Control, line-separator and bidirectional-override characters, as `\uXXXX`. */
@@ -41,6 +42,7 @@ export interface RouterOptions {
   auditor: AuditorService;
   environments: EnvironmentsService;
   promotions: PromotionService;
+  pauses: AutoPromotionPauses;
   registrar: ServiceRegistrar;
 }
 
@@ -48,7 +50,8 @@ export interface RouterOptions {
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, auditor, environments, promotions, registrar } = options;
+  const { httpAuth, auditor, environments, promotions, pauses, registrar } =
+    options;
   // Bodies are parsed here, before the spec's validation, so that an
   // oversized one stays a 413 rather than becoming the validator's 400.
   const outer = Router();
@@ -175,6 +178,58 @@ export async function createRouter(
       }),
     );
     res.status(201).json(result);
+  });
+
+  router.post('/promotions/:id/approvals', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const promotion = await audited(
+      req,
+      {
+        action: req.body.decision,
+        promotionId: req.params.id,
+        comment: req.body.comment ?? null,
+      },
+      () => promotions.decide(req.params.id, req.body, credentials),
+      r => ({ state: r.state, commitSha: r.commitSha ?? null }),
+      'promotion-approval',
+    );
+    res.json(promotion);
+  });
+
+  router.get('/auto-promotion/pauses', async (req, res) => {
+    res.json({ items: await pauses.list(await userOrService(req)) });
+  });
+
+  router.post('/auto-promotion/pauses', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const { pause, created } = await audited(
+      req,
+      { action: 'pause', ...req.body },
+      () => pauses.pause(req.body, credentials),
+      r => ({ created: r.created }),
+      'auto-promotion-pause',
+    );
+    res.status(created ? 201 : 200).json(pause);
+  });
+
+  router.delete('/auto-promotion/pauses', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const scope = {
+      entityRef: req.query.entityRef,
+      environment: req.query.environment,
+    };
+    const removed = await audited(
+      req,
+      {
+        action: 'resume',
+        entityRef: scope.entityRef ?? null,
+        environment: scope.environment ?? null,
+      },
+      () => pauses.resume(scope, credentials),
+      () => ({}),
+      'auto-promotion-pause',
+    );
+    res.json(removed);
   });
 
   router.get('/promotions/:id', async (req, res) => {

@@ -111,6 +111,24 @@ export type ServiceRegistrationResult = ApiSchemas['ServiceRegistrationResult'];
 export type RegisteredFile = ApiSchemas['RegisteredFile'];
 /** @public */
 export type ApiError = ApiSchemas['Error'];
+/** @public */
+export type ApprovalRequest = ApiSchemas['ApprovalRequest'];
+/** @public */
+export type PromotionApprovals = ApiSchemas['PromotionApprovals'];
+/** @public */
+export type ApprovalDecision = ApiSchemas['ApprovalDecision'];
+/** @public */
+export type VerificationCheckResult = ApiSchemas['VerificationCheckResult'];
+/** @public */
+export type AutoPromotionPause = ApiSchemas['AutoPromotionPause'];
+/** @public */
+export type AutoPromotionPauseRequest = ApiSchemas['AutoPromotionPauseRequest'];
+/** @public */
+export type AutoPromotionPauseList = ApiSchemas['AutoPromotionPauseList'];
+/** @public */
+export type EnvironmentGates = ApiSchemas['EnvironmentGates'];
+/** @public */
+export type PromotionTrigger = NonNullable<PromotionRecord['trigger']>;
 
 /**
  * States a promotion never leaves.

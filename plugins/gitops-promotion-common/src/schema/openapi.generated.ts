@@ -214,6 +214,68 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/promotions/{id}/approvals': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Approve or reject a promotion that awaits approval.
+     * @description Users only. The caller must be a member of one of the groups the
+     *     target environment's `approvals.from` names (else 403), may not
+     *     decide their own request (403) and decides once (409). A rejection
+     *     ends the promotion (`rejected`, nothing written); the `required`-th
+     *     approval writes it, exactly as requested (the versions and the
+     *     target's commit the request was checked on; 409 and `rejected` when
+     *     the target's files moved since), as a commit or a pull request on
+     *     which the approvals are posted as reviews (GitHub). An auditor event
+     *     `promotion-approval` is emitted.
+     */
+    post: operations['decidePromotion'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/auto-promotion/pauses': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Where automatic promotion is paused.
+     * @description Users and service principals: the pauses of environments the caller
+     *     may read.
+     */
+    get: operations['listAutoPromotionPauses'];
+    put?: never;
+    /**
+     * Pause automatic promotion for a service, an environment, or a service in an environment.
+     * @description Users only, with `gitops-promotion.auto-promotion.pause` for every
+     *     environment the pause covers (for a service: each environment it is
+     *     automatically promoted into; else 403). Pausing again is 200 with the
+     *     existing pause. An auditor event `auto-promotion-pause` is emitted.
+     */
+    post: operations['pauseAutoPromotion'];
+    /**
+     * Resume automatic promotion (remove one pause).
+     * @description Users only, with `gitops-promotion.auto-promotion.pause` as for
+     *     pausing. Answers the pause removed; 404 when there was none. An
+     *     auditor event `auto-promotion-pause` is emitted.
+     */
+    delete: operations['resumeAutoPromotion'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/ci/versions': {
     parameters: {
       query?: never;
@@ -277,12 +339,43 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * Deployment frequency and lead time, from the ledger.
+     * The four DORA delivery figures, from the ledger and the GitOps repository's history.
      * @description Users and service principals. Per service the catalog shows the
      *     caller (by `entityRef` or `owner`) and per environment they may read
-     *     (`gitops-promotion.environment.read`): deployments in the last
-     *     `days`, per week and weekly, and the lead time from the first
-     *     environment to production.
+     *     (`gitops-promotion.environment.read`), over the last `days`:
+     *
+     *     - **Deployments** (frequency): promotions that reached `deployed`
+     *       (by `deployedAt`), plus commits made outside the plugin that
+     *       changed the service's version (the bundle's first key) in the
+     *       environment's file (by their author date). A commit is the
+     *       plugin's when a promotion recorded its SHA, when it carries a
+     *       `Promotion-Id:` trailer, or when a promotion into the same service
+     *       and environment set that version while the commit was made (a pull
+     *       request merged with a merge commit); every other commit counts as a
+     *       deployment made outside the plugin. Per week and per 7 days.
+     *     - **Lead time** to production: for each deployment into a
+     *       production environment (the pipeline's last ones; rollbacks and
+     *       reverts excluded), from the earliest commit of the same versions
+     *       into another environment (ledger: the whole bundle; git: the
+     *       version) to the deployment. Median and 90th percentile, hours.
+     *     - **Change failure rate**: failed changes / changes. Changes are the
+     *       deployments plus promotions that ended `failed` after their commit
+     *       (by `updatedAt`). A change failed when its promotion ended `failed`
+     *       after its commit (the rollout or its verification failed), or when
+     *       the next change into the same service and environment undid it: a
+     *       rollback (`kind: rollback`; with `rollbackOf`, the promotion it
+     *       names) or, made outside the plugin, a commit that set the version
+     *       back to a value the environment had before (a revert).
+     *     - **Time to restore**: from the failure (the failed promotion's
+     *       `updatedAt`; for a change rolled back or reverted, its deployment)
+     *       to the next deployment into the same service and environment.
+     *       Median and 90th percentile, hours; failures no deployment followed
+     *       yet are `unrestored`.
+     *
+     *     The repository's history is read from 30 days before the period on,
+     *     per repository branch in one batch of file histories (at most 1,000
+     *     commits per file). A branch that cannot be read leaves its outside
+     *     changes out and says so in `warnings`.
      */
     get: operations['getDeliveryFigures'];
     put?: never;
@@ -412,6 +505,23 @@ export interface components {
       /** @description First environments only; default all of them. */
       environments?: components['schemas']['EnvironmentName'][];
     };
+    /** @description The body of `POST /promotions/{id}/approvals`. */
+    ApprovalRequest: {
+      /** @enum {string} */
+      decision: 'approve' | 'reject';
+      /** @description Shown with the decision (and in the pull request's review); required to reject. */
+      comment?: string;
+    };
+    /**
+     * @description The body of `POST /auto-promotion/pauses`: a service (all the
+     *     environments it is automatically promoted into), an environment (all
+     *     services), or both (one service in one environment).
+     */
+    AutoPromotionPauseRequest: {
+      entityRef?: components['schemas']['EntityRef'];
+      environment?: components['schemas']['EnvironmentName'];
+      reason?: string;
+    };
     /** @description The body of `POST /services`. */
     ServiceRegistrationRequest: {
       /** @description The new service's name (a DNS label, else 400). */
@@ -435,15 +545,19 @@ export interface components {
      */
     PromotionMode: 'commit' | 'pull-request';
     /**
-     * @description `pending` → `committed` or `pr-open` → `syncing` → `deployed`; or
-     *     `failed` / `rejected` (final states: `deployed`, `failed`, `rejected`).
+     * @description `awaiting-approval` (where the target needs approvals) → `pending` →
+     *     `committed` or `pr-open` → `syncing` → `verifying` (where the target
+     *     names verification checks) → `deployed`; or `failed` / `rejected`
+     *     (final states: `deployed`, `failed`, `rejected`).
      * @enum {string}
      */
     PromotionState:
+      | 'awaiting-approval'
       | 'pending'
       | 'committed'
       | 'pr-open'
       | 'syncing'
+      | 'verifying'
       | 'deployed'
       | 'failed'
       | 'rejected';
@@ -578,6 +692,87 @@ export interface components {
       committedAt?: string;
       /** Format: date-time */
       deployedAt?: string;
+      /**
+       * @description Absent when a person or CI asked. `auto-promotion`: the backend
+       *     promoted by itself (an edge with `auto: true`); `auto-rollback`:
+       *     the backend rolled back a promotion whose rollout or verification
+       *     failed (`rollbackOf` names it).
+       * @enum {string}
+       */
+      trigger?: 'auto-promotion' | 'auto-rollback';
+      /**
+       * Format: uuid
+       * @description The failed promotion this automatic rollback undoes.
+       */
+      rollbackOf?: string;
+      approvals?: components['schemas']['PromotionApprovals'];
+      /** @description The target's verification checks after the rollout, in configured order. */
+      verification?: components['schemas']['VerificationCheckResult'][];
+    };
+    /** @description What a promotion into an environment with `approvals` waits for, and the decisions so far. */
+    PromotionApprovals: {
+      required: number;
+      /** @description Group entity refs whose members may decide. */
+      from: string[];
+      decisions: components['schemas']['ApprovalDecision'][];
+    };
+    ApprovalDecision: {
+      /** @description User entity ref. */
+      approver: string;
+      /** @enum {string} */
+      decision: 'approve' | 'reject';
+      comment?: string;
+      /** Format: date-time */
+      at: string;
+    };
+    /** @description One verification check of a promotion. */
+    VerificationCheckResult: {
+      name: string;
+      /** @enum {string} */
+      type: 'argocd-health' | 'http' | 'webhook';
+      /** @enum {string} */
+      state: 'pending' | 'passed' | 'failed';
+      message?: string;
+      /**
+       * Format: date-time
+       * @description When it passed or failed.
+       */
+      at?: string;
+    };
+    /** @description Automatic promotion paused for a service, an environment, or both. */
+    AutoPromotionPause: {
+      /** @description Absent for a whole environment. */
+      entityRef?: string;
+      /** @description Absent for every environment of the service. */
+      environment?: string;
+      reason?: string;
+      pausedBy: string;
+      /** Format: date-time */
+      pausedAt: string;
+    };
+    /** @description The answer of `GET /auto-promotion/pauses`. */
+    AutoPromotionPauseList: {
+      items: components['schemas']['AutoPromotionPause'][];
+    };
+    /** @description An upstream this environment is promoted from automatically. */
+    AutoPromotionEdge: {
+      environment: string;
+      /** @description How long (ISO 8601) the upstream must run a version Synced and Healthy first. */
+      after?: string;
+    };
+    /** @description What a promotion into the environment goes through besides the rules. */
+    EnvironmentGates: {
+      /** @description Upstreams whose versions are promoted here automatically. */
+      autoPromotesFrom?: components['schemas']['AutoPromotionEdge'][];
+      /** @description Automatic promotion into this environment is paused (for every service). */
+      autoPromotionPaused?: boolean;
+      approvals?: {
+        required: number;
+        from: string[];
+      };
+      /** @description Names of the checks a rollout must pass before it counts as deployed. */
+      verification?: string[];
+      rollbackOnFailure?: boolean;
     };
     /** @description The answer of `GET /promotions`, newest first. */
     PromotionListResponse: {
@@ -597,6 +792,17 @@ export interface components {
       commitSha?: string;
       /** Format: date-time */
       createdAt: string;
+      requester?: string;
+      /** @enum {string} */
+      trigger?: 'auto-promotion' | 'auto-rollback';
+      approvals?: components['schemas']['PromotionApprovals'];
+      /**
+       * @description The caller may approve or reject it now: it awaits approval, they
+       *     are a member of one of `approvals.from`, did not request it and
+       *     have not decided yet.
+       */
+      mayDecide?: boolean;
+      verification?: components['schemas']['VerificationCheckResult'][];
     };
     /** @description The outcome of one promotion rule. */
     PromotionVerdict: {
@@ -714,6 +920,11 @@ export interface components {
       }[];
       inFlight: components['schemas']['InFlightPromotion'][];
       promote: components['schemas']['PromoteOption'][];
+      gates?: components['schemas']['EnvironmentGates'];
+      /** @description Automatic promotion of this service into this environment is paused (by a pause of the service, the environment, or both). */
+      autoPromotionPaused?: boolean;
+      /** @description The caller holds `gitops-promotion.auto-promotion.pause` here (shown where the environment is promoted into automatically). */
+      mayPausePromotion?: boolean;
       /**
        * @description Whether the caller holds `gitops-promotion.environment.promote`
        *     for this environment of this service (the policy may condition
@@ -762,6 +973,7 @@ export interface components {
       protected: boolean;
       /** @description Names of the freeze windows active now. */
       frozen: string[];
+      gates?: components['schemas']['EnvironmentGates'];
     };
     /**
      * @description Argo CD's view of one cell, as much as the matrix shows: sync and
@@ -820,7 +1032,13 @@ export interface components {
         id: string;
         state: components['schemas']['PromotionState'];
         sourceEnv?: string;
+        /** @enum {string} */
+        trigger?: 'auto-promotion' | 'auto-rollback';
+        /** @description The caller may approve or reject it now. */
+        mayDecide?: boolean;
       }[];
+      /** @description Automatic promotion of this service into this environment is paused; absent when not. */
+      autoPromotionPaused?: boolean;
     };
     /** @description A service as a row of the matrix. */
     MatrixService: {
@@ -856,21 +1074,53 @@ export interface components {
       environments: components['schemas']['MatrixEnvironment'][];
       services: components['schemas']['MatrixService'][];
     };
-    /** @description Deployments of one service (or team) into one environment in a period. */
+    /**
+     * @description The delivery figures of one service (or of all services asked for)
+     *     in one environment over the period (see `GET /delivery`).
+     */
     EnvironmentDeploymentFigures: {
       environment: string;
+      /** @description Promotions that reached `deployed`, plus commits made outside the plugin that changed the version. */
       deployments: number;
+      /** @description Of `deployments`, the commits made outside the plugin (no promotion of the ledger made them). */
+      outsideDeployments: number;
+      /** @description `deployments` per 7 days of the period. */
       perWeek: number;
       /** Format: date-time */
       lastDeployedAt?: string;
       /** @description Deployments per 7 days of the period, oldest first. */
       weekly: number[];
+      /** @description Deployments plus promotions that ended `failed` after their commit. */
+      changes: number;
+      /**
+       * @description Changes that failed: the promotion ended `failed` after its
+       *     commit, or the next change rolled it back (a ledger rollback, or
+       *     the one `rollbackOf` names) or reverted it outside the plugin.
+       */
+      failures: number;
+      /** @description `failures / changes`, from 0 to 1; absent without changes. */
+      changeFailureRate?: number;
+      timeToRestore: components['schemas']['TimeToRestoreFigures'];
     };
     /** @description Lead time from the first environment to production. */
     LeadTimeFigures: {
+      /** @description Production deployments measured. */
       samples: number;
       medianHours?: number;
       p90Hours?: number;
+    };
+    /**
+     * @description From a failure (a failed promotion's `updatedAt`, the deployment of a
+     *     change that was rolled back or reverted) to the next deployment into
+     *     the same service and environment.
+     */
+    TimeToRestoreFigures: {
+      /** @description Failures of the period that a deployment followed. */
+      samples: number;
+      medianHours?: number;
+      p90Hours?: number;
+      /** @description Failures of the period that no deployment followed yet. */
+      unrestored: number;
     };
     /** @description The answer of `GET /delivery`. */
     DeliveryFiguresResponse: {
@@ -887,6 +1137,12 @@ export interface components {
         environments: components['schemas']['EnvironmentDeploymentFigures'][];
         leadTime: components['schemas']['LeadTimeFigures'];
       };
+      /**
+       * @description What the figures leave out, e.g. a repository branch whose
+       *     history could not be read (its changes made outside the plugin
+       *     are not counted).
+       */
+      warnings?: string[];
     };
     /** @description One file of a registration. */
     RegisteredFile: {
@@ -1322,6 +1578,131 @@ export interface operations {
       };
       400: components['responses']['BadRequest'];
       401: components['responses']['Unauthorized'];
+      404: components['responses']['NotFound'];
+      503: components['responses']['ServiceUnavailable'];
+    };
+  };
+  decidePromotion: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: components['schemas']['PromotionId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ApprovalRequest'];
+      };
+    };
+    responses: {
+      /** @description The promotion after the decision. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PromotionRecord'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
+      413: components['responses']['PayloadTooLarge'];
+      503: components['responses']['ServiceUnavailable'];
+    };
+  };
+  listAutoPromotionPauses: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The pauses, newest first. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AutoPromotionPauseList'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      503: components['responses']['ServiceUnavailable'];
+    };
+  };
+  pauseAutoPromotion: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['AutoPromotionPauseRequest'];
+      };
+    };
+    responses: {
+      /** @description The pause that was already there. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AutoPromotionPause'];
+        };
+      };
+      /** @description The new pause. */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AutoPromotionPause'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      413: components['responses']['PayloadTooLarge'];
+      503: components['responses']['ServiceUnavailable'];
+    };
+  };
+  resumeAutoPromotion: {
+    parameters: {
+      query?: {
+        /** @description The service of the pause; absent for an environment's pause. */
+        entityRef?: components['schemas']['EntityRef'];
+        /** @description The environment of the pause; absent for a service's pause. */
+        environment?: components['schemas']['EnvironmentName'];
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The pause removed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AutoPromotionPause'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
       404: components['responses']['NotFound'];
       503: components['responses']['ServiceUnavailable'];
     };

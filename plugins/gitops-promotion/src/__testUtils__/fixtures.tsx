@@ -5,8 +5,10 @@ import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { SignalApi, signalApiRef } from '@backstage/plugin-signals-react';
 import {
+  AutoPromotionPause,
   EnvironmentHistoryResponse,
   EnvironmentView,
+  InFlightPromotion,
   MatrixCell,
   MatrixCellStatus,
   MatrixResponse,
@@ -196,6 +198,77 @@ export function promotion(
     state: 'committed',
     createdAt: new Date().toISOString(),
     updatedAt: new Date().toISOString(),
+    ...overrides,
+  };
+}
+
+/**
+ * A promotion of checkout 2.5.0 → 2.6.1 from staging into prod-eu as the
+ * Environments tab lists it: awaiting 2 approvals from release-managers, one
+ * given by Marcus, requested by Priya; the caller may decide.
+ */
+export function awaitingApproval(
+  overrides: Partial<InFlightPromotion> = {},
+): InFlightPromotion {
+  return {
+    id: promotion().id,
+    state: 'awaiting-approval',
+    sourceEnv: 'staging',
+    versions: promotion().versions,
+    createdAt: '2026-11-22T11:00:00Z',
+    requester: 'user:default/priya',
+    approvals: {
+      required: 2,
+      from: ['group:default/release-managers'],
+      decisions: [
+        {
+          approver: 'user:default/marcus',
+          decision: 'approve',
+          at: '2026-11-22T11:30:00Z',
+        },
+      ],
+    },
+    mayDecide: true,
+    ...overrides,
+  };
+}
+
+/**
+ * The pipeline with gates on prod-eu: promoted from staging automatically
+ * after 30 minutes, 2 approvals from release-managers, verified by
+ * smoke-test and error-rate, rolled back on failure; the caller may pause
+ * its automatic promotion.
+ */
+export function gatedPipeline(
+  prodEu: Partial<EnvironmentView> = {},
+): EnvironmentView[] {
+  return pipeline().map(env =>
+    env.name === 'prod-eu'
+      ? {
+          ...env,
+          gates: {
+            autoPromotesFrom: [{ environment: 'staging', after: 'PT30M' }],
+            approvals: {
+              required: 2,
+              from: ['group:default/release-managers'],
+            },
+            verification: ['smoke-test', 'error-rate'],
+            rollbackOnFailure: true,
+          },
+          mayPausePromotion: true,
+          ...prodEu,
+        }
+      : env,
+  );
+}
+
+/** A pause as the backend answers it, made by the guest now. */
+export function pause(
+  overrides: Partial<AutoPromotionPause> = {},
+): AutoPromotionPause {
+  return {
+    pausedBy: 'user:default/guest',
+    pausedAt: new Date().toISOString(),
     ...overrides,
   };
 }
@@ -465,6 +538,12 @@ export function mockGitopsPromotionApi(
     })),
     promote: jest.fn(async () => promotion()),
     getPromotion: jest.fn(async () => promotion({ state: 'deployed' })),
+    decidePromotion: jest.fn(async (id, { decision }) =>
+      promotion({ id, state: decision === 'approve' ? 'pending' : 'rejected' }),
+    ),
+    listAutoPromotionPauses: jest.fn(async () => ({ items: [] })),
+    pauseAutoPromotion: jest.fn(async request => pause(request)),
+    resumeAutoPromotion: jest.fn(async request => pause(request)),
     getMatrix: jest.fn(async () => matrix()),
     previewBulkPromotion: jest.fn(async () => ({
       source: 'staging',

@@ -1,5 +1,9 @@
 import { createApiRef } from '@backstage/frontend-plugin-api';
 import {
+  ApprovalRequest,
+  AutoPromotionPause,
+  AutoPromotionPauseList,
+  AutoPromotionPauseRequest,
   BulkPromotionPreviewResponse,
   BulkPromotionRequest,
   BulkPromotionResponse,
@@ -46,6 +50,32 @@ export interface GitopsPromotionApi {
 
   /** One promotion with its current state. */
   getPromotion(id: string): Promise<PromotionRecord>;
+
+  /**
+   * Approves or rejects a promotion awaiting approval (a comment is required
+   * to reject); answers the promotion after the decision.
+   */
+  decidePromotion(
+    id: string,
+    request: ApprovalRequest,
+  ): Promise<PromotionRecord>;
+
+  /** Where automatic promotion is paused, newest first. */
+  listAutoPromotionPauses(): Promise<AutoPromotionPauseList>;
+
+  /**
+   * Pauses automatic promotion of a service, into an environment, or of a
+   * service into one environment; answers the pause (an existing one when
+   * it was paused already).
+   */
+  pauseAutoPromotion(
+    request: AutoPromotionPauseRequest,
+  ): Promise<AutoPromotionPause>;
+
+  /** Removes the pause of exactly this service and/or environment; answers it. */
+  resumeAutoPromotion(
+    pause: Omit<AutoPromotionPauseRequest, 'reason'>,
+  ): Promise<AutoPromotionPause>;
 
   /** Every annotated service the user may see × every environment they may read. */
   getMatrix(): Promise<MatrixResponse>;

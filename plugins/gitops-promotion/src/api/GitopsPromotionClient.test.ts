@@ -111,6 +111,126 @@ describe('GitopsPromotionClient', () => {
     });
   });
 
+  it('posts an approval decision to the promotion and answers the promotion after it', async () => {
+    let body: unknown;
+    server.use(
+      http.post(
+        `${baseUrl}/promotions/:id/approvals`,
+        async ({ request, params }) => {
+          body = await request.json();
+          return HttpResponse.json({ id: params.id, state: 'pending' });
+        },
+      ),
+    );
+    await expect(
+      client.decidePromotion('p1', { decision: 'approve', comment: 'LGTM' }),
+    ).resolves.toEqual({ id: 'p1', state: 'pending' });
+    expect(body).toEqual({ decision: 'approve', comment: 'LGTM' });
+  });
+
+  it('rejects a decision the backend refuses with its message', async () => {
+    server.use(
+      http.post(`${baseUrl}/promotions/:id/approvals`, () =>
+        HttpResponse.json(
+          {
+            error: {
+              name: 'ConflictError',
+              message: 'user:default/alice decided on promotion p1 already',
+            },
+            response: { statusCode: 409 },
+          },
+          { status: 409, statusText: 'Conflict' },
+        ),
+      ),
+    );
+    const error = await client
+      .decidePromotion('p1', { decision: 'approve' })
+      .catch(e => e);
+    expect(error).toBeInstanceOf(ResponseError);
+    expect(error.statusCode).toBe(409);
+    expect(error.cause.message).toBe(
+      'user:default/alice decided on promotion p1 already',
+    );
+  });
+
+  it('lists, pauses and resumes automatic promotion', async () => {
+    const pause = {
+      entityRef: 'component:default/checkout',
+      environment: 'prod-eu',
+      reason: 'incident 42',
+      pausedBy: 'user:default/guest',
+      pausedAt: '2026-11-22T12:00:00Z',
+    };
+    const seen: Array<{ method: string; search: string; body?: unknown }> = [];
+    server.use(
+      http.get(`${baseUrl}/auto-promotion/pauses`, () =>
+        HttpResponse.json({ items: [pause] }),
+      ),
+      http.post(`${baseUrl}/auto-promotion/pauses`, async ({ request }) => {
+        seen.push({
+          method: 'POST',
+          search: new URL(request.url).search,
+          body: await request.json(),
+        });
+        return HttpResponse.json(pause, { status: 201 });
+      }),
+      http.delete(`${baseUrl}/auto-promotion/pauses`, ({ request }) => {
+        seen.push({ method: 'DELETE', search: new URL(request.url).search });
+        return HttpResponse.json(pause);
+      }),
+    );
+    await expect(client.listAutoPromotionPauses()).resolves.toEqual({
+      items: [pause],
+    });
+    await expect(
+      client.pauseAutoPromotion({
+        entityRef: 'component:default/checkout',
+        environment: 'prod-eu',
+        reason: 'incident 42',
+      }),
+    ).resolves.toEqual(pause);
+    await expect(
+      client.resumeAutoPromotion({
+        entityRef: 'component:default/checkout',
+        environment: 'prod-eu',
+      }),
+    ).resolves.toEqual(pause);
+    expect(seen).toEqual([
+      {
+        method: 'POST',
+        search: '',
+        body: {
+          entityRef: 'component:default/checkout',
+          environment: 'prod-eu',
+          reason: 'incident 42',
+        },
+      },
+      {
+        method: 'DELETE',
+        search: '?entityRef=component%3Adefault%2Fcheckout&environment=prod-eu',
+      },
+    ]);
+  });
+
+  it('rejects resuming where nothing is paused with a 404 ResponseError', async () => {
+    server.use(
+      http.delete(`${baseUrl}/auto-promotion/pauses`, () =>
+        HttpResponse.json(
+          {
+            error: { name: 'NotFoundError', message: 'No pause of prod-eu' },
+            response: { statusCode: 404 },
+          },
+          { status: 404, statusText: 'Not Found' },
+        ),
+      ),
+    );
+    const error = await client
+      .resumeAutoPromotion({ environment: 'prod-eu' })
+      .catch(e => e);
+    expect(error).toBeInstanceOf(ResponseError);
+    expect(error.statusCode).toBe(404);
+  });
+
   it('turns a Backstage error body into a ResponseError with the server message', async () => {
     server.use(
       http.post(`${baseUrl}/promotions`, () =>

@@ -2,6 +2,10 @@
 import { ResponseError } from '@backstage/errors';
 import { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
 import {
+  ApprovalRequest,
+  AutoPromotionPause,
+  AutoPromotionPauseList,
+  AutoPromotionPauseRequest,
   BulkPromotionPreviewResponse,
   BulkPromotionRequest,
   BulkPromotionResponse,
@@ -73,6 +77,38 @@ export class GitopsPromotionClient implements GitopsPromotionApi {
   getPromotion(id: string): Promise<PromotionRecord> {
     return this.call(api =>
       api.GET('/promotions/{id}', { params: { path: { id } } }),
+    );
+  }
+
+  decidePromotion(
+    id: string,
+    request: ApprovalRequest,
+  ): Promise<PromotionRecord> {
+    return this.call(api =>
+      api.POST('/promotions/{id}/approvals', {
+        params: { path: { id } },
+        body: request,
+      }),
+    );
+  }
+
+  listAutoPromotionPauses(): Promise<AutoPromotionPauseList> {
+    return this.call(api => api.GET('/auto-promotion/pauses'));
+  }
+
+  pauseAutoPromotion(
+    request: AutoPromotionPauseRequest,
+  ): Promise<AutoPromotionPause> {
+    return this.call(api =>
+      api.POST('/auto-promotion/pauses', { body: request }),
+    );
+  }
+
+  resumeAutoPromotion(
+    pause: Omit<AutoPromotionPauseRequest, 'reason'>,
+  ): Promise<AutoPromotionPause> {
+    return this.call(api =>
+      api.DELETE('/auto-promotion/pauses', { params: { query: pause } }),
     );
   }
 

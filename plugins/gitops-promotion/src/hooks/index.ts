@@ -7,3 +7,9 @@ export { LAG_PENDING_REFETCH_MS, useMatrix } from './useMatrix';
 export { useOwnership } from './useOwnership';
 export { useDeliveryFigures } from './useDeliveryFigures';
 export { useSubmit } from './useSubmit';
+export { useDecidePromotion } from './useDecidePromotion';
+export {
+  useAutoPromotionPauses,
+  usePauseAutoPromotion,
+  useResumeAutoPromotion,
+} from './useAutoPromotionPause';

@@ -85,7 +85,11 @@ function benchConfig(
       repository: repository.id,
       branch: 'main',
       policy: readPolicyConfig(new ConfigReader({}), name),
+      autoPromotesFrom: [],
+      verification: [],
+      rollbackOnFailure: false,
     })),
+    autoPromotion: { frequencyMs: 30_000 },
   };
 }
 

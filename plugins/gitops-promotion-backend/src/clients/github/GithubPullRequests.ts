@@ -102,6 +102,25 @@ export class GithubPullRequests implements PullRequestProvider {
     }
   }
 
+  /**
+   * A `COMMENT` review: the plugin's token authored the pull request, and
+   * GitHub does not let an author approve their own pull request.
+   */
+  async postReview(number: number, body: string): Promise<void> {
+    const { octokit, owner, repo } = this.options;
+    try {
+      await octokit.rest.pulls.createReview({
+        owner,
+        repo,
+        pull_number: number,
+        event: 'COMMENT',
+        body,
+      });
+    } catch (error) {
+      throw this.map(error, `review pull request #${number}`);
+    }
+  }
+
   private map(error: unknown, action: string, notFound?: string) {
     const { owner, repo } = this.options;
     return mapGithubError(error, {

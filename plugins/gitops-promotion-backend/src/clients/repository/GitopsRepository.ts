@@ -446,6 +446,17 @@ export class GitopsRepository {
   }
 
   /**
+   * Posts a review on a pull request this plugin opened; false where the
+   * host has no reviews here (only GitHub has).
+   */
+  async postPullRequestReview(number: number, body: string): Promise<boolean> {
+    const review = this.provider.pullRequests?.postReview;
+    if (!review) return false;
+    await review.call(this.provider.pullRequests, number, body);
+    return true;
+  }
+
+  /**
    * For the reconciler: the newest commit of `branch` since `since` with the
    * line `trailer` in its message (see
    * {@link RepositoryProvider.findCommitWithTrailer}), and in pull-request
@@ -541,8 +552,32 @@ export class GitopsRepository {
     return { pullRequest, reused: false };
   }
 
+  /**
+   * Throws the ConflictError a commit would, without writing: a file of
+   * `paths` moved on `branch` between `baseCommit` and the head (a request
+   * that waits before it is written, for approvals, is refused at once).
+   */
+  async assertUnmovedSince(
+    branch: string,
+    baseCommit: string,
+    paths: string[],
+  ): Promise<void> {
+    const head = await this.provider.getBranchHead(branch);
+    if (head === baseCommit) return;
+    const base = await this.snapshotAt(branch, baseCommit);
+    await this.assertChangedFilesUnmoved(
+      { branch, baseCommit, changes: paths.map(path => ({ path })) },
+      base,
+      head,
+    );
+  }
+
   private async assertChangedFilesUnmoved(
-    request: CommitChangesRequest,
+    request: {
+      branch: string;
+      baseCommit: string;
+      changes: Array<{ path: string }>;
+    },
     base: Snapshot,
     headSha: string,
   ) {

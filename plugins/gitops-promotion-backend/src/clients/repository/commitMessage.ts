@@ -17,12 +17,21 @@ export function formatCommitMessage(options: {
   body?: string[];
   requester: GitIdentity & { entityRef: string };
   promotionIds?: string[];
+  /** Entity refs of those who approved the change in the portal. */
+  approvedBy?: string[];
 }): string {
-  const { subject, body = [], requester, promotionIds = [] } = options;
+  const {
+    subject,
+    body = [],
+    requester,
+    promotionIds = [],
+    approvedBy = [],
+  } = options;
   const { name, email } = requesterGitIdentity(requester.entityRef, requester);
   const trailers = [
     `Promoted-by: ${oneLine(requester.entityRef)}`,
     ...promotionIds.map(id => promotionIdTrailer(oneLine(id))),
+    ...approvedBy.map(ref => `Approved-by: ${oneLine(ref)}`),
     `Co-authored-by: ${name} <${email}>`,
   ];
   const lines = body.map(oneLine).filter(Boolean);

@@ -148,4 +148,9 @@ export interface PullRequestProvider {
     body: string;
   }): Promise<PullRequestRef>;
   getPullRequest(number: number): Promise<PullRequestRef>;
+  /**
+   * Posts a review comment on the pull request (approvals made in the
+   * portal); hosts without reviews here leave it out.
+   */
+  postReview?(number: number, body: string): Promise<void>;
 }

@@ -1,6 +1,7 @@
 import { AuthService } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import { NotificationPayload } from '@backstage/plugin-notifications-common';
 import { ServiceEntity } from '../../clients/catalog/ServiceCatalog';
 import { notificationsEnabled } from '../../config/notificationsEnabled';
 import { EnvironmentConfig, GitopsPromotionConfig } from '../../config/types';
@@ -10,7 +11,9 @@ import { serviceOwners } from '../permissions/serviceOwners';
 import { pipelineEnds } from '../policy';
 import { isUserRef } from './entityLinks';
 import {
+  approvalNotification,
   driftNotification,
+  rollbackNotification,
   outcomeNotification,
   reviewNotification,
 } from './notificationPayloads';
@@ -45,6 +48,21 @@ export class PromotionNotifier {
     };
     if (promotion.state === 'pr-open') {
       await this.askOwnersToReview(promotion, environments);
+      return;
+    }
+    if (promotion.state === 'awaiting-approval' && promotion.approvals) {
+      await this.deps.sender.send({
+        recipients: {
+          type: 'entity',
+          entityRef: promotion.approvals.from,
+          excludeEntityRef: promotion.requester,
+        },
+        payload: approvalNotification(promotion, environments),
+      });
+      return;
+    }
+    if (promotion.trigger === 'auto-rollback' && promotion.state === 'committed') {
+      await this.tellOwners(promotion, rollbackNotification(promotion, target));
       return;
     }
     const payload = outcomeNotification(promotion, environments);
@@ -83,6 +101,22 @@ export class PromotionNotifier {
         environment,
         drift,
       }),
+    });
+  }
+
+  private async tellOwners(
+    promotion: PromotionRecord,
+    payload: NotificationPayload,
+  ) {
+    if (!promotion.entityRef) return;
+    const entity = await this.deps.catalog.getEntityByRef(promotion.entityRef, {
+      credentials: await this.deps.auth.getOwnServiceCredentials(),
+    });
+    const owners = entity ? serviceOwners(entity) : [];
+    if (!owners.length) return;
+    await this.deps.sender.send({
+      recipients: { type: 'entity', entityRef: owners },
+      payload,
     });
   }
 

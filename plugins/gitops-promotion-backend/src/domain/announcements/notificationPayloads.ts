@@ -88,6 +88,44 @@ export function reviewNotification(
   };
 }
 
+/** What the approver groups are told when a promotion waits for their approval. */
+export function approvalNotification(
+  promotion: PromotionRecord,
+  environments: { source?: Environment; target: Environment },
+): NotificationPayload {
+  const what = subjectOf(promotion);
+  const target = environments.target.title;
+  const who =
+    promotion.trigger === 'auto-promotion'
+      ? 'Automatic promotion'
+      : promotion.requester;
+  return {
+    title: `${what} to ${target} awaits your approval`,
+    description: `${who} asks to promote ${what}${
+      environments.source ? ` from ${environments.source.title}` : ''
+    } to ${target}; ${promotion.approvals!.required} approval(s) needed. Approve or reject it in the Environments tab.`,
+    link: environmentsTabLink(promotion.entityRef),
+    topic: NOTIFICATION_TOPIC,
+    scope: `promotion:${promotion.id}`,
+    severity: 'high',
+  };
+}
+
+/** What the service's owners are told when a failed promotion was rolled back automatically. */
+export function rollbackNotification(
+  promotion: PromotionRecord,
+  target: Environment,
+): NotificationPayload {
+  return {
+    title: `${subjectOf(promotion)} in ${target.title}: rolled back automatically`,
+    description: `Promotion ${promotion.rollbackOf} failed its rollout or verification in ${target.title}, so the versions it replaced were promoted back (promotion ${promotion.id}).`,
+    link: environmentsTabLink(promotion.entityRef),
+    topic: NOTIFICATION_TOPIC,
+    scope: `promotion:${promotion.id}`,
+    severity: 'high',
+  };
+}
+
 /** What the service's owners are told when Argo CD runs other images than git says. */
 export function driftNotification(options: {
   entityRef: string;

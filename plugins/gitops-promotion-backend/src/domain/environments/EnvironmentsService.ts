@@ -7,7 +7,15 @@ import {
   ServiceFilter,
 } from '../../clients/catalog/ServiceCatalog';
 import { EnvironmentConfig, GitopsPromotionConfig } from '../../config/types';
-import { PromotionRecord, PromotionState, PromotionStore } from '../ledger';
+import {
+  DeliveryFigures,
+  PromotionRecord,
+  PromotionState,
+  PromotionStore,
+  AutoPromotionPauseRecord,
+} from '../ledger';
+import { environmentGates, inFlightView } from './environmentGates';
+import { isPaused } from '../automation/AutoPromotionPauses';
 import {
   EnvironmentAccess,
   EnvironmentPermissions,
@@ -24,6 +32,7 @@ import { MatrixSnapshot } from './MatrixSnapshot';
 import { toMatrixCell } from './matrixCell';
 import { CellVersion } from './VersionReader';
 import { readHistory, readLastVersionChange } from './readHistory';
+import { readVersionChanges } from './gitVersionChanges';
 import { resolveServiceLocation } from '../locations/resolveServiceLocation';
 import { GitopsRepository } from '../../clients/repository/GitopsRepository';
 import {
@@ -34,10 +43,19 @@ import {
   type GitopsArgoCdStatus,
 } from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
 
+/**
+ * How long before a delivery period the GitOps repository's history is read:
+ * where the period's versions first went (lead time), what a revert went
+ * back to.
+ */
+const GIT_LOOKBACK_DAYS = 30;
+
 /** How many of an environment's commits are searched for its last version change. */
 const LAST_CHANGE_DEPTH = 10;
 
 const IN_FLIGHT_STATES: PromotionState[] = [
+  'awaiting-approval',
+  'verifying',
   'pending',
   'committed',
   'pr-open',
@@ -67,7 +85,7 @@ export class EnvironmentsService {
   async forEntity(entityRef: string, credentials: BackstageCredentials) {
     const service = await this.deps.catalog.getService(entityRef, credentials);
     const readable = await this.deps.access.readable(credentials);
-    const [{ cells, lags }, statuses, inFlight] = await Promise.all([
+    const [{ cells, lags }, statuses, inFlight, pauses] = await Promise.all([
       this.deps.snapshot.read([service], readable),
       this.statuses([service], readable),
       this.deps.store.list({
@@ -75,16 +93,24 @@ export class EnvironmentsService {
         states: IN_FLIGHT_STATES,
         limit: 100,
       }),
+      this.deps.store.pauses(),
     ]);
-    const [permissions, lastChanges, liveCharts] = await Promise.all([
-      this.deps.access.permissionsIn(
-        readable.map(e => e.name),
-        credentials,
-        service.entity,
-      ),
-      Promise.all(cells.map(cell => this.lastChange(service, cell))),
-      this.deps.liveCharts.read(cells, statuses),
-    ]);
+    const [permissions, lastChanges, liveCharts, mayDecide, mayPause] =
+      await Promise.all([
+        this.deps.access.permissionsIn(
+          readable.map(e => e.name),
+          credentials,
+          service.entity,
+        ),
+        Promise.all(cells.map(cell => this.lastChange(service, cell))),
+        this.deps.liveCharts.read(cells, statuses),
+        this.deps.access.mayDecide(inFlight, credentials),
+        this.deps.access.mayPause(
+          readable.filter(e => e.autoPromotesFrom.length > 0).map(e => e.name),
+          credentials,
+        ),
+      ]);
+    const decidable = new Map(inFlight.map((p, i) => [p.id, mayDecide[i]]));
     const now = this.deps.now?.() ?? DateTime.now();
     const environments = readable.map((env, i) => {
       const cell = cells[i];
@@ -104,14 +130,12 @@ export class EnvironmentsService {
           .map(p => ({ id: p.id, ...p.pullRequest! })),
         inFlight: inFlight
           .filter(p => p.targetEnv === env.name)
-          .map(({ id, state, sourceEnv, versions, commitSha, createdAt }) => ({
-            id,
-            state,
-            sourceEnv,
-            versions,
-            commitSha,
-            createdAt,
-          })),
+          .map(p => inFlightView(p, decidable.get(p.id)!)),
+        ...gatesOf(env, pauses),
+        ...(env.autoPromotesFrom.length > 0 && {
+          autoPromotionPaused: isPaused(pauses, service.entityRef, env.name),
+          mayPausePromotion: mayPause.has(env.name),
+        }),
         promote: this.promoteOptions(
           env,
           cell,
@@ -165,14 +189,17 @@ export class EnvironmentsService {
   }
 
   /**
-   * Deployments per environment the caller may read, per week and weekly, and
-   * the lead time to production, of the services the catalog shows them (by
-   * entity ref or owner) over the last `days`.
+   * The delivery figures (see PromotionStore.deliveryFigures) of the
+   * services the catalog shows the caller (by entity ref or owner), per
+   * environment they may read, over the last `days`: from the ledger and
+   * the version changes in the GitOps repository since
+   * {@link GIT_LOOKBACK_DAYS} before the period (the commits made outside
+   * the plugin, and where versions first went).
    */
   async deliveryFigures(
     query: { entityRef?: string[]; owner?: string[]; days: number },
     credentials: BackstageCredentials,
-  ) {
+  ): Promise<DeliveryFigures> {
     const services = await this.deps.catalog.findServices(
       { entityRefs: query.entityRef, owner: query.owner },
       credentials,
@@ -180,15 +207,25 @@ export class EnvironmentsService {
     const readable = (await this.deps.access.readable(credentials)).map(
       e => e.name,
     );
-    const now = this.deps.now?.() ?? DateTime.now();
-    return this.deps.store.deliveryFigures({
+    const now = (this.deps.now?.() ?? DateTime.now()).toUTC();
+    const since = now.minus({ days: query.days });
+    const git = await readVersionChanges(this.deps, {
+      services,
+      environments: readable,
+      from: since.minus({ days: GIT_LOOKBACK_DAYS }).toJSDate(),
+    });
+    const figures = await this.deps.store.deliveryFigures({
       services: services.map(s => s.service),
-      since: now.toUTC().minus({ days: query.days }).toJSDate(),
+      since: since.toJSDate(),
       environments: readable,
       productionEnvironments: pipelineEnds(
         this.deps.config.environments,
       ).production.filter(e => readable.includes(e)),
+      commits: git.commits,
     });
+    return git.warnings.length
+      ? { ...figures, warnings: git.warnings }
+      : figures;
   }
 
   /**
@@ -227,14 +264,18 @@ export class EnvironmentsService {
       this.deps.catalog.findServices(filter, credentials),
       this.deps.access.readable(credentials),
     ]);
-    const [prepared, statuses, inFlight] = await Promise.all([
+    const [prepared, statuses, inFlight, pauses] = await Promise.all([
       this.deps.snapshot.read(services, readable),
       this.statuses(services, readable),
       this.deps.store.list({ states: IN_FLIGHT_STATES, limit: 500 }),
+      this.deps.store.pauses(),
     ]);
-    const liveCharts = await this.deps.liveCharts.read(
-      prepared.cells,
-      statuses,
+    const [liveCharts, mayDecide] = await Promise.all([
+      this.deps.liveCharts.read(prepared.cells, statuses),
+      this.deps.access.mayDecide(inFlight, credentials),
+    ]);
+    const decidable = new Set(
+      inFlight.filter((_, i) => mayDecide[i]).map(p => p.id),
     );
     const inFlightByCell = new Map<string, PromotionRecord[]>();
     for (const p of inFlight) {
@@ -244,7 +285,10 @@ export class EnvironmentsService {
     const now = this.deps.now?.() ?? DateTime.now();
     return {
       lagPending: prepared.lagPending,
-      environments: readable.map(e => environmentColumn(e, now)),
+      environments: readable.map(e => ({
+        ...environmentColumn(e, now),
+        ...gatesOf(e, pauses),
+      })),
       services: services.map((s, si) => ({
         entityRef: s.entityRef,
         service: s.service,
@@ -265,6 +309,12 @@ export class EnvironmentsService {
             prepared.lags[index],
             inFlightByCell.get(`${s.service}\0${env.name}`) ?? [],
             liveCharts[index],
+            {
+              decidable,
+              autoPromotionPaused:
+                env.autoPromotesFrom.length > 0 &&
+                isPaused(pauses, s.entityRef, env.name),
+            },
           );
         }),
       })),
@@ -382,6 +432,12 @@ function environmentColumn(env: EnvironmentConfig, now: DateTime) {
       f => f.window.name,
     ),
   };
+}
+
+/** The environment's gates, as a field to spread (none when it has none). */
+function gatesOf(env: EnvironmentConfig, pauses: AutoPromotionPauseRecord[]) {
+  const gates = environmentGates(env, pauses);
+  return gates ? { gates } : {};
 }
 
 /** The newest last deployment among the statuses, if any has one. */

@@ -45,7 +45,11 @@ function config(url: string): GitopsPromotionConfig {
       repository: 'hub',
       branch: 'main',
       policy: readPolicyConfig(new ConfigReader({}), name),
+      autoPromotesFrom: [],
+      verification: [],
+      rollbackOnFailure: false,
     })),
+    autoPromotion: { frequencyMs: 30_000 },
   };
 }
 

@@ -19,6 +19,11 @@ export function toMatrixCell(
   lag: EnvironmentLag | undefined,
   promotions: PromotionRecord[],
   liveCharts?: LiveChartVersions,
+  caller: {
+    /** Ids of the promotions the caller may approve or reject now. */
+    decidable?: Set<string>;
+    autoPromotionPaused?: boolean;
+  } = {},
 ): MatrixCell {
   const behind =
     lag?.upstreamVersion !== undefined && cell.version !== undefined
@@ -43,8 +48,11 @@ export function toMatrixCell(
         id: p.id,
         state: p.state,
         sourceEnv: p.sourceEnv,
+        ...(p.trigger && { trigger: p.trigger }),
+        ...(caller.decidable?.has(p.id) && { mayDecide: true }),
       })),
     }),
+    ...(caller.autoPromotionPaused && { autoPromotionPaused: true }),
   };
 }
 

@@ -117,30 +117,62 @@ describe.each(databases.ids.map(id => [id]))(
         {
           environment: 'dev',
           deployments: 2,
+          outsideDeployments: 0,
           perWeek: 1,
           lastDeployedAt: '2026-10-14T01:15:00.000Z',
           weekly: [2, 0],
+          // 2.6.1 failed at 00:15 after its commit; the next one deployed at 01:15
+          changes: 3,
+          failures: 1,
+          changeFailureRate: 0.3333,
+          timeToRestore: {
+            samples: 1,
+            medianHours: 1,
+            p90Hours: 1,
+            unrestored: 0,
+          },
         },
         {
           environment: 'prod-eu',
           deployments: 4,
+          outsideDeployments: 0,
           perWeek: 2,
           lastDeployedAt: '2026-10-15T00:15:00.000Z',
           weekly: [3, 1],
+          // the rollback of 15 Oct fails 2.6.1, deployed 14 Oct 12:30
+          changes: 4,
+          failures: 1,
+          changeFailureRate: 0.25,
+          timeToRestore: {
+            samples: 1,
+            medianHours: 11.75,
+            p90Hours: 11.75,
+            unrestored: 0,
+          },
         },
         {
           environment: 'prod-us',
           deployments: 2,
+          outsideDeployments: 0,
           perWeek: 1,
           lastDeployedAt: '2026-10-15T00:15:00.000Z',
           weekly: [1, 1],
+          changes: 2,
+          failures: 0,
+          changeFailureRate: 0,
+          timeToRestore: { samples: 0, unrestored: 0 },
         },
         {
           environment: 'staging',
           deployments: 2,
+          outsideDeployments: 0,
           perWeek: 1,
           lastDeployedAt: '2026-10-12T06:15:00.000Z',
           weekly: [2, 0],
+          changes: 2,
+          failures: 0,
+          changeFailureRate: 0,
+          timeToRestore: { samples: 0, unrestored: 0 },
         },
       ]);
       // Lead times: 240.25, 24.25, 27, 12.5 hours.
@@ -155,16 +187,26 @@ describe.each(databases.ids.map(id => [id]))(
           {
             environment: 'dev',
             deployments: 1,
+            outsideDeployments: 0,
             perWeek: 0.5,
             lastDeployedAt: '2026-10-16T00:15:00.000Z',
             weekly: [0, 1],
+            changes: 1,
+            failures: 0,
+            changeFailureRate: 0,
+            timeToRestore: { samples: 0, unrestored: 0 },
           },
           {
             environment: 'prod-eu',
             deployments: 1,
+            outsideDeployments: 0,
             perWeek: 0.5,
             lastDeployedAt: '2026-10-16T04:00:00.000Z',
             weekly: [0, 1],
+            changes: 1,
+            failures: 0,
+            changeFailureRate: 0,
+            timeToRestore: { samples: 0, unrestored: 0 },
           },
         ],
         leadTime: { samples: 1, medianHours: 4, p90Hours: 4 },
@@ -180,12 +222,89 @@ describe.each(databases.ids.map(id => [id]))(
         deployments: 5,
         perWeek: 2.5,
         weekly: [3, 2],
+        changes: 5,
+        failures: 1,
+        changeFailureRate: 0.2,
       });
       expect(figures.total.leadTime).toEqual({
         samples: 5,
         medianHours: 24.25,
         p90Hours: 240.25,
       });
+    });
+
+    it('fails a promotion whose verification failed, restored by the automatic rollback its rollbackOf links', async () => {
+      const knex = await databases.init(databaseId);
+      const clock = fakeClock('2026-10-10T00:00:00.000Z');
+      const store = await storeOn(knex, clock.now);
+      const commitAndEnd = async (
+        promotion: Partial<NewPromotion>,
+        sha: string,
+        state: 'deployed' | 'failed',
+      ) => {
+        const { record } = await store.insert(newPromotion(promotion));
+        await store.update(record.id, { state: 'committed', commitSha: sha });
+        clock.advance(HOUR);
+        await store.update(record.id, { state });
+        return record;
+      };
+
+      await commitAndEnd({}, 'a'.repeat(40), 'deployed');
+      clock.set('2026-10-12T00:00:00.000Z');
+      const verificationFailed = await commitAndEnd(
+        { versions: [{ ...newPromotion().versions[0], to: '2.7.0' }] },
+        'b'.repeat(40),
+        'failed',
+      );
+      clock.advance(HOUR / 2);
+      await commitAndEnd(
+        {
+          sourceEnv: undefined,
+          kind: 'rollback',
+          trigger: 'auto-rollback',
+          rollbackOf: verificationFailed.id,
+        },
+        'c'.repeat(40),
+        'deployed',
+      );
+
+      clock.set('2026-10-20T00:00:00.000Z');
+      const figures = await store.deliveryFigures({
+        services: ['shop'],
+        since: new Date('2026-10-01T00:00:00.000Z'),
+        productionEnvironments: ['prod-eu'],
+        commits: [
+          {
+            service: 'shop',
+            environment: 'prod-eu',
+            commitSha: 'd'.repeat(40),
+            date: '2026-10-15T00:00:00.000Z',
+            message: 'Hotfix by hand',
+            path: 'envs/prod-eu/shop/values.yaml',
+            key: 'image.tag',
+            from: '2.6.1',
+            to: '2.6.2',
+          },
+        ],
+      });
+
+      expect(figures.services[0].environments).toEqual([
+        expect.objectContaining({
+          environment: 'prod-eu',
+          deployments: 3,
+          outsideDeployments: 1,
+          changes: 4,
+          failures: 1,
+          changeFailureRate: 0.25,
+          // failed at 01:00, the rollback deployed at 02:30
+          timeToRestore: {
+            samples: 1,
+            medianHours: 1.5,
+            p90Hours: 1.5,
+            unrestored: 0,
+          },
+        }),
+      ]);
     });
   },
 );

@@ -4,6 +4,7 @@ import {
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import {
+  ConflictError,
   CustomErrorBase,
   InputError,
   NotFoundError,
@@ -11,11 +12,25 @@ import {
 } from '@backstage/errors';
 import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
-import { computeDeliveryFigures } from './computeDeliveryFigures';
+import {
+  computeDeliveryFigures,
+  DeliveryFiguresInput,
+} from './computeDeliveryFigures';
 import { IdempotencyKeyReusedError } from './IdempotencyKeyReusedError';
 import { isDatabaseUnavailable } from './isDatabaseUnavailable';
-import { PROMOTIONS_TABLE, PromotionRow, toRecord, toRow } from './rows';
 import {
+  AutoPromotionPauseRow,
+  PAUSES_TABLE,
+  PROMOTIONS_TABLE,
+  PromotionRow,
+  toIso,
+  toPauseRecord,
+  toRecord,
+  toRow,
+} from './rows';
+import type { ApprovalDecision } from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
+import {
+  AutoPromotionPauseRecord,
   DeliveryFigures,
   IN_FLIGHT_PROMOTION_STATES,
   NewPromotion,
@@ -225,6 +240,9 @@ export class PromotionStore {
       if (query.environments !== undefined)
         q.whereIn('target_env', query.environments);
       if (query.bulkId !== undefined) q.where('bulk_id', query.bulkId);
+      if (query.rollbackOf !== undefined) {
+        q.where('rollback_of', query.rollbackOf);
+      }
       if (query.states !== undefined) q.whereIn('state', query.states);
       if (query.before !== undefined) {
         const cursor = await this.db<PromotionRow>(PROMOTIONS_TABLE)
@@ -299,6 +317,12 @@ export class PromotionStore {
         changes.deployed_at =
           patch.deployedAt ?? this.db.raw('COALESCE(deployed_at, ?)', [now]);
       }
+      if (patch.verification !== undefined) {
+        changes.verification_json = JSON.stringify(patch.verification);
+      }
+      if (patch.state === 'verifying' || patch.verifyingSince !== undefined) {
+        changes.verifying_since = patch.verifyingSince ?? now;
+      }
       const q = this.db<PromotionRow>(PROMOTIONS_TABLE).where('id', id);
       if (options.expectedState !== undefined) {
         q.whereIn(
@@ -318,6 +342,120 @@ export class PromotionStore {
       }
       return this.get(id);
     });
+  }
+
+  /**
+   * Records one approver's decision on a promotion awaiting approval, under a
+   * lock of its row (so concurrent decisions are counted one after the
+   * other): a rejection makes it `rejected`; the `required`-th approval makes
+   * it `pending`, ready to be written, and `ready` true — for exactly one of
+   * the deciders. ConflictError when it no longer awaits approval or the
+   * approver decided already.
+   */
+  async decide(
+    id: string,
+    decision: ApprovalDecision,
+  ): Promise<{ record: PromotionRecord; ready: boolean }> {
+    const result = await this.translated(() =>
+      this.db.transaction(async trx => {
+        const select = trx<PromotionRow>(PROMOTIONS_TABLE).where('id', id);
+        if (this.supportsSkipLocked) select.forUpdate();
+        const row = await select.first();
+        if (!row) throw new NotFoundError(`No promotion ${id}`);
+        const record = toRecord(row);
+        if (record.state !== 'awaiting-approval' || !record.approvals) {
+          throw new ConflictError(
+            `Promotion ${id} does not await approval (it is ${record.state})`,
+          );
+        }
+        if (
+          record.approvals.decisions.some(d => d.approver === decision.approver)
+        ) {
+          throw new ConflictError(
+            `${decision.approver} already decided on promotion ${id}`,
+          );
+        }
+        const approvals = {
+          ...record.approvals,
+          decisions: [...record.approvals.decisions, decision],
+        };
+        const approved = approvals.decisions.filter(
+          d => d.decision === 'approve',
+        ).length;
+        const changes: Partial<PromotionRow> = {
+          approvals_json: JSON.stringify(approvals),
+          updated_at: this.clock(),
+        };
+        let ready = false;
+        if (decision.decision === 'reject') {
+          changes.state = 'rejected';
+          changes.state_reason = `Rejected by ${decision.approver}${
+            decision.comment ? `: ${decision.comment}` : ''
+          }`;
+        } else if (approved >= approvals.required) {
+          changes.state = 'pending';
+          changes.state_reason = null;
+          ready = true;
+        }
+        await trx<PromotionRow>(PROMOTIONS_TABLE)
+          .where('id', id)
+          .update(changes);
+        const updated = await trx<PromotionRow>(PROMOTIONS_TABLE)
+          .where('id', id)
+          .first();
+        return { record: toRecord(updated!), ready, changed: !!changes.state };
+      }),
+    );
+    if (result.changed) this.onTransition(result.record);
+    return { record: result.record, ready: result.ready };
+  }
+
+  /** Pauses automatic promotion; returns the pause and whether it is new. */
+  async pause(
+    pause: Omit<AutoPromotionPauseRecord, 'pausedAt'>,
+  ): Promise<{ pause: AutoPromotionPauseRecord; created: boolean }> {
+    return this.translated(async () => {
+      const row: AutoPromotionPauseRow = {
+        entity_ref: pause.entityRef,
+        environment: pause.environment,
+        reason: pause.reason ?? null,
+        paused_by: pause.pausedBy,
+        paused_at: this.clock(),
+      };
+      await this.db<AutoPromotionPauseRow>(PAUSES_TABLE)
+        .insert(row)
+        .onConflict(['entity_ref', 'environment'])
+        .ignore();
+      const stored = await this.db<AutoPromotionPauseRow>(PAUSES_TABLE)
+        .where({ entity_ref: pause.entityRef, environment: pause.environment })
+        .first();
+      const created =
+        stored!.paused_by === row.paused_by &&
+        toIso(stored!.paused_at) === toIso(row.paused_at);
+      return { pause: toPauseRecord(stored!), created };
+    });
+  }
+
+  /** Removes a pause; false when there was none. */
+  async resume(entityRef: string, environment: string): Promise<boolean> {
+    return this.translated(async () => {
+      const count = await this.db<AutoPromotionPauseRow>(PAUSES_TABLE)
+        .where({ entity_ref: entityRef, environment })
+        .delete();
+      return count > 0;
+    });
+  }
+
+  /** Every pause, newest first. */
+  async pauses(): Promise<AutoPromotionPauseRecord[]> {
+    return this.translated(async () =>
+      (
+        await this.db<AutoPromotionPauseRow>(PAUSES_TABLE).orderBy(
+          'paused_at',
+          'desc',
+        )
+      ).map(toPauseRecord),
+    );
   }
 
   /**
@@ -414,11 +552,13 @@ export class PromotionStore {
   }
 
   /**
-   * Deployment counts per service and environment and lead times to the
-   * production environments since `since`; see computeDeliveryFigures. Only
-   * records created up to `lookbackDays` (default 90) before `since` are read
-   * for the start of a lead time. With `environments`, only promotions into
-   * those (the ones the caller may read) count.
+   * Deployments, lead times to the production environments, change failure
+   * rates and times to restore per service and environment since `since`,
+   * from the ledger and the `commits` read from git; see
+   * computeDeliveryFigures. Only records created up to `lookbackDays`
+   * (default 90) before `since` are read for the start of a lead time. With
+   * `environments`, only promotions into those (the ones the caller may
+   * read) count.
    */
   async deliveryFigures(options: {
     services: string[];
@@ -426,6 +566,7 @@ export class PromotionStore {
     productionEnvironments: string[];
     environments?: string[];
     lookbackDays?: number;
+    commits?: DeliveryFiguresInput['commits'];
   }): Promise<DeliveryFigures> {
     return this.translated(async () => {
       const until = this.clock();
@@ -445,6 +586,7 @@ export class PromotionStore {
       }
       return computeDeliveryFigures({
         records,
+        commits: options.commits,
         services,
         since: options.since,
         until,

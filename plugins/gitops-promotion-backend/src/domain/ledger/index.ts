@@ -10,6 +10,7 @@ export { toApiRecord } from './rows';
 export type { DeliveryFiguresInput } from './computeDeliveryFigures';
 export { FINAL_PROMOTION_STATES, IN_FLIGHT_PROMOTION_STATES } from './types';
 export type {
+  AutoPromotionPauseRecord,
   DeliveryFigures,
   EnvironmentDeployments,
   LeadTime,

@@ -1,13 +1,17 @@
 import {
   PromotionRecord as PromotionApiRecord,
   type PromotionMode,
+  type PromotionApprovals,
   type PromotionValueChange,
+  type VerificationCheckResult,
 } from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
 import {
+  AutoPromotionPauseRecord,
   NewPromotion,
   PromotionKind,
   PromotionRecord,
   PromotionState,
+  RecordedIntent,
 } from './types';
 
 /** The table the ledger lives in. */
@@ -44,6 +48,12 @@ export interface PromotionRow {
   deployed_at: DbTimestamp | null;
   claimed_by: string | null;
   claimed_until: DbTimestamp | null;
+  trigger: string | null;
+  rollback_of: string | null;
+  approvals_json: string | null;
+  intent_json: string | null;
+  verification_json: string | null;
+  verifying_since: DbTimestamp | null;
 }
 
 /** The row of a new promotion. */
@@ -79,6 +89,14 @@ export function toRow(
     deployed_at: promotion.state === 'deployed' ? now : null,
     claimed_by: null,
     claimed_until: null,
+    trigger: promotion.trigger ?? null,
+    rollback_of: promotion.rollbackOf ?? null,
+    approvals_json: promotion.approvals
+      ? JSON.stringify(promotion.approvals)
+      : null,
+    intent_json: promotion.intent ? JSON.stringify(promotion.intent) : null,
+    verification_json: null,
+    verifying_since: null,
   };
 }
 
@@ -113,6 +131,18 @@ export function toRecord(row: PromotionRow): PromotionRecord {
     deployedAt: toIso(row.deployed_at),
     claimedBy: row.claimed_by ?? undefined,
     claimedUntil: toIso(row.claimed_until),
+    trigger: (row.trigger ?? undefined) as PromotionRecord['trigger'],
+    rollbackOf: row.rollback_of ?? undefined,
+    approvals: row.approvals_json
+      ? (JSON.parse(row.approvals_json) as PromotionApprovals)
+      : undefined,
+    verification: row.verification_json
+      ? (JSON.parse(row.verification_json) as VerificationCheckResult[])
+      : undefined,
+    verifyingSince: toIso(row.verifying_since),
+    intent: row.intent_json
+      ? (JSON.parse(row.intent_json) as RecordedIntent)
+      : undefined,
   });
 }
 
@@ -128,9 +158,35 @@ export function toApiRecord(record: PromotionRecord): PromotionApiRecord {
     bulkId: _bulk,
     claimedBy: _by,
     claimedUntil: _until,
+    verifyingSince: _verifying,
+    intent: _intent,
     ...api
   } = record;
   return api;
+}
+
+/** The table pauses of automatic promotion live in. */
+export const PAUSES_TABLE = 'auto_promotion_pauses';
+
+/** A row of the `auto_promotion_pauses` table; `*` stands for every service or environment. */
+export interface AutoPromotionPauseRow {
+  entity_ref: string;
+  environment: string;
+  reason: string | null;
+  paused_by: string;
+  paused_at: DbTimestamp;
+}
+
+export function toPauseRecord(
+  row: AutoPromotionPauseRow,
+): AutoPromotionPauseRecord {
+  return omitUndefined({
+    entityRef: row.entity_ref,
+    environment: row.environment,
+    reason: row.reason ?? undefined,
+    pausedBy: row.paused_by,
+    pausedAt: toIso(row.paused_at)!,
+  });
 }
 
 /** ISO 8601 of a timestamp column value. */

@@ -3,6 +3,7 @@ import {
   type PromotionRecord as PromotionApiRecord,
   type PromotionState,
   type PromotionValueChange,
+  type VerificationCheckResult,
 } from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
 
 export { FINAL_PROMOTION_STATES };
@@ -17,6 +18,7 @@ export const IN_FLIGHT_PROMOTION_STATES: readonly PromotionState[] = [
   'committed',
   'pr-open',
   'syncing',
+  'verifying',
 ];
 
 /**
@@ -32,6 +34,25 @@ export interface PromotionRecord extends PromotionApiRecord {
   bulkId?: string;
   claimedBy?: string;
   claimedUntil?: string;
+  /** When verification began (the rollout was Synced and Healthy). */
+  verifyingSince?: string;
+  /**
+   * For a promotion awaiting approval: the request as it was checked (every
+   * bundle value and the commits), so that what is written once approved is
+   * exactly what was requested and reviewed.
+   */
+  intent?: RecordedIntent;
+}
+
+/** A promotion request as checked, kept until it is written. */
+export interface RecordedIntent {
+  entityRef: string;
+  kind: 'promote' | 'rollback' | 'ci';
+  source?: string;
+  target: string;
+  versions: string[];
+  baseCommit: string;
+  sourceCommit?: string;
 }
 
 /** What {@link PromotionStore.insert} takes: the store sets id (unless given) and timestamps. */
@@ -45,6 +66,8 @@ export type NewPromotion = Omit<
   | 'deployedAt'
   | 'claimedBy'
   | 'claimedUntil'
+  | 'verifyingSince'
+  | 'verification'
 > & {
   id?: string;
   /** Defaults to `pending`. */
@@ -64,6 +87,18 @@ export interface PromotionPatch {
   committedAt?: Date;
   /** Defaults to now when `state` becomes `deployed`. */
   deployedAt?: Date;
+  verification?: VerificationCheckResult[];
+  /** Defaults to now when `state` becomes `verifying`. */
+  verifyingSince?: Date;
+}
+
+/** A pause of automatic promotion; `*` stands for every service or environment. */
+export interface AutoPromotionPauseRecord {
+  entityRef: string;
+  environment: string;
+  reason?: string;
+  pausedBy: string;
+  pausedAt: string;
 }
 
 /** Filters of {@link PromotionStore.list}; newest first. */
@@ -76,6 +111,8 @@ export interface PromotionQuery {
   environments?: string[];
   states?: PromotionState[];
   bulkId?: string;
+  /** Only the automatic rollback of this promotion. */
+  rollbackOf?: string;
   /** At most this many (1-500). */
   limit: number;
   /** Cursor: the id of the last promotion of the previous page. */
@@ -85,22 +122,50 @@ export interface PromotionQuery {
 /** Deployments of one service to one environment in the period. */
 export interface EnvironmentDeployments {
   environment: string;
-  /** Promotions that reached `deployed`. */
+  /**
+   * Ledger promotions that reached `deployed`, plus commits made outside the
+   * plugin that changed the version.
+   */
   deployments: number;
+  /** Of `deployments`, the commits made outside the plugin (read from git). */
+  outsideDeployments: number;
   /** `deployments` per 7 days of the period. */
   perWeek: number;
   /** The most recent deployment (ISO 8601). */
   lastDeployedAt?: string;
   /** Deployments per 7 days of the period, oldest first. */
   weekly: number[];
+  /** Deployments plus promotions that failed after their commit. */
+  changes: number;
+  /**
+   * Changes that failed: the promotion failed after its commit (rollout or
+   * verification), or the next change rolled it back or reverted it.
+   */
+  failures: number;
+  /** `failures / changes` (0 to 1); absent without changes. */
+  changeFailureRate?: number;
+  timeToRestore: TimeToRestore;
 }
 
-/** Lead time from the first commit of some versions to their production deployment. */
-export interface LeadTime {
-  /** Production deployments measured. */
+/** Median and 90th percentile (nearest rank) of durations, in hours. */
+export interface HoursSummary {
   samples: number;
   medianHours?: number;
   p90Hours?: number;
+}
+
+/** Lead time from the first commit of some versions to their production deployment. */
+export interface LeadTime extends HoursSummary {
+  /** Production deployments measured. */
+  samples: number;
+}
+
+/** From a failure to the next deployment into the same service and environment. */
+export interface TimeToRestore extends HoursSummary {
+  /** Restored failures measured. */
+  samples: number;
+  /** Failures of the period no deployment has followed yet. */
+  unrestored: number;
 }
 
 /** DORA-style figures of one service. */
@@ -108,6 +173,31 @@ export interface ServiceDeliveryFigures {
   service: string;
   environments: EnvironmentDeployments[];
   leadTime: LeadTime;
+}
+
+/**
+ * A commit that changed a service's version (the bundle's first key) in an
+ * environment's file, read from the GitOps repository: made by the plugin
+ * (then the ledger has it) or outside it.
+ */
+export interface GitVersionChange {
+  service: string;
+  environment: string;
+  commitSha: string;
+  /** ISO 8601 author date. */
+  date: string;
+  /** The commit message as the repository's history gives it (may be the subject only). */
+  message: string;
+  path: string;
+  key: string;
+  /** The version before; absent when it was unset. */
+  from?: string;
+  to: string;
+  /**
+   * The SHA of the version change this one follows, when this one sets the
+   * version back to a value the environment had before that change (a revert).
+   */
+  reverts?: string;
 }
 
 /** The result of {@link PromotionStore.deliveryFigures}. */
@@ -119,4 +209,6 @@ export interface DeliveryFigures {
   services: ServiceDeliveryFigures[];
   /** All requested services together, e.g. a team's. */
   total: Omit<ServiceDeliveryFigures, 'service'>;
+  /** What the figures could not include, e.g. a repository whose history could not be read. */
+  warnings?: string[];
 }

@@ -68,6 +68,7 @@ describe('ServiceRegistrar over a real git repository', () => {
       access: new EnvironmentAccess({
         config,
         catalog: catalogService,
+        userInfo: mockServices.userInfo(),
         permissions: mockServices.permissions.mock({
           authorize: async requests =>
             requests.map(r => ({
@@ -413,6 +414,7 @@ describe('ServiceRegistrar in pull-request mode (GitHub)', () => {
       access: new EnvironmentAccess({
         config,
         catalog: catalogService,
+        userInfo: mockServices.userInfo(),
         permissions: mockServices.permissions(),
       }),
       catalogService,

@@ -89,6 +89,7 @@ function access() {
       config,
       permissions,
       catalog: catalogServiceMock(),
+      userInfo: mockServices.userInfo(),
     }),
   };
 }

@@ -1,6 +1,8 @@
 import {
   BackstageCredentials,
+  BackstageUserPrincipal,
   PermissionsService,
+  UserInfoService,
 } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 import { NotAllowedError } from '@backstage/errors';
@@ -8,6 +10,8 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { createConditionAuthorizer } from '@backstage/plugin-permission-node';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
+  gitopsPromotionAutoPromotionPausePermission,
+  gitopsPromotionPromotionApprovePermission,
   gitopsPromotionEnvironmentPromotePermission,
   gitopsPromotionEnvironmentReadPermission,
   gitopsPromotionFreezeOverridePermission,
@@ -35,6 +39,25 @@ export interface EnvironmentPermissions {
   freezeOverride: boolean;
 }
 
+/** The fields of a ledger record that decide who may approve it. */
+interface Decidable {
+  state: string;
+  targetEnv: string;
+  requester: string;
+  approvals?: { from: string[]; decisions: Array<{ approver: string }> };
+}
+
+function isUser(
+  credentials: BackstageCredentials,
+): credentials is BackstageCredentials<BackstageUserPrincipal> {
+  return (credentials.principal as { type?: string }).type === 'user';
+}
+
+/** Entity refs compare case-insensitively. */
+function refersTo(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}
+
 /** The fields of a ledger record that decide who may see it. */
 interface Visible {
   targetEnv: string;
@@ -53,6 +76,7 @@ export class EnvironmentAccess {
       config: GitopsPromotionConfig;
       permissions: PermissionsService;
       catalog: CatalogService;
+      userInfo: UserInfoService;
     },
   ) {}
 
@@ -206,6 +230,117 @@ export class EnvironmentAccess {
     return decisions.map(decision =>
       resources.map(resource => isAllowedFor(decision, resource)),
     );
+  }
+
+  /**
+   * For each promotion, whether the caller may approve or reject it now: it
+   * awaits approval, they did not request it nor decide yet, they are a
+   * member of one of its approver groups and hold
+   * `gitops-promotion.promotion.approve` for its environment.
+   */
+  async mayDecide(
+    records: Decidable[],
+    credentials: BackstageCredentials,
+  ): Promise<boolean[]> {
+    const awaiting = records.map(r =>
+      r.state === 'awaiting-approval' && r.approvals ? r : undefined,
+    );
+    if (!awaiting.some(Boolean) || !isUser(credentials)) {
+      return records.map(() => false);
+    }
+    const approver = credentials.principal.userEntityRef;
+    const [memberships, allowed] = await Promise.all([
+      this.memberships(credentials),
+      this.approveAllowed(
+        [...new Set(awaiting.flatMap(r => (r ? [r.targetEnv] : [])))],
+        credentials,
+      ),
+    ]);
+    return awaiting.map(
+      r =>
+        !!r &&
+        refersTo(r.requester, approver) === false &&
+        !r.approvals!.decisions.some(d => refersTo(d.approver, approver)) &&
+        r.approvals!.from.some(group => memberships.has(group.toLowerCase())) &&
+        allowed.has(r.targetEnv),
+    );
+  }
+
+  /**
+   * Throws NotAllowedError naming the reason unless the caller may decide on
+   * the promotion (see {@link EnvironmentAccess.mayDecide}).
+   */
+  async assertMayDecide(
+    record: Decidable,
+    credentials: BackstageCredentials,
+  ): Promise<void> {
+    if (!isUser(credentials)) {
+      throw new NotAllowedError('Only users approve promotions');
+    }
+    const approver = credentials.principal.userEntityRef;
+    if (refersTo(record.requester, approver)) {
+      throw new NotAllowedError(
+        'You requested this promotion: another approver must decide on it',
+      );
+    }
+    const from = record.approvals?.from ?? [];
+    const memberships = await this.memberships(credentials);
+    if (!from.some(group => memberships.has(group.toLowerCase()))) {
+      throw new NotAllowedError(
+        `Only members of ${from.join(', ')} may approve promotions into ${record.targetEnv}`,
+      );
+    }
+    const allowed = await this.approveAllowed([record.targetEnv], credentials);
+    if (!allowed.has(record.targetEnv)) {
+      throw new NotAllowedError(
+        `You may not approve promotions into ${record.targetEnv} (permission gitops-promotion.promotion.approve)`,
+      );
+    }
+  }
+
+  /** The environments (of those named) in which the caller may pause automatic promotion. */
+  async mayPause(
+    environments: string[],
+    credentials: BackstageCredentials,
+  ): Promise<Set<string>> {
+    return this.allowedIn(
+      gitopsPromotionAutoPromotionPausePermission,
+      environments,
+      credentials,
+    );
+  }
+
+  private approveAllowed(environments: string[], credentials: BackstageCredentials) {
+    return this.allowedIn(
+      gitopsPromotionPromotionApprovePermission,
+      environments,
+      credentials,
+    );
+  }
+
+  private async allowedIn(
+    permission: typeof gitopsPromotionPromotionApprovePermission,
+    environments: string[],
+    credentials: BackstageCredentials,
+  ): Promise<Set<string>> {
+    if (environments.length === 0) return new Set();
+    const decisions = await this.deps.permissions.authorize(
+      environments.map(resourceRef => ({ permission, resourceRef })),
+      { credentials },
+    );
+    return new Set(
+      environments.filter(
+        (_, i) => decisions[i].result === AuthorizeResult.ALLOW,
+      ),
+    );
+  }
+
+  /** The caller's own ref and the groups they belong to, lowercased. */
+  private async memberships(
+    credentials: BackstageCredentials,
+  ): Promise<Set<string>> {
+    const info = await this.deps.userInfo.getUserInfo(credentials);
+    return new Set(info.ownershipEntityRefs.map(ref => ref.toLowerCase()));
   }
 
   private isConfigured(name: string) {

@@ -68,6 +68,12 @@ export interface PlanOptions {
    * a release train are planned on one commit.
    */
   heads?: Map<string, Promise<Snapshot>>;
+  /**
+   * A freeze window is never overridden, whatever the principal's
+   * permissions: the backend promotes by itself (an automatic edge), or
+   * writes an approved request as itself.
+   */
+  withoutOverrides?: boolean;
 }
 
 /** A promotion computed and checked, not written. */
@@ -122,7 +128,7 @@ export class PromotionPlanner {
       );
     }
     // Decided before any upstream call: a viewer's request reads nothing.
-    const permissions =
+    const granted =
       options.purpose === 'write'
         ? await access.assertMayPromote(
             intent.target,
@@ -136,6 +142,9 @@ export class PromotionPlanner {
               entity.entity,
             )
           ).get(intent.target)!;
+    const permissions = options.withoutOverrides
+      ? { ...granted, freezeOverride: false }
+      : granted;
 
     const heads = options.heads ?? new Map<string, Promise<Snapshot>>();
     const repository = this.deps.repositories(location.repository.id);
@@ -256,6 +265,26 @@ export class PromotionPlanner {
         `${plan.location.environment.name} already runs these versions of ${plan.service.service}; nothing to promote`,
       );
     }
+  }
+
+  /**
+   * Every bundle value of a service in an environment at a commit of the
+   * environment's branch (what ran there before a promotion computed on it);
+   * a value that was unset is undefined.
+   */
+  async bundleAt(
+    entityRef: string,
+    environment: string,
+    commitSha: string,
+    credentials: BackstageCredentials,
+  ): Promise<Array<string | undefined>> {
+    const entity = await this.deps.catalog.getService(entityRef, credentials);
+    const location = this.locate(entity, environment);
+    const repository = this.deps.repositories(location.repository.id);
+    const head = await repository.snapshot(location.branch, { fresh: true });
+    const snapshot = await this.pinned(location, commitSha, head, 'baseCommit');
+    const values = await readValues(repository, snapshot, location);
+    return values.map(v => v.value);
   }
 
   private locate(service: ServiceEntity, environment: string) {

@@ -1,6 +1,7 @@
 import {
   AuthService,
   BackstageCredentials,
+  BackstageUserPrincipal,
   LoggerService,
 } from '@backstage/backend-plugin-api';
 import {
@@ -25,6 +26,9 @@ import {
   PromotionStore,
   toApiRecord,
 } from '../ledger';
+import { RecordedIntent } from '../ledger/types';
+import { GitopsRepository } from '../../clients/repository/GitopsRepository';
+import { requesterGitIdentity } from '../../clients/git/gitIdentity';
 import { assertSameRequest } from '../ledger/PromotionStore';
 import { EnvironmentAccess } from '../permissions/EnvironmentAccess';
 import { pipelineEnds, toPolicyError } from '../policy';
@@ -41,9 +45,12 @@ import { Snapshot } from '../../clients/repository/GitopsRepository';
 import { requestFingerprint } from './requestFingerprint';
 import { Requester, requesterIdentity } from './requesterIdentity';
 import {
+  ApprovalDecision,
+  ApprovalRequest,
   BulkPromotionRequest,
   PromotionRecord as PromotionApiRecord,
   PromotionTargetPreview,
+  PromotionTrigger,
 } from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
 import { setYamlValue } from '@gitops-promotion/backstage-plugin-gitops-promotion-node';
 
@@ -69,6 +76,7 @@ export class PromotionService {
       writer: GitopsWriter;
       store: PromotionStore;
       access: EnvironmentAccess;
+      repositories: (id: string) => GitopsRepository;
       argocd?: ArgoCdClient;
       logger: LoggerService;
     },
@@ -165,6 +173,7 @@ export class PromotionService {
       idempotencyKey?: string;
     },
     credentials: BackstageCredentials,
+    automatic: AutomaticTrigger = {},
   ): Promise<{ promotion: PromotionApiRecord; created: boolean }> {
     const { idempotencyKey, ...intent } = request;
     const requester = await requesterIdentity(credentials, this.deps);
@@ -193,21 +202,44 @@ export class PromotionService {
     }
     const plan = await this.deps.planner.plan(intent, credentials, {
       purpose: 'write',
+      withoutOverrides: automatic.trigger === 'auto-promotion',
     });
     const refusal = toPolicyError(plan.evaluation);
     if (refusal) throw refusal;
     PromotionPlanner.assertChanges(plan);
     // The id is chosen once: an insert retried after its answer was lost
     // finds its own row (not "someone else's promotion with this key").
+    const approvals =
+      automatic.trigger === 'auto-rollback'
+        ? undefined
+        : plan.location.environment.approvals;
+    if (approvals) {
+      // Refused now, as a write would be, not at the approval.
+      await this.deps
+        .repositories(plan.location.repository.id)
+        .assertUnmovedSince(
+          plan.location.branch,
+          plan.changeSet.baseCommit,
+          plan.changeSet.changes.map(c => c.path),
+        );
+    }
     const recordToInsert = {
       ...this.newRecord(plan, intent.kind, requester, idempotencyKey),
       requestHash: idempotencyKey ? requestHash : undefined,
       id: randomUUID(),
+      ...automatic,
+      ...(approvals && {
+        state: 'awaiting-approval' as const,
+        approvals: { ...approvals, decisions: [] },
+        intent: recordedIntent(plan, intent.kind),
+      }),
     };
     const { record, created } = failed
       ? await this.reopen(failed, plan)
       : await persistently(() => this.deps.store.insert(recordToInsert));
-    if (!created) return { promotion: toApiRecord(record), created };
+    if (!created || record.state === 'awaiting-approval') {
+      return { promotion: toApiRecord(record), created };
+    }
     const written = await this.write(
       [{ plan, record }],
       requester,
@@ -297,6 +329,14 @@ export class PromotionService {
   ) {
     if (request.entityRefs.length === 0) {
       throw new InputError('A release train needs at least one service');
+    }
+    const target = this.deps.config.environments.find(
+      e => e.name === request.target,
+    );
+    if (target?.approvals) {
+      throw new InputError(
+        `${target.title} needs approvals for each promotion: promote the services one at a time`,
+      );
     }
     const requester = await requesterIdentity(credentials, this.deps);
     const requestHash = requestFingerprint('release-train', request);
@@ -440,11 +480,109 @@ export class PromotionService {
     return (await access.visible(records, credentials)).map(toApiRecord);
   }
 
+  /**
+   * A decision on a promotion awaiting approval, by a member of one of the
+   * target's approver groups who did not request it; the `required`-th
+   * approval writes exactly what was requested (the values and the target's
+   * commit it was checked on), with `Approved-by` trailers, and in pull
+   * request mode posts the approvals as reviews.
+   */
+  async decide(
+    id: string,
+    request: ApprovalRequest,
+    credentials: BackstageCredentials<BackstageUserPrincipal>,
+  ): Promise<PromotionApiRecord> {
+    const { store, access } = this.deps;
+    const approver = credentials.principal.userEntityRef;
+    const existing = await store.get(id);
+    const [record] = existing ? await access.visible([existing], credentials) : [];
+    if (!record) throw new NotFoundError(`No promotion ${id}`);
+    if (record.state !== 'awaiting-approval' || !record.approvals) {
+      throw new ConflictError(
+        `Promotion ${id} does not await approval (it is ${record.state})`,
+      );
+    }
+    await access.assertMayDecide(record, credentials);
+    if (request.decision === 'reject' && !request.comment?.trim()) {
+      throw new InputError('Say why in comment to reject a promotion');
+    }
+    const { record: decided, ready } = await store.decide(id, {
+      approver,
+      decision: request.decision,
+      ...(request.comment?.trim() && { comment: request.comment.trim() }),
+      at: new Date().toISOString(),
+    });
+    if (!ready) return toApiRecord(decided);
+    return toApiRecord(await this.writeApproved(decided));
+  }
+
+  /** Writes an approved promotion as it was requested, or records why it cannot be. */
+  private async writeApproved(record: PromotionRecord): Promise<PromotionRecord> {
+    const intent = record.intent!;
+    const own = await this.deps.auth.getOwnServiceCredentials();
+    let plan: PromotionPlan;
+    try {
+      // The versions and the target's commit the request was checked on:
+      // a target that moved since is a conflict, never another change.
+      plan = await this.deps.planner.plan(intent, own, {
+        purpose: 'write',
+        withoutOverrides: true,
+      });
+      const refusal = toPolicyError(plan.evaluation);
+      if (refusal) throw refusal;
+      PromotionPlanner.assertChanges(plan);
+    } catch (error) {
+      await this.deps.store.update(
+        record.id,
+        {
+          state: 'rejected',
+          stateReason: `Approved, but not written: ${(error as Error).message}`,
+        },
+        { expectedState: 'pending' },
+      );
+      throw error;
+    }
+    const approvedBy = record.approvals!.decisions.map(d => d.approver);
+    const requester = await requesterOf(record, this.deps);
+    const [written] = await this.write(
+      [{ plan, record }],
+      requester,
+      subjectFor(plan, record.kind),
+      approvedBy,
+    );
+    if (written.pullRequest) {
+      await this.postApprovals(written, record.approvals!.decisions);
+    }
+    return written;
+  }
+
+  private async postApprovals(
+    record: PromotionRecord,
+    decisions: ApprovalDecision[],
+  ) {
+    const repository = this.deps.repositories(record.repositoryId);
+    for (const d of decisions) {
+      const body = `Approved in Backstage by ${d.approver} (GitOps Promotion ${record.id})${
+        d.comment ? `:\n\n> ${d.comment.replace(/\n/g, '\n> ')}` : ''
+      }`;
+      await repository
+        .postPullRequestReview(record.pullRequest!.number, body)
+        .catch(error =>
+          this.deps.logger.warn(
+            `Could not post ${d.approver}'s approval on pull request #${
+              record.pullRequest!.number
+            }: ${error}`,
+          ),
+        );
+    }
+  }
+
   /** One commit (or PR) for every entry; entries share one repository branch. */
   private async write(
     entries: Array<{ plan: PromotionPlan; record: PromotionRecord }>,
     requester: Requester,
     subject: string,
+    approvedBy?: string[],
   ): Promise<PromotionRecord[]> {
     const { location, changeSet } = entries[0].plan;
     let outcome: Parameters<PromotionStore['update']>[1];
@@ -466,6 +604,7 @@ export class PromotionService {
         diff: entries.map(e => e.plan.changeSet.diff).join(''),
         requester,
         promotionIds: entries.map(e => e.record.id),
+        approvedBy,
         pullRequestBranch: `gitops-promotion/${entries[0].record.id}`,
       });
       outcome =
@@ -670,4 +809,52 @@ function mergeChanges(changeSets: ChangeSet[]): FileChange[] {
     }
   }
   return [...byPath.values()];
+}
+
+/** What made the backend promote by itself; empty when a person or CI asked. */
+export interface AutomaticTrigger {
+  trigger?: PromotionTrigger;
+  /** For an automatic rollback: the failed promotion it undoes. */
+  rollbackOf?: string;
+}
+
+/** The request as checked: written exactly so once approved. */
+function recordedIntent(
+  plan: PromotionPlan,
+  kind: Exclude<PromotionKind, 'bulk'>,
+): RecordedIntent {
+  return {
+    entityRef: plan.service.entityRef,
+    kind,
+    source: plan.source,
+    target: plan.location.environment.name,
+    versions: plan.values,
+    baseCommit: plan.changeSet.baseCommit,
+    sourceCommit: plan.sourceCommit,
+  };
+}
+
+/** The git identity of a recorded requester (a catalog user's profile, when one). */
+async function requesterOf(
+  record: PromotionRecord,
+  deps: { auth: AuthService; catalogService: CatalogService },
+): Promise<Requester> {
+  if (!record.requester.startsWith('user:')) {
+    return { entityRef: record.requester, ...requesterGitIdentity(record.requester) };
+  }
+  const credentials = await deps.auth.getOwnServiceCredentials();
+  const user = await deps.catalogService
+    .getEntityByRef(record.requester, { credentials })
+    .catch(() => undefined);
+  const profile = (user?.spec?.profile ?? {}) as {
+    displayName?: unknown;
+    email?: unknown;
+  };
+  return {
+    entityRef: record.requester,
+    ...requesterGitIdentity(record.requester, {
+      name: profile.displayName,
+      email: profile.email,
+    }),
+  };
 }

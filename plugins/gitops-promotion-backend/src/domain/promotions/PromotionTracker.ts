@@ -4,6 +4,8 @@ import { ArgoCdClient, RolloutTrackerState } from '../../clients/argocd';
 import { EntityAnnotations } from '../../clients/catalog/EntityAnnotations';
 import { PromotionRecord, PromotionStore } from '../ledger';
 import { GitopsRepository } from '../../clients/repository/GitopsRepository';
+import { GitopsPromotionConfig } from '../../config/types';
+import { Verifier } from '../verification/Verifier';
 
 const PHASE_STATES: Record<string, PromotionRecord['state'] | undefined> = {
   Pending: undefined,
@@ -47,6 +49,11 @@ export class PromotionTracker {
        * (`gitops-promotion/argocd-*`) as the planner; none without it.
        */
       annotations?: EntityAnnotations;
+      /** The target environments' verification checks; none without it. */
+      config?: GitopsPromotionConfig;
+      verifier?: Verifier;
+      /** Told of a promotion that failed after its change reached git (rollout or verification). */
+      onFailure?: (promotion: PromotionRecord) => Promise<void>;
     },
   ) {}
 
@@ -58,7 +65,7 @@ export class PromotionTracker {
         owner,
         leaseMs: LEASE_MS,
         limit: BATCH,
-        states: ['pr-open', 'committed', 'syncing'],
+        states: ['pr-open', 'committed', 'syncing', 'verifying'],
       },
       promotion => this.advance(promotion),
       (promotion, error) =>
@@ -69,6 +76,8 @@ export class PromotionTracker {
   private async advance(promotion: PromotionRecord) {
     if (promotion.state === 'pr-open') {
       await this.advancePullRequest(promotion);
+    } else if (promotion.state === 'verifying') {
+      await this.advanceVerification(promotion);
     } else {
       await this.advanceRollout(promotion);
     }
@@ -117,16 +126,88 @@ export class PromotionTracker {
     });
     this.rollouts.set(promotion.id, evaluation.state);
     const next = PHASE_STATES[evaluation.phase];
-    if (next && next !== promotion.state) {
+    if (next === 'deployed' && this.checksOf(promotion).length > 0) {
+      // Synced and Healthy: the rollout is done, the verification begins.
+      this.rollouts.delete(promotion.id);
       await this.update(
+        promotion,
+        {
+          state: 'verifying',
+          stateReason: evaluation.reason,
+          verification: Verifier.start(this.checksOf(promotion)),
+        },
+        promotion.state,
+      );
+      return;
+    }
+    if (next && next !== promotion.state) {
+      const updated = await this.update(
         promotion,
         { state: next, stateReason: evaluation.reason },
         promotion.state,
       );
+      if (updated?.state === 'failed') await this.failed(updated);
     }
     if (next === 'deployed' || next === 'failed') {
       this.rollouts.delete(promotion.id);
     }
+  }
+
+  /** Looks again at a verifying promotion's pending checks. */
+  private async advanceVerification(promotion: PromotionRecord) {
+    const { verifier } = this.deps;
+    const checks = this.checksOf(promotion);
+    if (!verifier || checks.length === 0) {
+      await this.update(promotion, { state: 'deployed' }, 'verifying');
+      return;
+    }
+    const annotations =
+      promotion.entityRef && this.deps.annotations
+        ? await this.deps.annotations.get(promotion.entityRef)
+        : undefined;
+    const { results, outcome } = await verifier.verify(
+      promotion,
+      checks,
+      annotations,
+    );
+    if (outcome === 'pending') {
+      await this.deps.store.update(
+        promotion.id,
+        { verification: results },
+        { expectedState: 'verifying', claimedBy: this.deps.owner },
+      );
+      return;
+    }
+    const failedCheck = results.find(r => r.state === 'failed');
+    const updated = await this.update(
+      promotion,
+      outcome === 'passed'
+        ? { state: 'deployed', verification: results, stateReason: null }
+        : {
+            state: 'failed',
+            verification: results,
+            stateReason: `Verification failed: ${failedCheck!.name}${
+              failedCheck!.message ? `: ${failedCheck!.message}` : ''
+            }`,
+          },
+      'verifying',
+    );
+    if (updated?.state === 'failed') await this.failed(updated);
+  }
+
+  private checksOf(promotion: PromotionRecord) {
+    return (
+      this.deps.config?.environments.find(e => e.name === promotion.targetEnv)
+        ?.verification ?? []
+    );
+  }
+
+  private async failed(promotion: PromotionRecord) {
+    await this.deps.onFailure?.(promotion).catch(error =>
+      this.deps.logger.warn(
+        `Could not act on the failure of promotion ${promotion.id}: ${error}`,
+      ),
+    );
   }
 
   /**
@@ -176,5 +257,6 @@ export class PromotionTracker {
         `Promotion ${promotion.id} (${promotion.service} to ${promotion.targetEnv}): ${promotion.state} -> ${patch.state}`,
       );
     }
+    return updated;
   }
 }

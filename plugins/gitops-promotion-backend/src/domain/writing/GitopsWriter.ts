@@ -25,6 +25,8 @@ export interface GitopsChange {
   requester: Requester;
   /** The ledger records the change fulfils, one `Promotion-Id` trailer each. */
   promotionIds?: string[];
+  /** Who approved the change in the portal: one `Approved-by` trailer each. */
+  approvedBy?: string[];
   /** The pull request's branch; an open pull request from it is reused. */
   pullRequestBranch: string;
 }
@@ -58,6 +60,7 @@ export class GitopsWriter {
       body: change.summary,
       requester,
       promotionIds: change.promotionIds,
+      approvedBy: change.approvedBy,
     });
     const commit = {
       branch: target.branch,

@@ -164,11 +164,15 @@ describe('security', () => {
         [USERS.developer]: {
           'gitops-promotion.environment.promote': ['prod-*'],
         },
-        [USERS.viewer]: { 'gitops-promotion.environment.promote': ['*'] },
+        [USERS.viewer]: {
+          'gitops-promotion.environment.promote': ['*'],
+          'gitops-promotion.auto-promotion.pause': ['*'],
+        },
         [USERS.outsider]: {
           'gitops-promotion.environment.read': ['*'],
           'gitops-promotion.environment.promote': ['*'],
           'gitops-promotion.freeze.override': ['*'],
+          'gitops-promotion.auto-promotion.pause': ['*'],
         },
       },
       entities: [...catalogWith([]), ...hostileEntities(trap.url)],
@@ -314,6 +318,15 @@ describe('security', () => {
   /** Idempotency-Key every role sends in its row: keys are per requester. */
   const SHARED_KEY = 'reliability-shared-key-3b7c';
   const keyedPromotions = new Map<string, Role>();
+
+  /** A service per role, so that each role's pause is a new one. */
+  const PAUSED_SERVICE: Record<Role, string> = {
+    admin: 'component:default/cart',
+    developer: 'component:default/checkout',
+    viewer: 'component:default/payments',
+    outsider: 'component:default/storefront',
+    service: 'component:default/search',
+  };
 
   const onlyAdmin = {
     admin: 201,
@@ -492,6 +505,38 @@ describe('security', () => {
         viewer: 403,
         outsider: 403,
         service: 201,
+      },
+    },
+    {
+      name: 'POST /promotions/:id/approvals of a promotion nobody may see',
+      send: role =>
+        api.post(
+          '/promotions/3f0c6d8e-6a55-4d0b-9a53-1c5f1f7e2a10/approvals',
+          { decision: 'approve' },
+          { auth: auth(role) },
+        ),
+      expected: {
+        admin: 404,
+        developer: 404,
+        viewer: 404,
+        outsider: 404,
+        service: 403,
+      },
+    },
+    {
+      name: 'POST /auto-promotion/pauses of a service in staging',
+      send: role =>
+        api.post(
+          '/auto-promotion/pauses',
+          { entityRef: PAUSED_SERVICE[role], environment: 'staging' },
+          { auth: auth(role) },
+        ),
+      expected: {
+        admin: 201,
+        developer: 201,
+        viewer: 403,
+        outsider: 403,
+        service: 403,
       },
     },
     {

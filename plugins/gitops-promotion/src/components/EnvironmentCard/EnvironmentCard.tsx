@@ -14,15 +14,19 @@ import AcUnitIcon from '@material-ui/icons/AcUnit';
 import CallMergeIcon from '@material-ui/icons/CallMerge';
 import HistoryIcon from '@material-ui/icons/History';
 import LockIcon from '@material-ui/icons/Lock';
-import SyncIcon from '@material-ui/icons/Sync';
+import PauseIcon from '@material-ui/icons/Pause';
+import PlayArrowIcon from '@material-ui/icons/PlayArrow';
 import WarningIcon from '@material-ui/icons/Warning';
 import {
   EnvironmentView,
+  InFlightPromotion,
   PromoteOption,
 } from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
-import { ReactNode } from 'react';
 import { StatusChips } from '../StatusChips';
 import { RelativeTime, visuallyHidden } from '../shared';
+import { EnvironmentGates } from './EnvironmentGates';
+import { ApprovalDecisionKind, InFlightNotices } from './InFlightNotices';
+import { Notice } from './Notice';
 
 const MONO =
   'ui-monospace, SFMono-Regular, "SF Mono", Menlo, Consolas, monospace';
@@ -115,37 +119,6 @@ const useStyles = makeStyles((theme: Theme) => ({
     fontFamily: MONO,
     fontSize: '0.8125rem',
   },
-  notice: {
-    display: 'flex',
-    alignItems: 'flex-start',
-    gap: theme.spacing(1),
-    padding: theme.spacing(1, 1.5),
-    borderRadius: theme.shape.borderRadius,
-    fontSize: '0.875rem',
-    '& svg': {
-      fontSize: '1.125rem',
-      marginTop: 1,
-      flexShrink: 0,
-    },
-  },
-  warning: {
-    backgroundColor:
-      theme.palette.type === 'dark'
-        ? 'rgba(255,152,0,0.15)'
-        : 'rgba(255,152,0,0.12)',
-    '& svg': { color: theme.palette.warning.main },
-  },
-  info: {
-    backgroundColor:
-      theme.palette.type === 'dark'
-        ? 'rgba(33,150,243,0.15)'
-        : 'rgba(33,150,243,0.08)',
-    '& svg': { color: theme.palette.info.main },
-  },
-  unknown: {
-    backgroundColor: theme.palette.action.hover,
-    '& svg': { color: theme.palette.text.secondary },
-  },
   actions: {
     display: 'flex',
     flexDirection: 'column',
@@ -167,25 +140,6 @@ const useStyles = makeStyles((theme: Theme) => ({
     fontSize: '0.8125rem',
   },
 }));
-
-function Notice(props: {
-  tone: 'warning' | 'info' | 'unknown';
-  icon: ReactNode;
-  label: string;
-  children: ReactNode;
-}) {
-  const classes = useStyles();
-  return (
-    <div
-      className={`${classes.notice} ${classes[props.tone]}`}
-      role="note"
-      aria-label={props.label}
-    >
-      {props.icon}
-      <div>{props.children}</div>
-    </div>
-  );
-}
 
 const UNKNOWN_REASONS: Record<string, string> = {
   'instance-unreachable': 'Argo CD is unreachable',
@@ -210,6 +164,9 @@ function promoteBlocker(options: {
     return (
       option.reasons.join(' ') || `Promoting to ${targetTitle} is refused.`
     );
+  }
+  if (target?.inFlight.some(p => p.state === 'awaiting-approval')) {
+    return `A promotion to ${targetTitle} awaits approval.`;
   }
   if (target?.inFlight.length) {
     return `A promotion to ${targetTitle} is in progress.`;
@@ -276,18 +233,70 @@ function lagText(environment: EnvironmentView, upstreamTitle: string) {
   } behind ${upstreamTitle} (${lag.upstreamVersion})`;
 }
 
+export type AutoPromotionPauseAction = 'pause' | 'resume';
+
+/**
+ * Pause or Resume automatic promotion of the service into the environment,
+ * for a user who may; none while the whole environment is paused (that
+ * pause is not the service's to lift).
+ */
+function autoPromotionAction(
+  environment: EnvironmentView,
+): AutoPromotionPauseAction | undefined {
+  const { gates } = environment;
+  if (!gates?.autoPromotesFrom?.length || !environment.mayPausePromotion) {
+    return undefined;
+  }
+  if (gates.autoPromotionPaused) return undefined;
+  return environment.autoPromotionPaused ? 'resume' : 'pause';
+}
+
+function AutoPromotionButton(props: {
+  environment: EnvironmentView;
+  action: AutoPromotionPauseAction;
+  onClick: () => void;
+}) {
+  const { environment, action, onClick } = props;
+  const label =
+    action === 'pause' ? 'Pause auto-promotion' : 'Resume auto-promotion';
+  return (
+    <Button
+      variant="outlined"
+      startIcon={action === 'pause' ? <PauseIcon /> : <PlayArrowIcon />}
+      onClick={onClick}
+      aria-label={`${label} into ${environment.title}`}
+      fullWidth
+    >
+      {label}
+    </Button>
+  );
+}
+
 /**
  * One environment of a service: version(s) from git, Argo CD sync and health,
- * drift and lag, the last deployment, open pull requests and what the user
- * may do (Promote per downstream, History).
+ * drift and lag, the last deployment, its gates, open pull requests,
+ * promotions under way or awaiting approval, and what the user may do
+ * (Promote per downstream, History, Approve or Reject, Pause or Resume
+ * automatic promotion).
  */
 export function EnvironmentCard(props: {
   environment: EnvironmentView;
   environments: EnvironmentView[];
   onPromote: (source: EnvironmentView, target: string) => void;
   onHistory: (environment: EnvironmentView) => void;
+  onDecide: (
+    environment: EnvironmentView,
+    promotion: InFlightPromotion,
+    decision: ApprovalDecisionKind,
+  ) => void;
+  onAutoPromotion: (
+    environment: EnvironmentView,
+    action: AutoPromotionPauseAction,
+  ) => void;
 }) {
   const { environment, environments, onPromote, onHistory } = props;
+  const { onDecide, onAutoPromotion } = props;
+  const autoAction = autoPromotionAction(environment);
   const { lastChange } = environment;
   const classes = useStyles();
   const { status } = environment;
@@ -445,6 +454,11 @@ export function EnvironmentCard(props: {
           )}
         </dl>
 
+        <EnvironmentGates
+          environment={environment}
+          environments={environments}
+        />
+
         {environment.openPullRequests.map(pr => (
           <Notice
             key={pr.id}
@@ -455,13 +469,15 @@ export function EnvironmentCard(props: {
             <Link to={pr.url}>Pull request #{pr.number}</Link> is open.
           </Notice>
         ))}
-        {environment.inFlight.length > 0 && (
-          <Notice tone="info" icon={<SyncIcon />} label="Promotion in progress">
-            Promotion of {environment.inFlight[0].versions[0]?.to} in progress.
-          </Notice>
-        )}
+        <InFlightNotices
+          environment={environment}
+          environments={environments}
+          onDecide={(promotion, decision) =>
+            onDecide(environment, promotion, decision)
+          }
+        />
       </CardContent>
-      {environment.promote.length > 0 && (
+      {(environment.promote.length > 0 || autoAction) && (
         <CardActions className={classes.actions}>
           {environment.promote.map(option => (
             <PromoteButton
@@ -472,6 +488,13 @@ export function EnvironmentCard(props: {
               onPromote={target => onPromote(environment, target)}
             />
           ))}
+          {autoAction && (
+            <AutoPromotionButton
+              environment={environment}
+              action={autoAction}
+              onClick={() => onAutoPromotion(environment, autoAction)}
+            />
+          )}
         </CardActions>
       )}
     </Card>

@@ -3,13 +3,16 @@ import { SignalApi } from '@backstage/plugin-signals-react';
 import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import {
+  awaitingApproval,
   bundleEnvironment,
   bundleHistory,
   entity,
   entityRef,
   environment,
+  gatedPipeline,
   history as historyOf,
   mockGitopsPromotionApi,
+  pause,
   pipeline,
   preview,
   promotion,
@@ -21,6 +24,7 @@ import {
   promotionMoved,
   statusChanged,
 } from '../../__testUtils__/signals';
+import { EnvironmentView } from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
 import { GitopsPromotionApi } from '../../api';
 import { EnvironmentsContent } from './EnvironmentsContent';
 
@@ -561,6 +565,394 @@ describe('EnvironmentsContent', () => {
 
   it('reads environment() defaults as a single-value bundle', () => {
     expect(environment({ name: 'dr' }).values).toHaveLength(1);
+  });
+});
+
+describe('EnvironmentsContent gates', () => {
+  /**
+   * The tab on checkout with `environments`, and `after` once loaded again;
+   * the promotion in flight awaits approval.
+   */
+  function open(environments: EnvironmentView[], after = environments) {
+    const api = mockGitopsPromotionApi({
+      getEnvironments: jest.fn(async () => ({
+        entityRef,
+        service: 'checkout',
+        environments:
+          api.getEnvironments.mock.calls.length > 1 ? after : environments,
+      })),
+      getPromotion: jest.fn(async () =>
+        promotion({
+          state: 'awaiting-approval',
+          commitSha: undefined,
+          approvals: awaitingApproval().approvals,
+        }),
+      ),
+    });
+    render(api);
+    return api;
+  }
+
+  /** prod-eu once the promotion awaiting approval was approved. */
+  const approved = () =>
+    gatedPipeline({
+      inFlight: [awaitingApproval({ state: 'pending', mayDecide: false })],
+    });
+
+  const gatesOf = async (title: string) =>
+    within(
+      within(await screen.findByRole('article', { name: title })).getByRole(
+        'list',
+        { name: 'Gates' },
+      ),
+    )
+      .getAllByRole('listitem')
+      .map(item => item.textContent);
+
+  it('shows what a promotion into each environment goes through', async () => {
+    open(gatedPipeline());
+    expect(await gatesOf('Production EU')).toEqual([
+      'Auto from Staging after 30 min',
+      'Needs 2 approvals from release-managers',
+      'Verified by: smoke-test, error-rate',
+      'Rolls back on failure',
+    ]);
+    expect(
+      within(card('Production US')).queryByRole('list', { name: 'Gates' }),
+    ).not.toBeInTheDocument();
+  });
+
+  it('says when automatic promotion is paused, for the service or the whole environment', async () => {
+    open(gatedPipeline({ autoPromotionPaused: true }));
+    expect((await gatesOf('Production EU'))[0]).toBe(
+      'Auto from Staging after 30 min · paused',
+    );
+  });
+
+  it('offers no resume for a pause of the whole environment', async () => {
+    open(
+      gatedPipeline({
+        autoPromotionPaused: true,
+        gates: {
+          autoPromotesFrom: [{ environment: 'staging' }],
+          autoPromotionPaused: true,
+        },
+      }),
+    );
+    expect(await gatesOf('Production EU')).toEqual([
+      'Auto from Staging · paused for every service',
+    ]);
+    expect(
+      within(card('Production EU')).queryByRole('button', {
+        name: /auto-promotion/,
+      }),
+    ).not.toBeInTheDocument();
+  });
+
+  it('shows a promotion awaiting approval: requester, versions, approvals so far', async () => {
+    open(gatedPipeline({ inFlight: [awaitingApproval()] }));
+    const notice = await within(
+      await screen.findByRole('article', { name: 'Production EU' }),
+    ).findByRole('note', { name: 'Awaiting approval' });
+    expect(notice).toHaveTextContent(
+      'Awaiting approval · 1 of 2priya asks to promote 2.5.0 → 2.6.1 from Staging.Approved by marcus.',
+    );
+    expect(
+      within(notice).getByRole('button', {
+        name: 'Approve the promotion of 2.6.1 to Production EU',
+      }),
+    ).toBeEnabled();
+    expect(
+      within(card('Staging')).getByText(
+        'A promotion to Production EU awaits approval.',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      await screen.findByRole('region', {
+        name: 'Promotion of checkout 2.6.1 to Production EU',
+      }),
+    ).toHaveTextContent('Awaiting approval · 1 of 2');
+  });
+
+  it('says an automatic promotion under way is being verified', async () => {
+    open(
+      gatedPipeline({
+        inFlight: [
+          awaitingApproval({
+            state: 'verifying',
+            trigger: 'auto-promotion',
+            approvals: undefined,
+            mayDecide: undefined,
+          }),
+        ],
+      }),
+    );
+    expect(
+      await within(
+        await screen.findByRole('article', { name: 'Production EU' }),
+      ).findByRole('note', { name: 'Promotion in progress' }),
+    ).toHaveTextContent(
+      'Automatic promotion of 2.6.1 in progress: verifying the rollout.',
+    );
+  });
+
+  it('offers no decision to a user who may not decide', async () => {
+    open(gatedPipeline({ inFlight: [awaitingApproval({ mayDecide: false })] }));
+    const notice = await within(
+      await screen.findByRole('article', { name: 'Production EU' }),
+    ).findByRole('note', { name: 'Awaiting approval' });
+    expect(within(notice).queryByRole('button')).not.toBeInTheDocument();
+  });
+
+  it('approves with a comment in a dialog, then shows the environments again', async () => {
+    const api = open(
+      gatedPipeline({ inFlight: [awaitingApproval()] }),
+      approved(),
+    );
+    await userEvent.click(
+      await screen.findByRole('button', {
+        name: 'Approve the promotion of 2.6.1 to Production EU',
+      }),
+    );
+    const dialog = await screen.findByRole('dialog', {
+      name: 'Approve the promotion of 2.6.1 to Production EU',
+    });
+    const comment = within(dialog).getByRole('textbox', { name: 'Comment' });
+    await waitFor(() => expect(comment).toHaveFocus());
+    expect(dialog).toHaveTextContent(
+      'Yours is the last approval needed: the change is then written to Production EU.',
+    );
+    await userEvent.type(comment, 'Release notes checked');
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Approve' }),
+    );
+    expect(api.decidePromotion).toHaveBeenCalledWith(promotion().id, {
+      decision: 'approve',
+      comment: 'Release notes checked',
+    });
+    await waitFor(() =>
+      expect(screen.queryByRole('dialog')).not.toBeInTheDocument(),
+    );
+    expect(
+      await within(card('Production EU')).findByRole('note', {
+        name: 'Promotion in progress',
+      }),
+    ).toHaveTextContent('Promotion of 2.6.1 in progress.');
+  });
+
+  it('requires a comment to reject', async () => {
+    const api = open(gatedPipeline({ inFlight: [awaitingApproval()] }));
+    await userEvent.click(
+      await screen.findByRole('button', {
+        name: 'Reject the promotion of 2.6.1 to Production EU',
+      }),
+    );
+    const dialog = await screen.findByRole('dialog', {
+      name: 'Reject the promotion of 2.6.1 to Production EU',
+    });
+    const reject = within(dialog).getByRole('button', { name: 'Reject' });
+    expect(reject).toBeDisabled();
+    expect(reject).toHaveAccessibleDescription(
+      'A comment is required to reject.',
+    );
+    const comment = within(dialog).getByRole('textbox', { name: /^Comment/ });
+    expect(comment).toBeRequired();
+    await userEvent.type(comment, '   ');
+    expect(reject).toBeDisabled();
+    await userEvent.type(comment, 'Not during the sale');
+    expect(reject).toBeEnabled();
+    await userEvent.click(reject);
+    expect(api.decidePromotion).toHaveBeenCalledWith(promotion().id, {
+      decision: 'reject',
+      comment: 'Not during the sale',
+    });
+  });
+
+  it('shows why the backend refused a decision that came too late (409), and the environments as they are now', async () => {
+    const tooLate = await responseError(
+      409,
+      `Promotion ${
+        promotion().id
+      } is no longer awaiting approval (it is pending)`,
+    );
+    const api = open(
+      gatedPipeline({ inFlight: [awaitingApproval()] }),
+      approved(),
+    );
+    api.decidePromotion.mockRejectedValue(tooLate);
+    await userEvent.click(
+      await screen.findByRole('button', {
+        name: 'Approve the promotion of 2.6.1 to Production EU',
+      }),
+    );
+    const dialog = await screen.findByRole('dialog', {
+      name: 'Approve the promotion of 2.6.1 to Production EU',
+    });
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Approve' }),
+    );
+    const alert = await within(dialog).findByRole('alert');
+    expect(alert).toHaveTextContent(
+      'Already decided or no longer awaiting approval',
+    );
+    expect(alert).toHaveTextContent(
+      `Promotion ${
+        promotion().id
+      } is no longer awaiting approval (it is pending)`,
+    );
+    expect(
+      within(dialog).getByRole('button', { name: 'Approve' }),
+    ).toBeDisabled();
+    await waitFor(() =>
+      expect(
+        within(dialog).getByRole('button', { name: 'Cancel' }),
+      ).toHaveFocus(),
+    );
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Cancel' }),
+    );
+    await waitFor(() =>
+      expect(screen.queryByRole('dialog')).not.toBeInTheDocument(),
+    );
+    const prodEu = card('Production EU');
+    expect(
+      await within(prodEu).findByRole('note', {
+        name: 'Promotion in progress',
+      }),
+    ).toBeInTheDocument();
+    expect(
+      within(prodEu).queryByRole('button', { name: /^Approve/ }),
+    ).not.toBeInTheDocument();
+  });
+
+  it('shows a refusal (403) with the backend’s message', async () => {
+    const refusal = await responseError(
+      403,
+      'You may not decide on your own promotion',
+    );
+    const api = open(gatedPipeline({ inFlight: [awaitingApproval()] }));
+    api.decidePromotion.mockRejectedValue(refusal);
+    await userEvent.click(
+      await screen.findByRole('button', {
+        name: 'Approve the promotion of 2.6.1 to Production EU',
+      }),
+    );
+    const dialog = await screen.findByRole('dialog');
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Approve' }),
+    );
+    expect(await within(dialog).findByRole('alert')).toHaveTextContent(
+      'Not allowedYou may not decide on your own promotion',
+    );
+  });
+
+  it('pauses automatic promotion of the service with a reason', async () => {
+    const api = open(
+      gatedPipeline(),
+      gatedPipeline({ autoPromotionPaused: true }),
+    );
+    await userEvent.click(
+      await screen.findByRole('button', {
+        name: 'Pause auto-promotion into Production EU',
+      }),
+    );
+    const dialog = await screen.findByRole('dialog', {
+      name: 'Pause auto-promotion of checkout into Production EU',
+    });
+    const reason = within(dialog).getByRole('textbox', { name: 'Reason' });
+    await waitFor(() => expect(reason).toHaveFocus());
+    await userEvent.type(reason, 'Incident 42');
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Pause auto-promotion' }),
+    );
+    expect(api.pauseAutoPromotion).toHaveBeenCalledWith({
+      entityRef,
+      environment: 'prod-eu',
+      reason: 'Incident 42',
+    });
+    await waitFor(() =>
+      expect(screen.queryByRole('dialog')).not.toBeInTheDocument(),
+    );
+    expect(
+      await within(card('Production EU')).findByRole('button', {
+        name: 'Resume auto-promotion into Production EU',
+      }),
+    ).toBeInTheDocument();
+  });
+
+  it('resumes the pause of the service here, saying who paused it and why', async () => {
+    const api = open(
+      gatedPipeline({ autoPromotionPaused: true }),
+      gatedPipeline(),
+    );
+    api.listAutoPromotionPauses.mockResolvedValue({
+      items: [
+        pause({ environment: 'prod-eu' }),
+        pause({
+          entityRef,
+          environment: 'prod-eu',
+          pausedBy: 'user:default/priya',
+          reason: 'Incident 42',
+        }),
+      ],
+    });
+    await userEvent.click(
+      await screen.findByRole('button', {
+        name: 'Resume auto-promotion into Production EU',
+      }),
+    );
+    const dialog = await screen.findByRole('dialog', {
+      name: 'Resume auto-promotion of checkout into Production EU',
+    });
+    expect(
+      await within(dialog).findByText(/^Paused by priya/),
+    ).toHaveTextContent(/^Paused by priya .+: “Incident 42”$/);
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Resume auto-promotion' }),
+    );
+    expect(api.resumeAutoPromotion).toHaveBeenCalledWith({
+      entityRef,
+      environment: 'prod-eu',
+    });
+    await waitFor(() =>
+      expect(screen.queryByRole('dialog')).not.toBeInTheDocument(),
+    );
+    expect(
+      await within(card('Production EU')).findByRole('button', {
+        name: 'Pause auto-promotion into Production EU',
+      }),
+    ).toBeInTheDocument();
+  });
+
+  it('resumes a pause of the service everywhere, saying so', async () => {
+    const api = open(gatedPipeline({ autoPromotionPaused: true }));
+    api.listAutoPromotionPauses.mockResolvedValue({
+      items: [pause({ entityRef })],
+    });
+    await userEvent.click(
+      await screen.findByRole('button', {
+        name: 'Resume auto-promotion into Production EU',
+      }),
+    );
+    const dialog = await screen.findByRole('dialog');
+    expect(
+      await within(dialog).findByText(/resuming resumes them all/),
+    ).toBeInTheDocument();
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Resume auto-promotion' }),
+    );
+    expect(api.resumeAutoPromotion).toHaveBeenCalledWith({
+      entityRef,
+      environment: undefined,
+    });
+  });
+
+  it('offers no pause to a user who may not pause', async () => {
+    open(gatedPipeline({ mayPausePromotion: false }));
+    await screen.findByRole('article', { name: 'Production EU' });
+    expect(
+      screen.queryByRole('button', { name: /auto-promotion/ }),
+    ).not.toBeInTheDocument();
   });
 });
 

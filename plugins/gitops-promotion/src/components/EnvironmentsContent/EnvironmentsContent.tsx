@@ -26,6 +26,11 @@ import {
 } from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
 import { useCallback, useEffect, useState } from 'react';
 import { useEnvironments } from '../../hooks';
+import { ApprovalDialog, ApprovalDialogRequest } from '../ApprovalDialog';
+import {
+  AutoPromotionPauseDialog,
+  AutoPromotionPauseDialogRequest,
+} from '../AutoPromotionPauseDialog';
 import { EnvironmentCard } from '../EnvironmentCard';
 import { HistoryDialog } from '../HistoryDialog';
 import { PipelineGraph } from '../PipelineGraph';
@@ -101,6 +106,9 @@ export function ServiceEnvironments(props: { entityRef: string }) {
   const { value, loading, error, retry } = useEnvironments(entityRef);
   const [promoteRequest, setPromoteRequest] = useState<PromoteDialogRequest>();
   const [historyFor, setHistoryFor] = useState<EnvironmentView>();
+  const [decision, setDecision] = useState<ApprovalDialogRequest>();
+  const [pauseRequest, setPauseRequest] =
+    useState<AutoPromotionPauseDialogRequest>();
   // Promotions shown with live progress: in flight when the tab was opened,
   // or started here; kept (with their last state) until dismissed.
   const [tracked, setTracked] = useState<
@@ -136,6 +144,15 @@ export function ServiceEnvironments(props: { entityRef: string }) {
     },
     [retry],
   );
+
+  const onDecided = useCallback(() => {
+    setDecision(undefined);
+    retry();
+  }, [retry]);
+  const onPauseChanged = useCallback(() => {
+    setPauseRequest(undefined);
+    retry();
+  }, [retry]);
 
   if (loading && !value) {
     return <Progress />;
@@ -248,6 +265,12 @@ export function ServiceEnvironments(props: { entityRef: string }) {
             environments={environments}
             onPromote={openPromote}
             onHistory={setHistoryFor}
+            onDecide={(target, promotion, kind) =>
+              setDecision({ promotion, target, environments, decision: kind })
+            }
+            onAutoPromotion={(target, action) =>
+              setPauseRequest({ action, environment: target, environments })
+            }
           />
         )}
       />
@@ -257,6 +280,19 @@ export function ServiceEnvironments(props: { entityRef: string }) {
         environment={historyFor}
         onClose={() => setHistoryFor(undefined)}
         onRollback={openRollback}
+      />
+      <ApprovalDialog
+        request={decision}
+        onClose={() => setDecision(undefined)}
+        onDecided={onDecided}
+        onStale={retry}
+      />
+      <AutoPromotionPauseDialog
+        entityRef={entityRef}
+        service={value?.service ?? entityRef}
+        request={pauseRequest}
+        onClose={() => setPauseRequest(undefined)}
+        onDone={onPauseChanged}
       />
       <PromoteDialog
         entityRef={entityRef}
@@ -270,7 +306,8 @@ export function ServiceEnvironments(props: { entityRef: string }) {
 
 /**
  * The entity content "Environments": the service's pipeline with versions,
- * Argo CD status, promote, progress, history and rollback.
+ * Argo CD status, gates, promote, approvals, pausing automatic promotion,
+ * progress, history and rollback.
  *
  * @public
  */

@@ -1,5 +1,6 @@
 import { Progress } from '@backstage/core-components';
 import {
+  Button,
   FormControl,
   InputLabel,
   makeStyles,
@@ -13,6 +14,7 @@ import {
   Theme,
   Typography,
 } from '@material-ui/core';
+import GetAppIcon from '@material-ui/icons/GetApp';
 import { Alert } from '@material-ui/lab';
 import {
   EnvironmentDeploymentFigures,
@@ -21,18 +23,29 @@ import {
 } from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
 import { useState } from 'react';
 import { useDeliveryFigures } from '../../hooks';
-import { describeError } from '../shared';
+import { describeError, plural } from '../shared';
+import {
+  DurationBars,
+  FailureRateBar,
+  hoursText,
+  percentText,
+  WeeklyBars,
+} from './DeliveryCharts';
+import { environmentFigures, toDeliveryCsv } from './deliveryModel';
+import { downloadCsv } from '../shared/csv';
 
 const useStyles = makeStyles((theme: Theme) => ({
   header: {
     display: 'flex',
     justifyContent: 'space-between',
     alignItems: 'flex-end',
+    gap: theme.spacing(2),
     marginBottom: theme.spacing(2),
   },
+  grow: { flexGrow: 1 },
   cards: {
     display: 'grid',
-    gridTemplateColumns: 'repeat(auto-fill, minmax(200px, 1fr))',
+    gridTemplateColumns: 'repeat(auto-fill, minmax(220px, 1fr))',
     gap: theme.spacing(2),
     marginBottom: theme.spacing(3),
   },
@@ -42,108 +55,89 @@ const useStyles = makeStyles((theme: Theme) => ({
     padding: theme.spacing(1.5),
   },
   figure: { fontSize: '1.5rem', fontWeight: 600 },
-  bar: { fill: theme.palette.primary.main },
-  empty: { fill: theme.palette.divider },
-  median: { fill: theme.palette.primary.main },
-  p90: { fill: theme.palette.primary.light },
+  measure: { marginTop: theme.spacing(1.5) },
+  warning: { marginBottom: theme.spacing(2) },
 }));
 
-/** Deployments per week as small bars, oldest on the left. */
-function WeeklyBars(props: { weekly: number[]; label: string }) {
-  const classes = useStyles();
-  const { weekly } = props;
-  const max = Math.max(1, ...weekly);
-  const width = 8;
-  const height = 32;
-  return (
-    <svg
-      role="img"
-      aria-label={`${props.label}: ${weekly.join(', ')} per week, oldest first`}
-      width={weekly.length * (width + 2)}
-      height={height}
-    >
-      {weekly.map((count, i) => {
-        const h = count === 0 ? 2 : Math.max(3, (count / max) * height);
-        return (
-          <rect
-            key={i}
-            x={i * (width + 2)}
-            y={height - h}
-            width={width}
-            height={h}
-            className={count === 0 ? classes.empty : classes.bar}
-          />
-        );
-      })}
-    </svg>
-  );
-}
-
-function hours(value?: number) {
-  if (value === undefined) return '–';
-  return value >= 48 ? `${Math.round(value / 24)} d` : `${value} h`;
-}
-
-/** Median and 90th percentile as two bars on one scale. */
-function LeadTimeBars(props: { leadTime: LeadTimeFigures }) {
-  const classes = useStyles();
+/** Median and 90th percentile of a lead time, or why there is none. */
+function LeadTime(props: { leadTime: LeadTimeFigures }) {
   const { medianHours, p90Hours, samples } = props.leadTime;
   if (!samples) {
     return (
       <Typography variant="body2">No production deployment measured</Typography>
     );
   }
-  const max = Math.max(p90Hours ?? 0, medianHours ?? 0, 1);
-  const width = 160;
   return (
     <>
-      <svg
-        role="img"
-        aria-label={`Lead time median ${hours(
-          medianHours,
-        )}, 90th percentile ${hours(p90Hours)}`}
-        width={width}
-        height={22}
-      >
-        <rect
-          y={0}
-          height={9}
-          width={((medianHours ?? 0) / max) * width}
-          className={classes.median}
-        />
-        <rect
-          y={12}
-          height={9}
-          width={((p90Hours ?? 0) / max) * width}
-          className={classes.p90}
-        />
-      </svg>
+      <DurationBars
+        label="Lead time"
+        medianHours={medianHours}
+        p90Hours={p90Hours}
+      />
       <Typography variant="body2">
-        median {hours(medianHours)} · p90 {hours(p90Hours)} ({samples}{' '}
-        deployment{samples === 1 ? '' : 's'})
+        median {hoursText(medianHours)} · p90 {hoursText(p90Hours)} (
+        {plural(samples, 'deployment')})
       </Typography>
     </>
   );
 }
 
-function environmentFigures(
-  figures: EnvironmentDeploymentFigures[],
-  name: string,
-  weeks: number,
-): EnvironmentDeploymentFigures {
+/** Change failure rate and time to restore of one environment. */
+function Failures(props: {
+  figures: EnvironmentDeploymentFigures;
+  title: string;
+}) {
+  const classes = useStyles();
+  const { changes, failures, changeFailureRate, timeToRestore } = props.figures;
+  const { medianHours, p90Hours, samples, unrestored } = timeToRestore;
   return (
-    figures.find(f => f.environment === name) ?? {
-      environment: name,
-      deployments: 0,
-      perWeek: 0,
-      weekly: new Array(weeks).fill(0),
-    }
+    <>
+      <div className={classes.measure}>
+        <Typography variant="caption" component="h4">
+          Change failure rate
+        </Typography>
+        <FailureRateBar
+          label={`Change failure rate in ${props.title}`}
+          rate={changeFailureRate}
+          failures={failures}
+          changes={changes}
+        />
+        <Typography variant="body2">
+          {changes
+            ? `${percentText(changeFailureRate)} · ${failures} of ${plural(
+                changes,
+                'change',
+              )} failed`
+            : 'No changes'}
+        </Typography>
+      </div>
+      <div className={classes.measure}>
+        <Typography variant="caption" component="h4">
+          Time to restore
+        </Typography>
+        {samples > 0 && (
+          <DurationBars
+            label={`Time to restore in ${props.title}`}
+            medianHours={medianHours}
+            p90Hours={p90Hours}
+          />
+        )}
+        <Typography variant="body2">
+          {samples > 0
+            ? `median ${hoursText(medianHours)} · p90 ${hoursText(p90Hours)}`
+            : 'No failure restored'}
+          {unrestored > 0 && ` · ${unrestored} not restored yet`}
+        </Typography>
+      </div>
+    </>
   );
 }
 
 /**
- * Deployment frequency per environment and lead time to production over the
- * last 30 or 90 days, for the owners' services and each service.
+ * The four delivery figures over the last 30 or 90 days, for the owners'
+ * services together and for each service: deployments per environment
+ * (weekly bars), lead time to production, change failure rate and time to
+ * restore per environment; all of them as CSV.
  */
 export function DeliveryFigures(props: {
   owners: string[] | undefined;
@@ -162,6 +156,7 @@ export function DeliveryFigures(props: {
         <Typography variant="h6" component="h2" id="delivery-title">
           Delivery
         </Typography>
+        <span className={classes.grow} />
         <FormControl size="small">
           <InputLabel id="delivery-days-label">Period</InputLabel>
           <Select
@@ -173,9 +168,24 @@ export function DeliveryFigures(props: {
             <MenuItem value={90}>Last 90 days</MenuItem>
           </Select>
         </FormControl>
+        <Button
+          startIcon={<GetAppIcon />}
+          disabled={!value}
+          onClick={() =>
+            value &&
+            downloadCsv(toDeliveryCsv(value, environments), 'delivery-figures')
+          }
+        >
+          Export delivery CSV
+        </Button>
       </div>
       {loading && <Progress />}
       {error && <Alert severity="error">{describeError(error).message}</Alert>}
+      {value?.warnings?.map(warning => (
+        <Alert key={warning} severity="warning" className={classes.warning}>
+          {warning}
+        </Alert>
+      ))}
       {value && (
         <>
           <div className={classes.cards}>
@@ -204,6 +214,12 @@ export function DeliveryFigures(props: {
                   <Typography variant="caption" display="block">
                     {figures.deployments} deployments
                   </Typography>
+                  {figures.outsideDeployments > 0 && (
+                    <Typography variant="caption" display="block">
+                      {figures.outsideDeployments} made outside the plugin
+                    </Typography>
+                  )}
+                  <Failures figures={figures} title={env.title} />
                 </div>
               );
             })}
@@ -211,7 +227,7 @@ export function DeliveryFigures(props: {
               <Typography variant="subtitle2" component="h3">
                 Lead time to production
               </Typography>
-              <LeadTimeBars leadTime={value.total.leadTime} />
+              <LeadTime leadTime={value.total.leadTime} />
             </div>
           </div>
           <Table size="small" aria-label="Delivery figures per service">
@@ -219,7 +235,7 @@ export function DeliveryFigures(props: {
               <TableRow>
                 <TableCell>Service</TableCell>
                 {environments.map(env => (
-                  <TableCell key={env.name}>{env.title} / week</TableCell>
+                  <TableCell key={env.name}>{env.title}</TableCell>
                 ))}
                 <TableCell>Lead time (median)</TableCell>
               </TableRow>
@@ -236,17 +252,29 @@ export function DeliveryFigures(props: {
                       env.name,
                       weeks,
                     );
+                    const restore = figures.timeToRestore;
                     return (
                       <TableCell key={env.name}>
                         <WeeklyBars
                           weekly={figures.weekly}
                           label={`${titleOf(service.service)} to ${env.title}`}
                         />{' '}
-                        {figures.perWeek}
+                        {figures.perWeek} / week
+                        <Typography variant="caption" display="block">
+                          {figures.changes > 0
+                            ? `${percentText(figures.changeFailureRate)} failed`
+                            : 'no changes'}
+                          {restore.samples > 0 &&
+                            ` · restored in ${hoursText(restore.medianHours)}`}
+                          {restore.unrestored > 0 &&
+                            ` · ${restore.unrestored} not restored`}
+                        </Typography>
                       </TableCell>
                     );
                   })}
-                  <TableCell>{hours(service.leadTime.medianHours)}</TableCell>
+                  <TableCell>
+                    {hoursText(service.leadTime.medianHours)}
+                  </TableCell>
                 </TableRow>
               ))}
             </TableBody>

@@ -178,6 +178,72 @@ describe('MatrixPage', () => {
     expect(search.getAllByText('v1.14.0')).toHaveLength(3);
   });
 
+  it('marks automatic environments, promotions awaiting approval or being verified, and paused automatic promotion', async () => {
+    const m = matrix();
+    m.environments[1].gates = {
+      autoPromotesFrom: [{ environment: 'dev', after: 'PT30M' }],
+    };
+    m.environments[2].gates = {
+      autoPromotesFrom: [{ environment: 'staging' }],
+      autoPromotionPaused: true,
+      approvals: { required: 2, from: ['group:default/release-managers'] },
+    };
+    m.services[0].cells[2] = matrixCell({
+      version: '2.5.0',
+      inFlight: [
+        {
+          id: 'p1',
+          state: 'awaiting-approval',
+          sourceEnv: 'staging',
+          mayDecide: true,
+        },
+      ],
+    });
+    m.services[0].cells[1] = matrixCell({
+      version: '2.6.1',
+      inFlight: [{ id: 'p2', state: 'verifying', trigger: 'auto-promotion' }],
+    });
+    m.services[1].cells[1] = matrixCell({
+      version: '3.1.0',
+      autoPromotionPaused: true,
+    });
+    await render(
+      mockGitopsPromotionApi({ getMatrix: jest.fn(async () => m) }),
+      '/gitops-promotion?owner=all',
+    );
+    await screen.findByText('Showing 4 of 4 services');
+
+    const headers = within(table()).getAllByRole('columnheader');
+    expect(headers[3]).toHaveTextContent(/^Stagingauto\d/);
+    expect(within(headers[3]).getByText('auto')).toHaveAttribute(
+      'title',
+      'Promoted from Development automatically after 30 minutes',
+    );
+    expect(headers[4]).toHaveTextContent(/^Production EUauto paused\d/);
+
+    const awaiting = cellOf('checkout', 'Production EU');
+    expect(awaiting.getByText('Awaiting approval')).toBeVisible();
+    expect(
+      awaiting.getByText(
+        'A promotion from Staging awaits approval; you may approve or reject it',
+      ),
+    ).toBeInTheDocument();
+    const verifying = cellOf('checkout', 'Staging');
+    expect(verifying.getByText('verifying')).toBeVisible();
+    expect(
+      verifying.getByText(
+        'An automatic promotion into this environment is being verified',
+      ),
+    ).toBeInTheDocument();
+    const paused = cellOf('cart', 'Staging');
+    expect(paused.getByText('auto-promotion paused')).toBeVisible();
+    expect(
+      paused.getByText(
+        'Automatic promotion into Staging is paused for this service',
+      ),
+    ).toBeInTheDocument();
+  });
+
   it('shows each cell under the environment at its position, whatever it leaves out', async () => {
     const m = matrix();
     m.services[0].cells = [
@@ -677,8 +743,13 @@ describe('MatrixPage', () => {
               {
                 environment: 'prod-eu',
                 deployments: 3,
+                outsideDeployments: 0,
                 perWeek: 0.7,
                 weekly: [1, 0, 1, 0, 1],
+                changes: 3,
+                failures: 0,
+                changeFailureRate: 0,
+                timeToRestore: { samples: 0, unrestored: 0 },
               },
             ],
             leadTime: { samples: 3, medianHours: 30, p90Hours: 72 },
@@ -689,8 +760,13 @@ describe('MatrixPage', () => {
             {
               environment: 'prod-eu',
               deployments: days === 90 ? 9 : 3,
+              outsideDeployments: 0,
               perWeek: 0.7,
               weekly: [1, 0, 1, 0, 1],
+              changes: days === 90 ? 9 : 3,
+              failures: 0,
+              changeFailureRate: 0,
+              timeToRestore: { samples: 0, unrestored: 0 },
             },
           ],
           leadTime: { samples: 3, medianHours: 30, p90Hours: 72 },

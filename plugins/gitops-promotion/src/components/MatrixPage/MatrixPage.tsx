@@ -36,6 +36,7 @@ import {
 } from './matrixModel';
 import { MatrixTable } from './MatrixTable';
 import { ReleaseTrainDialog } from './ReleaseTrainDialog';
+import { downloadCsv } from '../shared/csv';
 
 const useStyles = makeStyles((theme: Theme) => ({
   toolbar: {
@@ -84,17 +85,6 @@ function useMatrixView() {
       }),
     setSort: (s: MatrixSort) => update({ sort: s === 'name' ? undefined : s }),
   };
-}
-
-function downloadCsv(text: string) {
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv' }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = `environment-matrix-${new Date()
-    .toISOString()
-    .slice(0, 10)}.csv`;
-  link.click();
-  URL.revokeObjectURL(url);
 }
 
 /**
@@ -218,7 +208,9 @@ export function MatrixPage() {
           </Button>
           <Button
             startIcon={<GetAppIcon />}
-            onClick={() => downloadCsv(toCsv(environments, shown))}
+            onClick={() =>
+              downloadCsv(toCsv(environments, shown), 'environment-matrix')
+            }
           >
             Export CSV
           </Button>

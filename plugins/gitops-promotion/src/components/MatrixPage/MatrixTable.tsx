@@ -15,7 +15,7 @@ import {
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useMemo, useRef } from 'react';
 import { MatrixCellView } from './MatrixCellView';
-import { cellContexts, columnSummary } from './matrixModel';
+import { autoPromotionMark, cellContexts, columnSummary } from './matrixModel';
 
 const ROW_HEIGHT = 84;
 
@@ -78,19 +78,35 @@ const useStyles = makeStyles((theme: Theme) => ({
     '& svg': { fontSize: 16 },
   },
   frozen: { color: theme.palette.info.main },
+  auto: {
+    fontSize: theme.typography.caption.fontSize,
+    fontWeight: 600,
+    lineHeight: 1.4,
+    padding: theme.spacing(0, 0.75),
+    borderRadius: theme.shape.borderRadius,
+    border: '1px solid currentColor',
+    color: theme.palette.primary.main,
+    whiteSpace: 'nowrap',
+  },
+  autoPaused: {
+    color: theme.palette.text.secondary,
+    borderStyle: 'dashed',
+  },
 }));
 
 function ColumnHeader(props: {
   environment: MatrixEnvironment;
+  environments: MatrixEnvironment[];
   services: MatrixService[];
   column: number;
 }) {
-  const { environment, services, column } = props;
+  const { environment, environments, services, column } = props;
   const classes = useStyles();
   const summary = useMemo(
     () => columnSummary(services, column),
     [services, column],
   );
+  const auto = autoPromotionMark(environment, environments);
   return (
     <th scope="col" className={classes.head}>
       {environment.title}
@@ -106,6 +122,17 @@ function ColumnHeader(props: {
               className={classes.frozen}
               aria-label={`frozen (${environment.frozen.join(', ')})`}
             />
+          </Tooltip>
+        )}
+        {auto && (
+          <Tooltip title={auto.description}>
+            <span
+              className={`${classes.auto} ${
+                environment.gates?.autoPromotionPaused ? classes.autoPaused : ''
+              }`}
+            >
+              {auto.label}
+            </span>
           </Tooltip>
         )}
       </span>
@@ -196,6 +223,7 @@ export function MatrixTable(props: {
               <ColumnHeader
                 key={environment.name}
                 environment={environment}
+                environments={environments}
                 services={services}
                 column={column}
               />

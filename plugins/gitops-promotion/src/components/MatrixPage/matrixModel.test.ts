@@ -1,6 +1,7 @@
 import { MatrixCell } from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
 import { matrix, matrixCell, MATRIX_NOW } from '../../__testUtils__/fixtures';
 import {
+  autoPromotionMark,
   bestPathIndex,
   cellContexts,
   columnSummary,
@@ -156,6 +157,137 @@ describe('highlightsOf', () => {
         'A promotion into this environment is committed',
       ],
     ]);
+  });
+});
+
+describe('highlightsOf approvals, verification and automatic promotion', () => {
+  const highlights = (cell: MatrixCell, envs = environments) =>
+    highlightsOf(cell, cellContexts(envs, false)[2], MATRIX_NOW).map(h => [
+      h.kind,
+      h.label,
+      h.description,
+      h.tone,
+    ]);
+
+  it('marks a promotion awaiting approval, asking for action from who may decide', () => {
+    const awaiting = { id: 'p1', state: 'awaiting-approval' as const };
+    expect(
+      highlights(
+        matrixCell({
+          inFlight: [{ ...awaiting, sourceEnv: 'staging', mayDecide: true }],
+        }),
+      ),
+    ).toEqual([
+      [
+        'awaiting-approval',
+        'Awaiting approval',
+        'A promotion from Staging awaits approval; you may approve or reject it',
+        'warning',
+      ],
+    ]);
+    expect(highlights(matrixCell({ inFlight: [awaiting] }))).toEqual([
+      [
+        'awaiting-approval',
+        'Awaiting approval',
+        'A promotion awaits approval',
+        'info',
+      ],
+    ]);
+  });
+
+  it('says a rollout is being verified, and who started it', () => {
+    expect(
+      highlights(
+        matrixCell({
+          inFlight: [
+            { id: 'p1', state: 'verifying', trigger: 'auto-promotion' },
+          ],
+        }),
+      ),
+    ).toEqual([
+      [
+        'verifying',
+        'verifying',
+        'An automatic promotion into this environment is being verified',
+        'info',
+      ],
+    ]);
+    expect(
+      highlights(
+        matrixCell({
+          inFlight: [{ id: 'p2', state: 'syncing', trigger: 'auto-rollback' }],
+        }),
+      ),
+    ).toEqual([
+      [
+        'in-flight',
+        'syncing',
+        'An automatic rollback into this environment is syncing',
+        'info',
+      ],
+    ]);
+  });
+
+  it('marks a service whose automatic promotion is paused, unless the whole environment is', () => {
+    const paused = matrixCell({ autoPromotionPaused: true });
+    expect(highlights(paused)).toEqual([
+      [
+        'auto-paused',
+        'auto-promotion paused',
+        'Automatic promotion into Production EU is paused for this service',
+        'neutral',
+      ],
+    ]);
+    const wholeEnvironmentPaused = environments.map(e =>
+      e.name === 'prod-eu'
+        ? {
+            ...e,
+            gates: {
+              autoPromotesFrom: [{ environment: 'staging' }],
+              autoPromotionPaused: true,
+            },
+          }
+        : e,
+    );
+    expect(highlights(paused, wholeEnvironmentPaused)).toEqual([]);
+  });
+});
+
+describe('autoPromotionMark', () => {
+  it('marks an environment promoted into automatically, with its upstream and wait', () => {
+    const [dev, staging] = environments;
+    expect(autoPromotionMark(dev, environments)).toBeUndefined();
+    expect(
+      autoPromotionMark(
+        {
+          ...staging,
+          gates: {
+            autoPromotesFrom: [{ environment: 'dev', after: 'PT1H30M' }],
+          },
+        },
+        environments,
+      ),
+    ).toEqual({
+      label: 'auto',
+      description:
+        'Promoted from Development automatically after 1 hour 30 minutes',
+    });
+    expect(
+      autoPromotionMark(
+        {
+          ...staging,
+          gates: {
+            autoPromotesFrom: [{ environment: 'dev' }],
+            autoPromotionPaused: true,
+          },
+        },
+        environments,
+      ),
+    ).toEqual({
+      label: 'auto paused',
+      description:
+        'Promoted from Development automatically; paused for every service',
+    });
   });
 });
 

@@ -3,7 +3,8 @@ import {
   MatrixEnvironment,
   MatrixService,
 } from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
-import { titleOf } from '../shared';
+import { autoFromSentence, plural, titleOf } from '../shared';
+import { csvField } from '../shared/csv';
 
 /** What the matrix shows: `owner` is `mine`, `all` or an owner's entity ref. */
 export interface MatrixFilter {
@@ -134,7 +135,10 @@ export type HighlightKind =
   | 'out-of-sync'
   | 'unhealthy'
   | 'pull-request'
+  | 'awaiting-approval'
   | 'in-flight'
+  | 'verifying'
+  | 'auto-paused'
   | 'unknown';
 
 export interface Highlight {
@@ -167,8 +171,6 @@ export function cellContexts(
   }));
 }
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-
 /** How far behind its first upstream; without a count while it is being counted. */
 function behindHighlight(
   cell: MatrixCell,
@@ -197,6 +199,72 @@ function behindHighlight(
       .join(' · '),
     description,
     tone: 'warning',
+  };
+}
+
+type CellPromotion = NonNullable<MatrixCell['inFlight']>[number];
+
+/** Who started a promotion under way, as the subject of a sentence. */
+function promotionSubject(promotion: CellPromotion) {
+  if (promotion.trigger === 'auto-promotion') return 'An automatic promotion';
+  if (promotion.trigger === 'auto-rollback') return 'An automatic rollback';
+  return 'A promotion';
+}
+
+function awaitingApprovalHighlight(
+  promotion: CellPromotion,
+  context: CellContext,
+): Highlight {
+  const source = promotion.sourceEnv
+    ? ` from ${titleOf(context.environments, promotion.sourceEnv)}`
+    : '';
+  return {
+    kind: 'awaiting-approval',
+    label: 'Awaiting approval',
+    description: `A promotion${source} awaits approval${
+      promotion.mayDecide ? '; you may approve or reject it' : ''
+    }`,
+    tone: promotion.mayDecide ? 'warning' : 'info',
+  };
+}
+
+function underWayHighlight(promotion: CellPromotion): Highlight {
+  const subject = promotionSubject(promotion);
+  if (promotion.state === 'verifying') {
+    return {
+      kind: 'verifying',
+      label: 'verifying',
+      description: `${subject} into this environment is being verified`,
+      tone: 'info',
+    };
+  }
+  return {
+    kind: 'in-flight',
+    label: promotion.state,
+    description: `${subject} into this environment is ${promotion.state}`,
+    tone: 'info',
+  };
+}
+
+/**
+ * The mark of a column promoted into automatically: "auto", or "auto paused"
+ * while paused for every service, with the sentence for its tooltip.
+ */
+export function autoPromotionMark(
+  environment: MatrixEnvironment,
+  environments: MatrixEnvironment[],
+): { label: string; description: string } | undefined {
+  const edges = environment.gates?.autoPromotesFrom ?? [];
+  if (edges.length === 0) return undefined;
+  const paused = Boolean(environment.gates?.autoPromotionPaused);
+  const sentence = edges
+    .map(e => autoFromSentence(titleOf(environments, e.environment), e.after))
+    .join('; ');
+  return {
+    label: paused ? 'auto paused' : 'auto',
+    description: `${sentence.charAt(0).toUpperCase()}${sentence.slice(1)}${
+      paused ? '; paused for every service' : ''
+    }`,
   };
 }
 
@@ -244,13 +312,23 @@ export function highlightsOf(
       tone: 'info',
     });
   }
-  const pending = (cell.inFlight ?? []).filter(p => p.state !== 'pr-open');
-  if (pending.length > 0) {
+  const inFlight = cell.inFlight ?? [];
+  const awaiting = inFlight.find(p => p.state === 'awaiting-approval');
+  if (awaiting) highlights.push(awaitingApprovalHighlight(awaiting, context));
+  const underWay = inFlight.find(
+    p => p.state !== 'pr-open' && p.state !== 'awaiting-approval',
+  );
+  if (underWay) highlights.push(underWayHighlight(underWay));
+  // A pause of the whole environment is marked once, on its column.
+  if (
+    cell.autoPromotionPaused &&
+    !context.environment.gates?.autoPromotionPaused
+  ) {
     highlights.push({
-      kind: 'in-flight',
-      label: pending[0].state,
-      description: `A promotion into this environment is ${pending[0].state}`,
-      tone: 'info',
+      kind: 'auto-paused',
+      label: 'auto-promotion paused',
+      description: `Automatic promotion into ${context.environment.title} is paused for this service`,
+      tone: 'neutral',
     });
   }
   if (cell.status.state === 'unknown') {
@@ -309,13 +387,6 @@ function cellFields(cell: MatrixCell | undefined) {
     known?.health.status ?? 'Unknown',
     versionsBehindField(cell),
   ];
-}
-
-function csvField(value: string | number | undefined) {
-  const text = value === undefined ? '' : String(value);
-  // A leading = + - @ would run as a formula in spreadsheets.
-  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
 /** The rows shown, as CSV: one line per service, four columns per environment. */

@@ -7,8 +7,10 @@ import {
   useRef,
   useState,
 } from 'react';
+import { durationText, titleOf } from '../shared';
 
 const GAP = 56;
+const LABEL_LINE_HEIGHT = 12;
 
 const useStyles = makeStyles((theme: Theme) => ({
   root: {
@@ -50,8 +52,24 @@ const useStyles = makeStyles((theme: Theme) => ({
     stroke: theme.palette.text.disabled,
     strokeWidth: 2,
   },
+  auto: {
+    stroke: theme.palette.primary.main,
+  },
+  paused: {
+    strokeDasharray: '4 4',
+  },
   arrow: {
     fill: theme.palette.text.disabled,
+  },
+  edgeLabel: {
+    fontSize: 11,
+    fontWeight: 600,
+    fill: theme.palette.primary.main,
+    // A halo of the page's colour keeps the text readable over the line.
+    stroke: theme.palette.background.default,
+    strokeWidth: 3,
+    strokeLinejoin: 'round',
+    paintOrder: 'stroke',
   },
 }));
 
@@ -88,15 +106,56 @@ export function pipelineColumns(
   return columns.filter(Boolean);
 }
 
+/** How `environment` is promoted from `upstream` automatically, if it is. */
+function autoEdgeOf(environment: EnvironmentView, upstream: string) {
+  const edge = environment.gates?.autoPromotesFrom?.find(
+    e => e.environment === upstream,
+  );
+  if (!edge) return undefined;
+  return {
+    after: edge.after,
+    paused: Boolean(
+      environment.gates?.autoPromotionPaused || environment.autoPromotionPaused,
+    ),
+  };
+}
+
+/** The label on an automatic edge, a line each: "auto", "30 min", "paused". */
+function autoLabelLines(auto: { after?: string; paused: boolean }) {
+  return [
+    'auto',
+    durationText(auto.after, 'short'),
+    auto.paused && 'paused',
+  ].filter((line): line is string => Boolean(line));
+}
+
+/** How a node is named for screen readers, with its upstreams. */
+function nodeLabel(environment: EnvironmentView, all: EnvironmentView[]) {
+  if (environment.promotesFrom.length === 0) return environment.title;
+  const upstreams = environment.promotesFrom.map(name => {
+    const auto = autoEdgeOf(environment, name);
+    if (!auto) return titleOf(all, name);
+    const wait = durationText(auto.after, 'long');
+    return `${titleOf(all, name)} automatically${wait ? ` after ${wait}` : ''}${
+      auto.paused ? ' (paused)' : ''
+    }`;
+  });
+  return `${environment.title}, promoted from ${upstreams.join(', ')}`;
+}
+
 interface Edge {
   from: string;
   to: string;
   d: string;
+  /** Where an automatic edge is labelled, and the label's lines. */
+  auto?: { x: number; y: number; lines: string[]; paused: boolean };
 }
 
 /**
  * The pipeline as a graph: a column per depth, one card per environment, and
- * arrows from each environment to the ones promoted from it.
+ * arrows from each environment to the ones promoted from it; an automatic
+ * edge is labelled "auto" (with its wait, and "paused"), and each node's
+ * name says so for screen readers.
  */
 export function PipelineGraph(props: {
   environments: EnvironmentView[];
@@ -127,10 +186,19 @@ export function PipelineGraph(props: {
         const x2 = b.left - origin.left - 6;
         const y2 = b.top + b.height / 2 - origin.top;
         const mid = (x1 + x2) / 2;
+        const auto = autoEdgeOf(env, upstream);
+        const lines = auto ? autoLabelLines(auto) : [];
         next.push({
           from: upstream,
           to: env.name,
           d: `M ${x1} ${y1} C ${mid} ${y1}, ${mid} ${y2}, ${x2} ${y2}`,
+          // Above the curve's middle, which is halfway between its ends.
+          auto: auto && {
+            x: mid,
+            y: (y1 + y2) / 2 - 6 - (lines.length - 1) * LABEL_LINE_HEIGHT,
+            lines,
+            paused: auto.paused,
+          },
         });
       }
     }
@@ -177,10 +245,37 @@ export function PipelineGraph(props: {
           <path
             key={`${edge.from}->${edge.to}`}
             d={edge.d}
-            className={classes.edge}
+            className={[
+              classes.edge,
+              edge.auto && classes.auto,
+              edge.auto?.paused && classes.paused,
+            ]
+              .filter(Boolean)
+              .join(' ')}
             markerEnd="url(#gitops-promotion-arrow)"
           />
         ))}
+        {edges.map(
+          ({ from, to, auto }) =>
+            auto && (
+              <text
+                key={`${from}->${to}:label`}
+                className={classes.edgeLabel}
+                textAnchor="middle"
+                data-testid={`auto-edge-${from}-${to}`}
+              >
+                {auto.lines.map((line, i) => (
+                  <tspan
+                    key={line}
+                    x={auto.x}
+                    y={auto.y + i * LABEL_LINE_HEIGHT}
+                  >
+                    {line}
+                  </tspan>
+                ))}
+              </text>
+            ),
+        )}
       </svg>
       {columns.map((column, i) => (
         <li key={i} className={classes.column}>
@@ -194,15 +289,7 @@ export function PipelineGraph(props: {
                   if (element) nodes.current.set(env.name, element);
                   else nodes.current.delete(env.name);
                 }}
-                aria-label={
-                  env.promotesFrom.length
-                    ? `${env.title}, promoted from ${env.promotesFrom
-                        .map(
-                          u => environments.find(e => e.name === u)?.title ?? u,
-                        )
-                        .join(', ')}`
-                    : env.title
-                }
+                aria-label={nodeLabel(env, environments)}
               >
                 {renderEnvironment(env)}
               </li>

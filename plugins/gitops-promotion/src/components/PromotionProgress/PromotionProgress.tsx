@@ -18,14 +18,14 @@ import CloseIcon from '@material-ui/icons/Close';
 import ErrorIcon from '@material-ui/icons/Error';
 import RadioButtonUncheckedIcon from '@material-ui/icons/RadioButtonUnchecked';
 import { PromotionRecord } from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
-import { RelativeTime, shortSha } from '../shared';
-
-type StepState = 'done' | 'active' | 'error' | 'todo';
-
-interface ProgressStep {
-  label: string;
-  state: StepState;
-}
+import { RelativeTime, shortRef, shortSha } from '../shared';
+import { ApprovalList, VerificationList } from './PromotionChecks';
+import {
+  automaticRollbackText,
+  progressSteps,
+  StepState,
+  statusText,
+} from './progressSteps';
 
 const useStyles = makeStyles((theme: Theme) => ({
   root: {
@@ -47,6 +47,11 @@ const useStyles = makeStyles((theme: Theme) => ({
   done: { color: theme.palette.success.main },
   error: { color: theme.palette.error.main },
   todo: { color: theme.palette.text.disabled },
+  details: {
+    display: 'grid',
+    gap: theme.spacing(1),
+    marginBottom: theme.spacing(1.5),
+  },
   meta: {
     display: 'flex',
     flexWrap: 'wrap',
@@ -76,73 +81,26 @@ function StepIcon(props: StepIconProps & { stepState: StepState }) {
   }
 }
 
-/** The steps of a promotion: written → Argo CD syncing → deployed or failed. */
-export function progressSteps(promotion: PromotionRecord): ProgressStep[] {
-  const pr = promotion.mode === 'pull-request';
-  const written = promotion.commitSha || promotion.pullRequest;
-  const first = pr ? 'Pull request opened' : 'Committed';
-  switch (promotion.state) {
-    case 'pending':
-      return [
-        { label: pr ? 'Opening pull request' : 'Committing', state: 'active' },
-        { label: 'Argo CD syncing', state: 'todo' },
-        { label: 'Deployed', state: 'todo' },
-      ];
-    case 'pr-open':
-      return [
-        { label: first, state: 'done' },
-        { label: 'Waiting for merge', state: 'active' },
-        { label: 'Deployed', state: 'todo' },
-      ];
-    case 'committed':
-    case 'syncing':
-      return [
-        { label: first, state: 'done' },
-        { label: 'Argo CD syncing', state: 'active' },
-        { label: 'Deployed', state: 'todo' },
-      ];
-    case 'deployed':
-      return [
-        { label: first, state: 'done' },
-        { label: 'Argo CD synced', state: 'done' },
-        { label: 'Deployed', state: 'done' },
-      ];
-    case 'rejected':
-      return [
-        { label: first, state: written ? 'done' : 'error' },
-        { label: 'Argo CD syncing', state: 'todo' },
-        { label: 'Rejected', state: 'error' },
-      ];
-    case 'failed':
-    default:
-      return [
-        { label: first, state: written ? 'done' : 'error' },
-        { label: 'Argo CD syncing', state: written ? 'done' : 'todo' },
-        { label: 'Failed', state: 'error' },
-      ];
-  }
+/** Who asked: a person, or the backend by itself. */
+function originText(promotion: PromotionRecord) {
+  if (promotion.trigger === 'auto-promotion') return 'Promoted automatically';
+  if (promotion.trigger === 'auto-rollback') return 'Rolled back automatically';
+  return shortRef(promotion.requester);
 }
-
-const STATUS_TEXT: Record<PromotionRecord['state'], string> = {
-  pending: 'Writing to the GitOps repository',
-  committed: 'Committed; waiting for Argo CD',
-  'pr-open': 'Pull request opened; waiting for it to be merged',
-  syncing: 'Argo CD is syncing',
-  deployed: 'Deployed',
-  failed: 'Failed',
-  rejected: 'Rejected',
-};
 
 /**
  * Where a promotion is, as a stepper that follows the record it is given,
- * with the commit or pull request it made. The status line is a live region.
+ * with its approvals and verification checks, and the commit or pull request
+ * it made. The status line is a live region. `rolledBack` is the promotion an
+ * automatic rollback undoes, once read.
  */
 export function PromotionProgress(props: {
   promotion: PromotionRecord;
   targetTitle?: string;
   onDismiss?: () => void;
+  rolledBack?: PromotionRecord;
 }) {
-  const { promotion, targetTitle, onDismiss } = props;
+  const { promotion, targetTitle, onDismiss, rolledBack } = props;
   const classes = useStyles();
   const steps = progressSteps(promotion);
   const version = promotion.versions[0]?.to;
@@ -151,9 +109,7 @@ export function PromotionProgress(props: {
     promotion.kind === 'rollback'
       ? `Rollback of ${promotion.service} in ${target} to ${version}`
       : `Promotion of ${promotion.service} ${version} to ${target}`;
-  const statusText = [STATUS_TEXT[promotion.state], promotion.stateReason]
-    .filter(Boolean)
-    .join(' — ');
+  const verification = promotion.verification ?? [];
   return (
     <section className={classes.root} aria-label={heading}>
       <div className={classes.header}>
@@ -168,8 +124,13 @@ export function PromotionProgress(props: {
             className={classes.status}
             color={promotion.state === 'failed' ? 'error' : 'textPrimary'}
           >
-            {statusText}
+            {statusText(promotion)}
           </Typography>
+          {promotion.trigger === 'auto-rollback' && promotion.rollbackOf && (
+            <Typography variant="body2" title={promotion.rollbackOf}>
+              {automaticRollbackText(promotion.rollbackOf, rolledBack)}
+            </Typography>
+          )}
         </div>
         {onDismiss && (
           <IconButton
@@ -199,6 +160,16 @@ export function PromotionProgress(props: {
           </Step>
         ))}
       </Stepper>
+      {(promotion.approvals || verification.length > 0) && (
+        <div className={classes.details}>
+          {promotion.approvals && (
+            <ApprovalList approvals={promotion.approvals} />
+          )}
+          {verification.length > 0 && (
+            <VerificationList checks={verification} />
+          )}
+        </div>
+      )}
       <Box className={classes.meta}>
         {promotion.pullRequest && (
           <Typography variant="body2">
@@ -227,8 +198,7 @@ export function PromotionProgress(props: {
           </Typography>
         )}
         <Typography variant="body2" component="span">
-          {promotion.requester.replace(/^user:(default\/)?/, '')} ·{' '}
-          <RelativeTime value={promotion.createdAt} />
+          {originText(promotion)} · <RelativeTime value={promotion.createdAt} />
         </Typography>
       </Box>
     </section>

@@ -6,6 +6,19 @@ import { describeError } from '../shared';
 import { PromotionProgress } from './PromotionProgress';
 
 /**
+ * An automatic rollback, with the promotion it undoes read once (it is
+ * final), to say whether its rollout or its verification failed.
+ */
+function AutomaticRollbackProgress(props: {
+  promotion: PromotionRecord & { rollbackOf: string };
+  targetTitle?: string;
+  onDismiss?: () => void;
+}) {
+  const { promotion: rolledBack } = usePromotion(props.promotion.rollbackOf);
+  return <PromotionProgress {...props} rolledBack={rolledBack} />;
+}
+
+/**
  * A promotion followed live until it is deployed, failed or rejected;
  * `onSettled` is called once when it gets there.
  */
@@ -33,13 +46,22 @@ export function TrackedPromotion(props: {
       </Typography>
     ) : null;
   }
+  const { rollbackOf } = promotion;
   return (
     <>
-      <PromotionProgress
-        promotion={promotion}
-        targetTitle={targetTitle}
-        onDismiss={onDismiss}
-      />
+      {promotion.trigger === 'auto-rollback' && rollbackOf ? (
+        <AutomaticRollbackProgress
+          promotion={{ ...promotion, rollbackOf }}
+          targetTitle={targetTitle}
+          onDismiss={onDismiss}
+        />
+      ) : (
+        <PromotionProgress
+          promotion={promotion}
+          targetTitle={targetTitle}
+          onDismiss={onDismiss}
+        />
+      )}
       {error && (
         <Typography variant="caption" color="error">
           Could not refresh the state: {describeError(error).message}; retrying.

@@ -1,2 +1,3 @@
-export { PromotionProgress, progressSteps } from './PromotionProgress';
+export { PromotionProgress } from './PromotionProgress';
+export { progressSteps } from './progressSteps';
 export { TrackedPromotion } from './TrackedPromotion';

@@ -1,7 +1,14 @@
 export { RelativeTime } from './RelativeTime';
 export { describeError } from './errors';
 export type { DescribedError } from './errors';
-export { newIdempotencyKey, shortSha, titleOf } from './format';
+export { durationText } from './duration';
+export {
+  newIdempotencyKey,
+  plural,
+  shortRef,
+  shortSha,
+  titleOf,
+} from './format';
 export { useInitialFocus } from './useInitialFocus';
 export { useRetained } from './useRetained';
 export { visuallyHidden } from './visuallyHidden';
@@ -9,3 +16,5 @@ export { ConflictAlert } from './ConflictAlert';
 export { RetryAlert } from './RetryAlert';
 export { RetainedDialog } from './RetainedDialog';
 export { SubmitErrorAlert } from './SubmitErrorAlert';
+export { autoFromSentence, autoFromText } from './gates';
+export { approvalTally, approverGroupsText } from './approvals';

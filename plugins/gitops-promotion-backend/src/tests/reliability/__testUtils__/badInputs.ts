@@ -15,7 +15,7 @@ export type FieldKind =
 
 /** A route's valid request, and its fields. */
 export interface RouteSpec {
-  method: 'get' | 'post';
+  method: 'get' | 'post' | 'delete';
   /** Express path; `:id` is replaced by `pathParams.id`. */
   path: string;
   auth: 'user' | 'service';
@@ -33,7 +33,7 @@ export interface RouteSpec {
 export interface BadRequest {
   route: string;
   label: string;
-  method: 'get' | 'post';
+  method: 'get' | 'post' | 'delete';
   path: string;
   auth: 'user' | 'service';
   query?: string;

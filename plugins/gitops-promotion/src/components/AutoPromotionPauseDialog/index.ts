@@ -1,0 +1,2 @@
+export { AutoPromotionPauseDialog } from './AutoPromotionPauseDialog';
+export type { AutoPromotionPauseDialogRequest } from './AutoPromotionPauseDialog';
