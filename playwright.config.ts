@@ -16,7 +16,8 @@ export default defineConfig({
   webServer: [
     {
       // The embedded default, with Production US quick to watch (app-config.e2e.yaml).
-      command: 'yarn start --config app-config.yaml --config app-config.e2e.yaml',
+      command:
+        'yarn start --config ../../app-config.yaml --config ../../app-config.e2e.yaml',
       url: 'http://localhost:3000',
       reuseExistingServer: !process.env.CI,
       timeout: 300_000,

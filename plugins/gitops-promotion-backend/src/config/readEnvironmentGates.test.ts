@@ -55,7 +55,12 @@ describe('the environment keys of promotions that act by themselves', () => {
           url: 'https://{service}.staging.acme.test/healthz',
           expectStatus: 204,
         },
-        { name: 'canary', type: 'webhook', url: 'http://localhost:7007/api/canary', timeout: '5s' },
+        {
+          name: 'canary',
+          type: 'webhook',
+          url: 'http://localhost:7007/api/canary',
+          timeout: '5s',
+        },
       ];
       s.rollbackOnFailure = true;
     });
@@ -116,7 +121,9 @@ describe('the environment keys of promotions that act by themselves', () => {
     [
       'a check URL that is not http',
       s =>
-        (s.verification = [{ name: 'x', type: 'webhook', url: 'file:///etc/passwd' }]),
+        (s.verification = [
+          { name: 'x', type: 'webhook', url: 'file:///etc/passwd' },
+        ]),
       'gitopsPromotion.environments[1].verification[0].url: must be http or https, got file:',
     ],
     [

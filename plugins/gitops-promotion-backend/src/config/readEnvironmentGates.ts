@@ -151,7 +151,11 @@ function readCheck(c: Config, key: string): VerificationCheckConfig {
   const expectStatus = c.getOptionalNumber('expectStatus');
   if (
     expectStatus !== undefined &&
-    !(Number.isInteger(expectStatus) && expectStatus >= 100 && expectStatus <= 599)
+    !(
+      Number.isInteger(expectStatus) &&
+      expectStatus >= 100 &&
+      expectStatus <= 599
+    )
   ) {
     throw new GitopsPromotionConfigError(
       `${key}.expectStatus`,

@@ -93,7 +93,11 @@ describe('approvals in the portal', () => {
     expect(requested.status).toBe(201);
     expect(requested.body).toMatchObject({
       state: 'awaiting-approval',
-      approvals: { required: 1, from: ['group:default/platform'], decisions: [] },
+      approvals: {
+        required: 1,
+        from: ['group:default/platform'],
+        decisions: [],
+      },
     });
     expect(await backend.demo.head()).toBe(before);
     const id = requested.body.id;
@@ -102,9 +106,15 @@ describe('approvals in the portal', () => {
     const staging = (as: string) =>
       api(backend, as)
         .get(`/environments?entityRef=${CHECKOUT}`)
-        .then(res => res.body.environments.find((e: any) => e.name === 'staging'));
+        .then(res =>
+          res.body.environments.find((e: any) => e.name === 'staging'),
+        );
     expect((await staging(PRIYA)).inFlight).toEqual([
-      expect.objectContaining({ id, state: 'awaiting-approval', mayDecide: true }),
+      expect.objectContaining({
+        id,
+        state: 'awaiting-approval',
+        mayDecide: true,
+      }),
     ]);
     expect((await staging(GUEST)).inFlight[0].mayDecide).toBe(false);
     expect((await staging(PRIYA)).gates).toEqual({
@@ -145,9 +155,12 @@ describe('approvals in the portal', () => {
     expect(message).toContain(`Promoted-by: ${GUEST}`);
     expect(message).toContain(`Promotion-Id: ${id}`);
 
-    const again = await api(backend, PRIYA).post(`/promotions/${id}/approvals`, {
-      decision: 'approve',
-    });
+    const again = await api(backend, PRIYA).post(
+      `/promotions/${id}/approvals`,
+      {
+        decision: 'approve',
+      },
+    );
     expect(again.status).toBe(409);
   });
 
@@ -243,8 +256,18 @@ describe('verification and automatic rollback', () => {
     const deployed = await trackUntil(backend, body.id, ['deployed', 'failed']);
     expect(deployed.state).toBe('deployed');
     expect(deployed.verification).toEqual([
-      expect.objectContaining({ name: 'health', type: 'argocd-health', state: 'passed' }),
-      { name: 'smoke', type: 'http', state: 'passed', message: 'HTTP 200', at: expect.any(String) },
+      expect.objectContaining({
+        name: 'health',
+        type: 'argocd-health',
+        state: 'passed',
+      }),
+      {
+        name: 'smoke',
+        type: 'http',
+        state: 'passed',
+        message: 'HTTP 200',
+        at: expect.any(String),
+      },
     ]);
     expect(checked).toContain('/checkout/staging/healthz');
   });
@@ -262,8 +285,11 @@ describe('verification and automatic rollback', () => {
 
     const rollback = await eventually(
       async () =>
-        (await api(backend, GUEST).get(`/promotions?entityRef=${CHECKOUT}&limit=5`))
-          .body.items.find((p: any) => p.rollbackOf === body.id),
+        (
+          await api(backend, GUEST).get(
+            `/promotions?entityRef=${CHECKOUT}&limit=5`,
+          )
+        ).body.items.find((p: any) => p.rollbackOf === body.id),
       found => found !== undefined,
     );
     expect(rollback).toMatchObject({
@@ -274,9 +300,9 @@ describe('verification and automatic rollback', () => {
     });
     expect(rollback.requester).toMatch(/^service:/);
     expect(tagIn(await backend.demo.show(STAGING_FILE))).toBe('3.0.0');
-    expect((await trackUntil(backend, rollback.id, ['deployed', 'failed'])).state).toBe(
-      'deployed',
-    );
+    expect(
+      (await trackUntil(backend, rollback.id, ['deployed', 'failed'])).state,
+    ).toBe('deployed');
   });
 
   it('fails a promotion whose HTTP check fails, and rolls it back', async () => {
@@ -306,14 +332,18 @@ describe('automatic promotion', () => {
           { environment: 'dev', auto: true },
         ];
       },
-      deny: { [MARCUS]: { 'gitops-promotion.auto-promotion.pause': ['staging'] } },
+      deny: {
+        [MARCUS]: { 'gitops-promotion.auto-promotion.pause': ['staging'] },
+      },
     });
   });
   afterAll(() => backend.stop());
 
   const autoPromotionsOfCheckout = async () =>
     (
-      await api(backend, GUEST).get(`/promotions?entityRef=${CHECKOUT}&limit=50`)
+      await api(backend, GUEST).get(
+        `/promotions?entityRef=${CHECKOUT}&limit=50`,
+      )
     ).body.items.filter((p: any) => p.trigger === 'auto-promotion');
 
   it('promotes a version the source runs Synced and Healthy, once, as the automation principal', async () => {
@@ -344,8 +374,12 @@ describe('automatic promotion', () => {
     expect(message).toContain(`Promotion-Id: ${promotions[0].id}`);
 
     const matrix = await api(backend, GUEST).get('/matrix');
-    const column = matrix.body.environments.find((e: any) => e.name === 'staging');
-    expect(column.gates).toEqual({ autoPromotesFrom: [{ environment: 'dev' }] });
+    const column = matrix.body.environments.find(
+      (e: any) => e.name === 'staging',
+    );
+    expect(column.gates).toEqual({
+      autoPromotesFrom: [{ environment: 'dev' }],
+    });
   });
 
   it('pauses with permission, audited, and promotes nothing while paused', async () => {
@@ -377,7 +411,9 @@ describe('automatic promotion', () => {
     );
     await backend.runAutoPromotion();
     expect(tagIn(await backend.demo.show(STAGING_FILE))).toBe('4.0.0');
-    const view = await api(backend, GUEST).get(`/environments?entityRef=${CHECKOUT}`);
+    const view = await api(backend, GUEST).get(
+      `/environments?entityRef=${CHECKOUT}`,
+    );
     expect(
       view.body.environments.find((e: any) => e.name === 'staging'),
     ).toMatchObject({ autoPromotionPaused: true, mayPausePromotion: true });
@@ -411,7 +447,9 @@ describe('automatic promotion into an environment with approvals and freeze wind
 
   const awaitingOfCheckout = async () =>
     (
-      await api(backend, GUEST).get(`/promotions?entityRef=${CHECKOUT}&limit=50`)
+      await api(backend, GUEST).get(
+        `/promotions?entityRef=${CHECKOUT}&limit=50`,
+      )
     ).body.items.filter((p: any) => p.targetEnv === 'staging');
 
   async function autoPromoteUntilAwaiting(version: string) {
@@ -445,10 +483,18 @@ describe('automatic promotion into an environment with approvals and freeze wind
     });
 
     // a member of team-checkout (not platform) may not; priya (platform) may
-    const view = await api(backend, PRIYA).get(`/environments?entityRef=${CHECKOUT}`);
+    const view = await api(backend, PRIYA).get(
+      `/environments?entityRef=${CHECKOUT}`,
+    );
     expect(
       view.body.environments.find((e: any) => e.name === 'staging').inFlight,
-    ).toEqual([expect.objectContaining({ id: second.id, mayDecide: true, trigger: 'auto-promotion' })]);
+    ).toEqual([
+      expect.objectContaining({
+        id: second.id,
+        mayDecide: true,
+        trigger: 'auto-promotion',
+      }),
+    ]);
     const approved = await api(backend, PRIYA).post(
       `/promotions/${second.id}/approvals`,
       { decision: 'approve' },
@@ -467,7 +513,12 @@ describe('automatic promotion during a freeze window', () => {
         const staging = section.environments[1];
         staging.promotesFrom = [{ environment: 'dev', auto: true }];
         staging.freezeWindows = [
-          { name: 'sale', timeZone: 'UTC', from: '2020-01-01T00:00', to: '2099-01-01T00:00' },
+          {
+            name: 'sale',
+            timeZone: 'UTC',
+            from: '2020-01-01T00:00',
+            to: '2099-01-01T00:00',
+          },
         ];
       },
     });
@@ -492,8 +543,12 @@ describe('automatic promotion during a freeze window', () => {
     await backend.runAutoPromotion();
     expect(await backend.demo.head()).toBe(head);
     const promotions = (
-      await api(backend, GUEST).get(`/promotions?entityRef=${CHECKOUT}&limit=50`)
+      await api(backend, GUEST).get(
+        `/promotions?entityRef=${CHECKOUT}&limit=50`,
+      )
     ).body.items;
-    expect(promotions.filter((p: any) => p.trigger === 'auto-promotion')).toEqual([]);
+    expect(
+      promotions.filter((p: any) => p.trigger === 'auto-promotion'),
+    ).toEqual([]);
   });
 });

@@ -114,3 +114,71 @@ describe('promotions as GitHub pull requests', () => {
     fake.assertNoViolations();
   });
 });
+
+/**
+ * An environment in pull-request mode with approvals: the pull request is
+ * opened on the required approval, and each approval is posted on it as a
+ * review (GitHub's description validates every call the fake answers).
+ */
+describe('approved promotions as GitHub pull requests', () => {
+  let fake: GithubFake;
+  let backend: Awaited<ReturnType<typeof startPromotionBackend>>;
+  beforeAll(async () => {
+    fake = await GithubFake.start({ token: TOKEN });
+    fake.push('main', exampleFiles(), { message: 'Seed' });
+    fake.push('main', {
+      'envs/prod-us/payments/values.yaml': 'image:\n  tag: v1.0.0\n',
+    });
+    backend = await startPromotionBackend({
+      rootConfig: githubIntegration(fake, TOKEN),
+      mutateConfig: section => {
+        section.repositories.push(githubRepository(fake, 'github-gitops'));
+        const prodUs = section.environments.find(
+          (e: { name: string }) => e.name === 'prod-us',
+        );
+        prodUs.repository = 'github-gitops';
+        prodUs.mode = 'pull-request';
+        prodUs.gate = { requireSynced: false, requireHealthy: false };
+        prodUs.approvals = { from: ['group:default/platform'] };
+      },
+    });
+  });
+  afterAll(async () => {
+    await backend?.stop();
+    await fake?.close();
+  });
+
+  it('opens the pull request on the approval and posts the approval on it as a review', async () => {
+    const requested = await request(backend.server)
+      .post(`${api}/promotions`)
+      .set('Authorization', asUser('user:default/guest'))
+      .send({
+        entityRef: 'component:default/payments',
+        source: 'staging',
+        target: 'prod-us',
+      });
+    expect(requested.status).toBe(201);
+    expect(requested.body.state).toBe('awaiting-approval');
+    expect(fake.repository.pulls).toEqual([]);
+
+    const approved = await request(backend.server)
+      .post(`${api}/promotions/${requested.body.id}/approvals`)
+      .set('Authorization', asUser('user:default/priya.raman'))
+      .send({ decision: 'approve', comment: 'Ship it after the sale' });
+    expect(approved.status).toBe(200);
+    expect(approved.body.state).toBe('pr-open');
+    const pr = fake.repository.pulls.find(
+      p => p.number === approved.body.pullRequest.number,
+    )!;
+    expect(pr.body).toContain('Approved-by: user:default/priya.raman');
+    expect(pr.reviews).toEqual([
+      expect.objectContaining({
+        state: 'COMMENTED',
+        body: expect.stringMatching(
+          /^Approved in Backstage by user:default\/priya\.raman .*:\n\n> Ship it after the sale$/,
+        ),
+      }),
+    ]);
+    fake.assertNoViolations();
+  });
+});

@@ -36,6 +36,29 @@ describe('GithubProvider pull requests', () => {
     return provider;
   }
 
+  it('posts an approval made in the portal as a comment review, as GitHub describes the call', async () => {
+    const provider = await pushPromotionBranch();
+    const pulls = provider.pullRequests;
+    const { number } = await pulls.openPullRequest({
+      branch,
+      base: 'main',
+      title: 'Promote cart to prod-eu',
+      body: 'cart 1.0.0 → 2.0.0',
+    });
+
+    await pulls.postReview!(
+      number,
+      'Approved in Backstage by user:default/priya.raman: Ship it',
+    );
+
+    expect(fake.pulls[0].reviews).toEqual([
+      expect.objectContaining({
+        state: 'COMMENTED',
+        body: 'Approved in Backstage by user:default/priya.raman: Ship it',
+      }),
+    ]);
+  });
+
   it('opens a pull request once; asking again finds the same one', async () => {
     const provider = await pushPromotionBranch();
     const pulls = provider.pullRequests;

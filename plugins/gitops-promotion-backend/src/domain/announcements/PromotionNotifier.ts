@@ -61,7 +61,10 @@ export class PromotionNotifier {
       });
       return;
     }
-    if (promotion.trigger === 'auto-rollback' && promotion.state === 'committed') {
+    if (
+      promotion.trigger === 'auto-rollback' &&
+      promotion.state === 'committed'
+    ) {
       await this.tellOwners(promotion, rollbackNotification(promotion, target));
       return;
     }

@@ -103,7 +103,9 @@ export function approvalNotification(
     title: `${what} to ${target} awaits your approval`,
     description: `${who} asks to promote ${what}${
       environments.source ? ` from ${environments.source.title}` : ''
-    } to ${target}; ${promotion.approvals!.required} approval(s) needed. Approve or reject it in the Environments tab.`,
+    } to ${target}; ${
+      promotion.approvals!.required
+    } approval(s) needed. Approve or reject it in the Environments tab.`,
     link: environmentsTabLink(promotion.entityRef),
     topic: NOTIFICATION_TOPIC,
     scope: `promotion:${promotion.id}`,
@@ -117,7 +119,9 @@ export function rollbackNotification(
   target: Environment,
 ): NotificationPayload {
   return {
-    title: `${subjectOf(promotion)} in ${target.title}: rolled back automatically`,
+    title: `${subjectOf(promotion)} in ${
+      target.title
+    }: rolled back automatically`,
     description: `Promotion ${promotion.rollbackOf} failed its rollout or verification in ${target.title}, so the versions it replaced were promoted back (promotion ${promotion.id}).`,
     link: environmentsTabLink(promotion.entityRef),
     topic: NOTIFICATION_TOPIC,

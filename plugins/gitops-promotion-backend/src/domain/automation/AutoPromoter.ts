@@ -141,7 +141,10 @@ export class AutoPromoter {
         { trigger: 'auto-promotion' },
       );
       if (!created) return false;
-      await this.audit(meta, { promotionId: promotion.id, state: promotion.state });
+      await this.audit(meta, {
+        promotionId: promotion.id,
+        state: promotion.state,
+      });
       await this.supersedeAwaiting(service, edge, promotion.id);
       this.deps.logger.info(
         `Promoted ${service.service} ${versions[0]} from ${edge.source.name} to ${edge.target.name} automatically (promotion ${promotion.id}, ${promotion.state})`,
@@ -239,7 +242,10 @@ export class AutoPromoter {
 
 /** The source has every value and runs something other than the target. */
 function differs(source: CellVersion, target: CellVersion): boolean {
-  if (source.values.length === 0 || source.values.some(v => v.value === undefined)) {
+  if (
+    source.values.length === 0 ||
+    source.values.some(v => v.value === undefined)
+  ) {
     return false;
   }
   return source.values.some((v, i) => v.value !== target.values[i]?.value);

@@ -38,9 +38,7 @@ export class AutoPromotionPauses {
   ) {}
 
   /** The pauses of environments the caller may read (and of every environment). */
-  async list(
-    credentials: BackstageCredentials,
-  ): Promise<AutoPromotionPause[]> {
+  async list(credentials: BackstageCredentials): Promise<AutoPromotionPause[]> {
     const readable = new Set(
       (await this.deps.access.readable(credentials)).map(e => e.name),
     );
@@ -72,7 +70,10 @@ export class AutoPromotionPauses {
         p.entityRef === stored.entityRef &&
         p.environment === stored.environment,
     );
-    if (!pause || !(await this.deps.store.resume(pause.entityRef, pause.environment))) {
+    if (
+      !pause ||
+      !(await this.deps.store.resume(pause.entityRef, pause.environment))
+    ) {
       throw new NotFoundError(
         `Automatic promotion is not paused for ${describe(stored)}`,
       );
@@ -87,7 +88,9 @@ export class AutoPromotionPauses {
   ): Promise<{ entityRef: string; environment: string }> {
     const { config, catalog, access } = this.deps;
     if (!scope.entityRef && !scope.environment) {
-      throw new InputError('Name a service (entityRef), an environment, or both');
+      throw new InputError(
+        'Name a service (entityRef), an environment, or both',
+      );
     }
     const automatic = config.environments.filter(
       e => e.autoPromotesFrom.length > 0,

@@ -86,7 +86,9 @@ export class AutomaticRollback {
     } catch (error) {
       await event.fail({ error: error as Error });
       logger.warn(
-        `Could not roll back ${failed.service} in ${failed.targetEnv} after promotion ${failed.id} failed: ${
+        `Could not roll back ${failed.service} in ${
+          failed.targetEnv
+        } after promotion ${failed.id} failed: ${
           isError(error) ? error.message : error
         }`,
       );

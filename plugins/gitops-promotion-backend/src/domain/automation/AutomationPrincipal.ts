@@ -11,9 +11,7 @@ import {
  * to the auth service, never logged or returned.
  */
 export class AutomationPrincipal {
-  constructor(
-    private readonly deps: { auth: AuthService; token?: string },
-  ) {}
+  constructor(private readonly deps: { auth: AuthService; token?: string }) {}
 
   credentials(): Promise<BackstageCredentials> {
     const { auth, token } = this.deps;

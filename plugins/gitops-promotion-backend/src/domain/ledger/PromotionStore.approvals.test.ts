@@ -14,7 +14,10 @@ const APPROVALS = {
   decisions: [],
 };
 
-const decision = (approver: string, kind: 'approve' | 'reject' = 'approve') => ({
+const decision = (
+  approver: string,
+  kind: 'approve' | 'reject' = 'approve',
+) => ({
   approver,
   decision: kind,
   at: '2026-12-06T10:00:00.000Z',

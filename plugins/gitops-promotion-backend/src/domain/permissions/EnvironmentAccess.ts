@@ -287,7 +287,9 @@ export class EnvironmentAccess {
     const memberships = await this.memberships(credentials);
     if (!from.some(group => memberships.has(group.toLowerCase()))) {
       throw new NotAllowedError(
-        `Only members of ${from.join(', ')} may approve promotions into ${record.targetEnv}`,
+        `Only members of ${from.join(', ')} may approve promotions into ${
+          record.targetEnv
+        }`,
       );
     }
     const allowed = await this.approveAllowed([record.targetEnv], credentials);
@@ -310,7 +312,10 @@ export class EnvironmentAccess {
     );
   }
 
-  private approveAllowed(environments: string[], credentials: BackstageCredentials) {
+  private approveAllowed(
+    environments: string[],
+    credentials: BackstageCredentials,
+  ) {
     return this.allowedIn(
       gitopsPromotionPromotionApprovePermission,
       environments,

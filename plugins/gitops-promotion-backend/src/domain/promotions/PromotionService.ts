@@ -28,7 +28,6 @@ import {
 } from '../ledger';
 import { RecordedIntent } from '../ledger/types';
 import { GitopsRepository } from '../../clients/repository/GitopsRepository';
-import { requesterGitIdentity } from '../../clients/git/gitIdentity';
 import { assertSameRequest } from '../ledger/PromotionStore';
 import { EnvironmentAccess } from '../permissions/EnvironmentAccess';
 import { pipelineEnds, toPolicyError } from '../policy';
@@ -43,7 +42,11 @@ import {
 } from './PromotionPlanner';
 import { Snapshot } from '../../clients/repository/GitopsRepository';
 import { requestFingerprint } from './requestFingerprint';
-import { Requester, requesterIdentity } from './requesterIdentity';
+import {
+  recordedRequesterIdentity,
+  Requester,
+  requesterIdentity,
+} from './requesterIdentity';
 import {
   ApprovalDecision,
   ApprovalRequest,
@@ -495,7 +498,9 @@ export class PromotionService {
     const { store, access } = this.deps;
     const approver = credentials.principal.userEntityRef;
     const existing = await store.get(id);
-    const [record] = existing ? await access.visible([existing], credentials) : [];
+    const [record] = existing
+      ? await access.visible([existing], credentials)
+      : [];
     if (!record) throw new NotFoundError(`No promotion ${id}`);
     if (record.state !== 'awaiting-approval' || !record.approvals) {
       throw new ConflictError(
@@ -517,7 +522,9 @@ export class PromotionService {
   }
 
   /** Writes an approved promotion as it was requested, or records why it cannot be. */
-  private async writeApproved(record: PromotionRecord): Promise<PromotionRecord> {
+  private async writeApproved(
+    record: PromotionRecord,
+  ): Promise<PromotionRecord> {
     const intent = record.intent!;
     const own = await this.deps.auth.getOwnServiceCredentials();
     let plan: PromotionPlan;
@@ -543,7 +550,10 @@ export class PromotionService {
       throw error;
     }
     const approvedBy = record.approvals!.decisions.map(d => d.approver);
-    const requester = await requesterOf(record, this.deps);
+    const requester = await recordedRequesterIdentity(
+      record.requester,
+      this.deps,
+    );
     const [written] = await this.write(
       [{ plan, record }],
       requester,
@@ -562,9 +572,9 @@ export class PromotionService {
   ) {
     const repository = this.deps.repositories(record.repositoryId);
     for (const d of decisions) {
-      const body = `Approved in Backstage by ${d.approver} (GitOps Promotion ${record.id})${
-        d.comment ? `:\n\n> ${d.comment.replace(/\n/g, '\n> ')}` : ''
-      }`;
+      const body = `Approved in Backstage by ${d.approver} (GitOps Promotion ${
+        record.id
+      })${d.comment ? `:\n\n> ${d.comment.replace(/\n/g, '\n> ')}` : ''}`;
       await repository
         .postPullRequestReview(record.pullRequest!.number, body)
         .catch(error =>
@@ -831,30 +841,5 @@ function recordedIntent(
     versions: plan.values,
     baseCommit: plan.changeSet.baseCommit,
     sourceCommit: plan.sourceCommit,
-  };
-}
-
-/** The git identity of a recorded requester (a catalog user's profile, when one). */
-async function requesterOf(
-  record: PromotionRecord,
-  deps: { auth: AuthService; catalogService: CatalogService },
-): Promise<Requester> {
-  if (!record.requester.startsWith('user:')) {
-    return { entityRef: record.requester, ...requesterGitIdentity(record.requester) };
-  }
-  const credentials = await deps.auth.getOwnServiceCredentials();
-  const user = await deps.catalogService
-    .getEntityByRef(record.requester, { credentials })
-    .catch(() => undefined);
-  const profile = (user?.spec?.profile ?? {}) as {
-    displayName?: unknown;
-    email?: unknown;
-  };
-  return {
-    entityRef: record.requester,
-    ...requesterGitIdentity(record.requester, {
-      name: profile.displayName,
-      email: profile.email,
-    }),
   };
 }

@@ -203,11 +203,13 @@ export class PromotionTracker {
   }
 
   private async failed(promotion: PromotionRecord) {
-    await this.deps.onFailure?.(promotion).catch(error =>
-      this.deps.logger.warn(
-        `Could not act on the failure of promotion ${promotion.id}: ${error}`,
-      ),
-    );
+    await this.deps
+      .onFailure?.(promotion)
+      .catch(error =>
+        this.deps.logger.warn(
+          `Could not act on the failure of promotion ${promotion.id}: ${error}`,
+        ),
+      );
   }
 
   /**

@@ -21,26 +21,52 @@ export async function requesterIdentity(
   credentials: BackstageCredentials,
   services: { auth: AuthService; catalogService: CatalogService },
 ): Promise<Requester> {
-  const { auth, catalogService: catalog } = services;
+  const { auth } = services;
   if (auth.isPrincipal(credentials, 'user')) {
-    const entityRef = credentials.principal.userEntityRef;
-    const user = await catalog
-      .getEntityByRef(entityRef, { credentials })
-      .catch(() => undefined);
-    const profile = (user?.spec?.profile ?? {}) as {
-      displayName?: unknown;
-      email?: unknown;
-    };
-    return {
-      entityRef,
-      ...requesterGitIdentity(entityRef, {
-        name: profile.displayName,
-        email: profile.email,
-      }),
-    };
+    return userIdentity(
+      credentials.principal.userEntityRef,
+      credentials,
+      services,
+    );
   }
   const entityRef = auth.isPrincipal(credentials, 'service')
     ? `service:${credentials.principal.subject}`
     : 'none:unknown';
   return { entityRef, ...requesterGitIdentity(entityRef) };
+}
+
+/**
+ * The git identity of a requester the ledger recorded (`user:…` or
+ * `service:…`), for a write made later on their behalf (once approved).
+ */
+export async function recordedRequesterIdentity(
+  entityRef: string,
+  services: { auth: AuthService; catalogService: CatalogService },
+): Promise<Requester> {
+  if (!entityRef.startsWith('user:')) {
+    return { entityRef, ...requesterGitIdentity(entityRef) };
+  }
+  const credentials = await services.auth.getOwnServiceCredentials();
+  return userIdentity(entityRef, credentials, services);
+}
+
+async function userIdentity(
+  entityRef: string,
+  credentials: BackstageCredentials,
+  services: { catalogService: CatalogService },
+): Promise<Requester> {
+  const user = await services.catalogService
+    .getEntityByRef(entityRef, { credentials })
+    .catch(() => undefined);
+  const profile = (user?.spec?.profile ?? {}) as {
+    displayName?: unknown;
+    email?: unknown;
+  };
+  return {
+    entityRef,
+    ...requesterGitIdentity(entityRef, {
+      name: profile.displayName,
+      email: profile.email,
+    }),
+  };
 }

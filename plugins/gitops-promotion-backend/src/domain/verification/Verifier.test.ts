@@ -10,7 +10,14 @@ const promotion: PromotionRecord = {
   service: 'checkout',
   targetEnv: 'staging',
   kind: 'promote',
-  versions: [{ path: 'envs/staging/checkout/values.yaml', key: 'image.tag', from: '1.0.0', to: '1.1.0' }],
+  versions: [
+    {
+      path: 'envs/staging/checkout/values.yaml',
+      key: 'image.tag',
+      from: '1.0.0',
+      to: '1.1.0',
+    },
+  ],
   requester: 'user:default/guest',
   mode: 'commit',
   repositoryId: 'acme-gitops',
@@ -30,7 +37,7 @@ const argocdReporting = (health: string, message?: string) =>
       syncStatus: 'Synced',
       health: { status: health, ...(message && { message }) },
     }),
-  }) as unknown as ArgoCdClient;
+  } as unknown as ArgoCdClient);
 
 describe('Verifier', () => {
   let server: http.Server;
@@ -52,14 +59,22 @@ describe('Verifier', () => {
   });
   afterAll(() => new Promise(resolve => server.close(resolve)));
 
-  const verify = (checks: VerificationCheckConfig[], options: { now?: number; health?: string } = {}) =>
+  const verify = (
+    checks: VerificationCheckConfig[],
+    options: { now?: number; health?: string } = {},
+  ) =>
     new Verifier({
-      argocd: argocdReporting(options.health ?? 'Healthy', 'Back-off restarting failed container'),
+      argocd: argocdReporting(
+        options.health ?? 'Healthy',
+        'Back-off restarting failed container',
+      ),
       now: () => options.now ?? START,
     }).verify(promotion, checks);
 
   it('keeps Argo CD health pending until it held for the window, and fails it at the first unhealthy look', async () => {
-    const health: VerificationCheckConfig[] = [{ type: 'argocd-health', name: 'health', forMs: 60_000 }];
+    const health: VerificationCheckConfig[] = [
+      { type: 'argocd-health', name: 'health', forMs: 60_000 },
+    ];
     expect(await verify(health, { now: START + 30_000 })).toMatchObject({
       outcome: 'pending',
       results: [{ state: 'pending', message: 'Healthy for 30 s of 60 s' }],
@@ -70,7 +85,13 @@ describe('Verifier', () => {
     });
     expect(await verify(health, { health: 'Degraded' })).toMatchObject({
       outcome: 'failed',
-      results: [{ state: 'failed', message: 'Argo CD reports Degraded: Back-off restarting failed container' }],
+      results: [
+        {
+          state: 'failed',
+          message:
+            'Argo CD reports Degraded: Back-off restarting failed container',
+        },
+      ],
     });
   });
 
@@ -79,37 +100,76 @@ describe('Verifier', () => {
     [503, undefined, 'failed', 'HTTP 503, expected 2xx'],
     [204, 204, 'passed', 'HTTP 204'],
     [200, 204, 'failed', 'HTTP 200, expected 204'],
-  ])('an HTTP check answered %i (expecting %s) has %s', async (status, expectStatus, state, message) => {
-    answer = { status };
-    const { results } = await verify([
-      { type: 'http', name: 'smoke', url: `${base}/{service}/{env}`, timeoutMs: 1000, expectStatus },
-    ]);
-    expect(results).toEqual([
-      { name: 'smoke', type: 'http', state, message, at: new Date(START).toISOString() },
-    ]);
-    expect(received.at(-1)?.url).toBe('/checkout/staging');
-  });
+  ])(
+    'an HTTP check answered %i (expecting %s) has %s',
+    async (status, expectStatus, state, message) => {
+      answer = { status };
+      const { results } = await verify([
+        {
+          type: 'http',
+          name: 'smoke',
+          url: `${base}/{service}/{env}`,
+          timeoutMs: 1000,
+          expectStatus,
+        },
+      ]);
+      expect(results).toEqual([
+        {
+          name: 'smoke',
+          type: 'http',
+          state,
+          message,
+          at: new Date(START).toISOString(),
+        },
+      ]);
+      expect(received.at(-1)?.url).toBe('/checkout/staging');
+    },
+  );
 
   it.each([
-    ['{"passed":true,"message":"error rate 0.1%"}', 'passed', 'error rate 0.1%'],
+    [
+      '{"passed":true,"message":"error rate 0.1%"}',
+      'passed',
+      'error rate 0.1%',
+    ],
     ['{"passed":false,"message":"error rate 7%"}', 'failed', 'error rate 7%'],
-    ['{"result":"ok"}', 'failed', 'the webhook did not answer { "passed": true | false }'],
+    [
+      '{"result":"ok"}',
+      'failed',
+      'the webhook did not answer { "passed": true | false }',
+    ],
   ])('a webhook answering %s has %s', async (body, state, message) => {
     answer = { status: 200, body };
     const { results } = await verify([
-      { type: 'webhook', name: 'canary', url: `${base}/verify`, timeoutMs: 1000 },
+      {
+        type: 'webhook',
+        name: 'canary',
+        url: `${base}/verify`,
+        timeoutMs: 1000,
+      },
     ]);
     expect(results[0]).toMatchObject({ state, message });
     expect(JSON.parse(received.at(-1)!.body)).toMatchObject({
       check: 'canary',
-      promotion: { id: promotion.id, service: 'checkout', targetEnv: 'staging' },
+      promotion: {
+        id: promotion.id,
+        service: 'checkout',
+        targetEnv: 'staging',
+      },
     });
-    expect(JSON.parse(received.at(-1)!.body).promotion).not.toHaveProperty('verifyingSince');
+    expect(JSON.parse(received.at(-1)!.body).promotion).not.toHaveProperty(
+      'verifyingSince',
+    );
   });
 
   it('fails a check whose endpoint cannot be reached, saying so', async () => {
     const { outcome, results } = await verify([
-      { type: 'http', name: 'smoke', url: 'http://127.0.0.1:1/healthz', timeoutMs: 1000 },
+      {
+        type: 'http',
+        name: 'smoke',
+        url: 'http://127.0.0.1:1/healthz',
+        timeoutMs: 1000,
+      },
     ]);
     expect(outcome).toBe('failed');
     expect(results[0].message).toMatch(/^could not run the check: /);
@@ -121,7 +181,9 @@ describe('Verifier', () => {
     const { outcome } = await new Verifier({ now: () => START }).verify(
       {
         ...promotion,
-        verification: [{ name: 'smoke', type: 'http', state: 'passed', message: 'HTTP 200' }],
+        verification: [
+          { name: 'smoke', type: 'http', state: 'passed', message: 'HTTP 200' },
+        ],
       },
       [{ type: 'http', name: 'smoke', url: `${base}/x`, timeoutMs: 1000 }],
     );

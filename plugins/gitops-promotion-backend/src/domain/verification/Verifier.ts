@@ -57,7 +57,10 @@ export class Verifier {
     promotion: PromotionRecord,
     annotations?: Record<string, string>,
   ): Promise<VerificationCheckResult> {
-    const result = (state: 'pending' | 'passed' | 'failed', message?: string) => ({
+    const result = (
+      state: 'pending' | 'passed' | 'failed',
+      message?: string,
+    ) => ({
       name: check.name,
       type: check.type,
       state,
@@ -74,7 +77,10 @@ export class Verifier {
           return await this.webhook(check, promotion, result);
       }
     } catch (error) {
-      return result('failed', `could not run the check: ${(error as Error).message}`);
+      return result(
+        'failed',
+        `could not run the check: ${(error as Error).message}`,
+      );
     }
   }
 
@@ -106,7 +112,9 @@ export class Verifier {
     if (heldMs < check.forMs) {
       return result(
         'pending',
-        `Healthy for ${Math.floor(heldMs / 1000)} s of ${Math.round(check.forMs / 1000)} s`,
+        `Healthy for ${Math.floor(heldMs / 1000)} s of ${Math.round(
+          check.forMs / 1000,
+        )} s`,
       );
     }
     return result('passed', `Healthy for ${Math.round(check.forMs / 1000)} s`);
@@ -144,7 +152,10 @@ export class Verifier {
       method: 'POST',
       redirect: 'manual',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ check: check.name, promotion: toApiRecord(promotion) }),
+      body: JSON.stringify({
+        check: check.name,
+        promotion: toApiRecord(promotion),
+      }),
       signal: AbortSignal.timeout(check.timeoutMs),
     });
     if (response.status < 200 || response.status >= 300) {
@@ -155,10 +166,15 @@ export class Verifier {
       | { passed?: unknown; message?: unknown }
       | undefined;
     if (typeof answer?.passed !== 'boolean') {
-      return result('failed', 'the webhook did not answer { "passed": true | false }');
+      return result(
+        'failed',
+        'the webhook did not answer { "passed": true | false }',
+      );
     }
     const message =
-      typeof answer.message === 'string' ? answer.message.slice(0, 500) : undefined;
+      typeof answer.message === 'string'
+        ? answer.message.slice(0, 500)
+        : undefined;
     return result(answer.passed ? 'passed' : 'failed', message);
   }
 

@@ -184,6 +184,8 @@ export class FakeRepository {
         return this.createPull(ctx);
       case 'pulls/get':
         return this.getPull(ctx);
+      case 'pulls/create-review':
+        return this.createReview(ctx);
       case 'repos/download-tarball-archive':
         return this.downloadTarball(ctx);
       default:
@@ -569,6 +571,44 @@ export class FakeRepository {
     };
     this.pulls.push(pr);
     return { status: 201, body: this.payloads.pullRequest(pr, true) };
+  }
+
+  /**
+   * A review, submitted at once (an event given). As on GitHub, the author
+   * of a pull request may comment on it but not approve it or request
+   * changes.
+   */
+  private createReview(ctx: Context): Response {
+    const pr = this.pulls.find(
+      p => p.number === Number(ctx.params.pull_number),
+    );
+    if (this.checkRepo(ctx) || !pr) return this.notFound();
+    const body = ctx.body as { body?: string; event?: string };
+    const states = {
+      COMMENT: 'COMMENTED',
+      APPROVE: 'APPROVED',
+      REQUEST_CHANGES: 'CHANGES_REQUESTED',
+    } as const;
+    const event = (body.event ?? 'COMMENT') as keyof typeof states;
+    if (event !== 'COMMENT' && pr.user === BOT.name) {
+      return this.invalid('Unprocessable Entity', {
+        errors: [
+          `Can not ${
+            event === 'APPROVE' ? 'approve' : 'request changes on'
+          } your own pull request`,
+        ],
+      });
+    }
+    const review = {
+      id: 5000 + this.pulls.reduce((n, p) => n + (p.reviews?.length ?? 0), 0),
+      user: BOT.name,
+      body: body.body ?? '',
+      state: states[event],
+      submittedAt: this.tick(),
+      commitId: pr.headSha,
+    };
+    pr.reviews = [...(pr.reviews ?? []), review];
+    return { status: 200, body: this.payloads.review(pr, review) };
   }
 
   private getPull(ctx: Context): Response {

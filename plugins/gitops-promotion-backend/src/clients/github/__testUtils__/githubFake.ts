@@ -27,6 +27,7 @@ export const SERVED_OPERATIONS = [
   'pulls/list',
   'pulls/create',
   'pulls/get',
+  'pulls/create-review',
   'repos/download-tarball-archive',
 ];
 

@@ -26,6 +26,18 @@ export interface FakePullRequest {
   closedAt: string | null;
   mergedAt: string | null;
   user: string;
+  /** Reviews posted on it, oldest first. */
+  reviews?: FakeReview[];
+}
+
+/** A review of a pull request. */
+export interface FakeReview {
+  id: number;
+  user: string;
+  body: string;
+  state: 'COMMENTED' | 'APPROVED' | 'CHANGES_REQUESTED';
+  submittedAt: string;
+  commitId: string;
 }
 
 const FIXTURE_REPO = { owner: 'octokit-fixture-org', repo: 'hello-world' };
@@ -193,6 +205,27 @@ export class GithubPayloads {
       html_url: html,
       download_url: `${this.ctx.htmlUrl}/raw/${this.ctx.owner}/${this.ctx.repo}/${ref}/${path}`,
       _links: { self, git, html },
+    };
+  }
+
+  /** `pull-request-review`. */
+  review(pr: FakePullRequest, review: FakeReview): JsonObject {
+    const html = `${this.repoHtml}/pull/${pr.number}#pullrequestreview-${review.id}`;
+    return {
+      id: review.id,
+      node_id: nodeId(`review:${review.id}`),
+      user: this.user(review.user),
+      body: review.body,
+      state: review.state,
+      html_url: html,
+      pull_request_url: `${this.repoApi}/pulls/${pr.number}`,
+      _links: {
+        html: { href: html },
+        pull_request: { href: `${this.repoApi}/pulls/${pr.number}` },
+      },
+      submitted_at: review.submittedAt,
+      commit_id: review.commitId,
+      author_association: 'NONE',
     };
   }
 
