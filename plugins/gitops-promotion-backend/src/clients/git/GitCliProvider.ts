@@ -224,7 +224,9 @@ export class GitCliProvider implements RepositoryProvider {
       // -z: `<header>\0` then per file `\n:<old mode> <new mode> <old sha>
       // <new sha> <status>\0<path>\0`, paths never quoted
       const [header, ...fields] = record.split('\0');
-      const [commitSha, name, email, date, message] = header.split(FIELD);
+      const [commitSha, name, email, date, message, trailers] =
+        header.split(FIELD);
+      const promotionIds = trailers ? trailers.split(',') : [];
       for (let i = 0; i + 1 < fields.length; i++) {
         const change = fields[i].trimStart();
         if (!change.startsWith(':')) continue;
@@ -239,6 +241,7 @@ export class GitCliProvider implements RepositoryProvider {
           message,
           blobSha: ZERO_SHA.test(after) ? undefined : after,
           previousBlobSha: ZERO_SHA.test(before) ? undefined : before,
+          promotionIds,
         });
         if (history.length === limit) unfilled -= 1;
       }
@@ -249,7 +252,7 @@ export class GitCliProvider implements RepositoryProvider {
         // paths are names, never patterns (a `*` or `[` in a file name)
         '--literal-pathspecs',
         'log',
-        `--format=${RECORD}%H${FIELD}%an${FIELD}%ae${FIELD}%aI${FIELD}%s`,
+        `--format=${RECORD}%H${FIELD}%an${FIELD}%ae${FIELD}%aI${FIELD}%s${FIELD}%(trailers:key=Promotion-Id,valueonly,separator=%x2C)`,
         '--raw',
         '-z',
         '--no-abbrev',

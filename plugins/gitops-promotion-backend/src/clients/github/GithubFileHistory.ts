@@ -147,6 +147,7 @@ function toEntries(nodes: HistoryNode[], limit: number): FileHistoryEntry[] {
       },
       date: node.author?.date ?? '',
       message: node.messageHeadline,
+      promotionIds: promotionIdsIn(node.messageBody),
       blobSha: blob.sha,
       previousBlobSha: previous.sha,
       blobText: blob.text,
@@ -165,4 +166,12 @@ function blobOf(file: HistoryFile | null): { sha?: string; text?: string } {
   const whole =
     typeof object?.text === 'string' && !object.isBinary && !object.isTruncated;
   return { sha: file.oid, text: whole ? object.text! : undefined };
+}
+
+/** The values of the `Promotion-Id:` trailer lines of a commit message. */
+function promotionIdsIn(message: string): string[] {
+  return message.split(/\r?\n/).flatMap(line => {
+    const match = /^Promotion-Id:\s*(\S+)\s*$/.exec(line.trim());
+    return match ? [match[1]] : [];
+  });
 }

@@ -17,6 +17,8 @@ export interface HistoryFile {
 export interface HistoryNode {
   oid: string;
   messageHeadline: string;
+  /** The message after the headline: where the trailers are. */
+  messageBody: string;
   author: {
     name: string | null;
     email: string | null;
@@ -75,7 +77,7 @@ export function historyRequest(
   }
 }
 fragment Page on CommitHistoryConnection { pageInfo { hasNextPage endCursor } }
-fragment Entry on Commit { oid messageHeadline author { name email date } }
+fragment Entry on Commit { oid messageHeadline messageBody author { name email date } }
 fragment File on TreeEntry { type oid object { ... on Blob { text isBinary isTruncated } } }`;
   const variables: Record<string, string | number | null> = { ...on };
   cursors.forEach(({ path, after }, i) => {

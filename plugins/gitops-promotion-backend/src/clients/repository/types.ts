@@ -22,6 +22,11 @@ export interface FileHistoryEntry {
   /** The file's blob before this commit; undefined when the commit created it. */
   previousBlobSha?: string;
   /**
+   * The commit's `Promotion-Id:` trailers (this plugin's commits carry one
+   * per promotion), where the provider read them with the history.
+   */
+  promotionIds?: string[];
+  /**
    * The text of `blobSha` when the provider read it with the history (GitHub
    * does, in the same query); absent otherwise, then it is read by SHA.
    */

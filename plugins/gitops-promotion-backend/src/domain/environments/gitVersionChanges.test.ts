@@ -148,6 +148,25 @@ describe('readVersionChanges', () => {
     expect(counts.fileHistories).toBe(2);
   });
 
+  it("carries each commit's Promotion-Id trailers, read with the history", async () => {
+    const { read } = setup();
+    await demo.commit(
+      'Promote checkout 2.7.0 to prod-us\n\nPromoted-by: user:default/guest\nPromotion-Id: 3f0c6d8e-6a55-4d0b-9a53-1c5f1f7e2a10',
+      [{ file: 'envs/prod-us/checkout/values.yaml', key: 'image.tag', value: '2.7.0' }],
+    );
+
+    const { commits } = await read(1, [{ service: 'checkout' }]);
+
+    expect(
+      commits
+        .filter(c => c.environment === 'prod-us')
+        .map(c => [c.to, c.promotionIds]),
+    ).toEqual([['2.7.0', ['3f0c6d8e-6a55-4d0b-9a53-1c5f1f7e2a10']]]);
+    expect(
+      commits.filter(c => c.environment !== 'prod-us').every(c => c.promotionIds?.length === 0),
+    ).toBe(true);
+  });
+
   it('leaves a repository it cannot read out with a warning', async () => {
     const { read } = setup(path.join(demo.dir, 'no-such-repository.git'));
 

@@ -229,6 +229,7 @@ async function versionChangesOf(
       commitSha: entry.commitSha,
       date: entry.date,
       message: entry.message,
+      promotionIds: entry.promotionIds ?? [],
       path: source.path,
       key: source.key,
       from: await versionAt(source.key, entry.previousBlobSha),

@@ -107,7 +107,9 @@ function madeByPlugin(
   records: PromotionRecord[],
 ): boolean {
   if (pluginShas.has(commit.commitSha)) return true;
-  if (carriesPromotionId(commit.message)) return true;
+  if (commit.promotionIds?.length || carriesPromotionId(commit.message)) {
+    return true;
+  }
   const at = Date.parse(commit.date);
   return records.some(
     r =>

@@ -188,6 +188,8 @@ export interface GitVersionChange {
   date: string;
   /** The commit message as the repository's history gives it (may be the subject only). */
   message: string;
+  /** Its `Promotion-Id:` trailers, where the history was read with them. */
+  promotionIds?: string[];
   path: string;
   key: string;
   /** The version before; absent when it was unset. */

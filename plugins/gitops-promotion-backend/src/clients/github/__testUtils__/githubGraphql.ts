@@ -126,6 +126,7 @@ export class FakeGraphql {
       __typename: 'Commit',
       oid: sha,
       messageHeadline: commit.message.split('\n')[0],
+      messageBody: commit.message.split('\n').slice(1).join('\n').trim(),
       author: {
         name: commit.author.name,
         email: commit.author.email,
