@@ -30,7 +30,9 @@ exports.up = async function up(knex) {
     table
       .text('approvals_json')
       .nullable()
-      .comment('{ required, from, decisions: [{ approver, decision, comment, at }] }');
+      .comment(
+        '{ required, from, decisions: [{ approver, decision, comment, at }] }',
+      );
     table
       .text('intent_json')
       .nullable()
@@ -40,11 +42,15 @@ exports.up = async function up(knex) {
     table
       .text('verification_json')
       .nullable()
-      .comment('[{ name, type, state, message, at }] of the verification checks');
+      .comment(
+        '[{ name, type, state, message, at }] of the verification checks',
+      );
     table
       .timestamp('verifying_since', { useTz: true })
       .nullable()
-      .comment('When the rollout was Synced and Healthy and verification began');
+      .comment(
+        'When the rollout was Synced and Healthy and verification began',
+      );
     table.index(['rollback_of'], 'promotions_rollback_of_idx');
   });
   await knex.schema.createTable('auto_promotion_pauses', table => {

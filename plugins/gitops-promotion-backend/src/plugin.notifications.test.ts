@@ -3,11 +3,6 @@ import {
   createServiceFactory,
   RootLoggerService,
 } from '@backstage/backend-plugin-api';
-import {
-  Entity,
-  parseEntityRef,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
 import notificationsPlugin from '@backstage/plugin-notifications-backend';
 import { NotificationPayload } from '@backstage/plugin-notifications-common';
 import signalsPlugin from '@backstage/plugin-signals-backend';
@@ -23,6 +18,7 @@ import {
   exampleEntities,
   promoteWhenAllowed,
   startPromotionBackend,
+  withMemberships,
 } from './__testUtils__/promotionBackend';
 
 jest.setTimeout(120_000);
@@ -321,52 +317,3 @@ describe('notifications in a Backstage without the notifications backend', () =>
     ]);
   });
 });
-
-/**
- * The example catalog with the memberOf and hasMember relations the catalog
- * would add from the users' `spec.memberOf`: the notifications backend finds
- * the members of an owner group through them.
- */
-function withMemberships(entities: Entity[]): Entity[] {
-  const groupsOf = (user: Entity) =>
-    ((user.spec?.memberOf as string[] | undefined) ?? []).map(group =>
-      stringifyEntityRef(
-        parseEntityRef(group, {
-          defaultKind: 'group',
-          defaultNamespace: 'default',
-        }),
-      ),
-    );
-  const users = entities.filter(e => e.kind === 'User');
-  return entities.map(entity => {
-    const relations = entity.relations ?? [];
-    if (entity.kind === 'User') {
-      return {
-        ...entity,
-        relations: [
-          ...relations,
-          ...groupsOf(entity).map(targetRef => ({
-            type: 'memberOf',
-            targetRef,
-          })),
-        ],
-      };
-    }
-    if (entity.kind === 'Group') {
-      const ref = stringifyEntityRef(entity);
-      return {
-        ...entity,
-        relations: [
-          ...relations,
-          ...users
-            .filter(user => groupsOf(user).includes(ref))
-            .map(user => ({
-              type: 'hasMember',
-              targetRef: stringifyEntityRef(user),
-            })),
-        ],
-      };
-    }
-    return entity;
-  });
-}

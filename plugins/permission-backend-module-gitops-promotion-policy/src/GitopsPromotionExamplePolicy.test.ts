@@ -127,7 +127,7 @@ describe('GitopsPromotionExamplePolicy', () => {
     expect(await decide(paymentsDeveloper)).toBe(AuthorizeResult.DENY);
   });
 
-  it('lets everybody approve: the environment\'s approver groups are the gate', async () => {
+  it("lets everybody approve: the environment's approver groups are the gate", async () => {
     const decision = await policy.handle(
       { permission: gitopsPromotionPromotionApprovePermission },
       paymentsDeveloper,

@@ -229,14 +229,11 @@ export async function startPromotionBackend(
 function exampleUserInfo(entities: Entity[]) {
   return mockServices.userInfo.mock({
     getUserInfo: async credentials => {
-      const userEntityRef = (
-        credentials.principal as { userEntityRef: string }
-      ).userEntityRef;
-      const user = entities.find(
-        e => stringifyEntityRef(e) === userEntityRef,
-      );
-      const groups = ((user?.spec?.memberOf ?? []) as string[]).map(
-        group => stringifyEntityRef(parseEntityRef(group, { defaultKind: 'group' })),
+      const userEntityRef = (credentials.principal as { userEntityRef: string })
+        .userEntityRef;
+      const user = entities.find(e => stringifyEntityRef(e) === userEntityRef);
+      const groups = ((user?.spec?.memberOf ?? []) as string[]).map(group =>
+        stringifyEntityRef(parseEntityRef(group, { defaultKind: 'group' })),
       );
       return { userEntityRef, ownershipEntityRefs: [userEntityRef, ...groups] };
     },
@@ -326,4 +323,53 @@ export async function promoteWhenAllowed(
     );
   }
   return res.body;
+}
+
+/**
+ * The example catalog with the memberOf and hasMember relations the catalog
+ * would add from the users' `spec.memberOf`: the notifications backend finds
+ * the members of an owner group through them.
+ */
+export function withMemberships(entities: Entity[]): Entity[] {
+  const groupsOf = (user: Entity) =>
+    ((user.spec?.memberOf as string[] | undefined) ?? []).map(group =>
+      stringifyEntityRef(
+        parseEntityRef(group, {
+          defaultKind: 'group',
+          defaultNamespace: 'default',
+        }),
+      ),
+    );
+  const users = entities.filter(e => e.kind === 'User');
+  return entities.map(entity => {
+    const relations = entity.relations ?? [];
+    if (entity.kind === 'User') {
+      return {
+        ...entity,
+        relations: [
+          ...relations,
+          ...groupsOf(entity).map(targetRef => ({
+            type: 'memberOf',
+            targetRef,
+          })),
+        ],
+      };
+    }
+    if (entity.kind === 'Group') {
+      const ref = stringifyEntityRef(entity);
+      return {
+        ...entity,
+        relations: [
+          ...relations,
+          ...users
+            .filter(user => groupsOf(user).includes(ref))
+            .map(user => ({
+              type: 'hasMember',
+              targetRef: stringifyEntityRef(user),
+            })),
+        ],
+      };
+    }
+    return entity;
+  });
 }

@@ -520,7 +520,9 @@ describe('every answer of the backend matches the spec', () => {
         section.argocd.instances[0].cacheTtlSeconds = 0;
         const prodUs = section.environments[3];
         prodUs.approvals = { from: ['group:default/platform'] };
-        prodUs.promotesFrom = [{ environment: 'staging', auto: true, after: 'P1D' }];
+        prodUs.promotesFrom = [
+          { environment: 'staging', auto: true, after: 'P1D' },
+        ];
       },
     });
   });
@@ -1324,9 +1326,17 @@ describe('every answer of the backend matches the spec', () => {
   it('POST /promotions/{id}/approvals', async () => {
     const cart = 'component:default/cart';
     await backend.demo.commit('Release cart 3.1.0 to staging', [
-      { file: 'envs/staging/cart/values.yaml', key: 'image.tag', value: '3.1.0' },
+      {
+        file: 'envs/staging/cart/values.yaml',
+        key: 'image.tag',
+        value: '3.1.0',
+      },
     ]);
-    await allowedPreview({ entityRef: cart, source: 'staging', targets: ['prod-us'] });
+    await allowedPreview({
+      entityRef: cart,
+      source: 'staging',
+      targets: ['prod-us'],
+    });
     const awaiting = await post(
       '/promotions',
       { entityRef: cart, source: 'staging', target: 'prod-us' },
@@ -1335,12 +1345,16 @@ describe('every answer of the backend matches the spec', () => {
     expect(awaiting.state).toBe('awaiting-approval');
     const approvals = `/promotions/${awaiting.id}/approvals`;
     await post(approvals, { decision: 'approve' }, 403);
-    await post(approvals, { decision: 'approve' }, 404, { auth: asUser(NO_PROD) });
+    await post(approvals, { decision: 'approve' }, 404, {
+      auth: asUser(NO_PROD),
+    });
     await post(approvals, { decision: 'maybe' }, 400, {
       auth: asUser(PLATFORM),
       badInput: true,
     });
-    await post(approvals, { decision: 'reject' }, 400, { auth: asUser(PLATFORM) });
+    await post(approvals, { decision: 'reject' }, 400, {
+      auth: asUser(PLATFORM),
+    });
     await post(approvals, { decision: 'approve' }, 403, { auth: asService() });
     const approved = await post(
       approvals,
@@ -1349,11 +1363,17 @@ describe('every answer of the backend matches the spec', () => {
       { auth: asUser(PLATFORM) },
     );
     expect(approved.state).toBe('committed');
-    await post(approvals, { decision: 'approve' }, 409, { auth: asUser(PLATFORM) });
+    await post(approvals, { decision: 'approve' }, 409, {
+      auth: asUser(PLATFORM),
+    });
   });
 
   it('GET, POST and DELETE /auto-promotion/pauses', async () => {
-    const pause = { entityRef: checkout, environment: 'prod-us', reason: 'Sale' };
+    const pause = {
+      entityRef: checkout,
+      environment: 'prod-us',
+      reason: 'Sale',
+    };
     expect(await post('/auto-promotion/pauses', pause, 201)).toMatchObject({
       entityRef: checkout,
       environment: 'prod-us',
@@ -1365,10 +1385,17 @@ describe('every answer of the backend matches the spec', () => {
     });
     await post('/auto-promotion/pauses', {}, 400, { badInput: true });
     await post('/auto-promotion/pauses', { environment: 'qa' }, 400);
-    expect((await get('/auto-promotion/pauses', {}, 200)).items).toHaveLength(1);
+    expect((await get('/auto-promotion/pauses', {}, 200)).items).toHaveLength(
+      1,
+    );
     const query = { entityRef: checkout, environment: 'prod-us' };
     const resume = (status: number) =>
-      call({ method: 'delete', path: '/auto-promotion/pauses', query, expect: status });
+      call({
+        method: 'delete',
+        path: '/auto-promotion/pauses',
+        query,
+        expect: status,
+      });
     await resume(200);
     await resume(404);
     const matrix = await get('/matrix', {}, 200);

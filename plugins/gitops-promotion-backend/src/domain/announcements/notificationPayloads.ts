@@ -119,9 +119,9 @@ export function rollbackNotification(
   target: Environment,
 ): NotificationPayload {
   return {
-    title: `${subjectOf(promotion)} in ${
+    title: `${promotion.service} in ${
       target.title
-    }: rolled back automatically`,
+    } was rolled back automatically to ${versionsOf(promotion)}`,
     description: `Promotion ${promotion.rollbackOf} failed its rollout or verification in ${target.title}, so the versions it replaced were promoted back (promotion ${promotion.id}).`,
     link: environmentsTabLink(promotion.entityRef),
     topic: NOTIFICATION_TOPIC,
@@ -152,10 +152,13 @@ export function driftNotification(options: {
 
 /** The service and the versions it moves to, e.g. `checkout 2.6.0`. */
 function subjectOf(promotion: PromotionRecord): string {
-  const versions = [...new Set(promotion.versions.map(v => v.to))];
-  return versions.length
-    ? `${promotion.service} ${versions.join(', ')}`
-    : promotion.service;
+  const versions = versionsOf(promotion);
+  return versions ? `${promotion.service} ${versions}` : promotion.service;
+}
+
+/** The versions a promotion sets, each once. */
+function versionsOf(promotion: PromotionRecord): string {
+  return [...new Set(promotion.versions.map(v => v.to))].join(', ');
 }
 
 function kindOf(promotion: PromotionRecord): string {

@@ -152,7 +152,13 @@ describe('readVersionChanges', () => {
     const { read } = setup();
     await demo.commit(
       'Promote checkout 2.7.0 to prod-us\n\nPromoted-by: user:default/guest\nPromotion-Id: 3f0c6d8e-6a55-4d0b-9a53-1c5f1f7e2a10',
-      [{ file: 'envs/prod-us/checkout/values.yaml', key: 'image.tag', value: '2.7.0' }],
+      [
+        {
+          file: 'envs/prod-us/checkout/values.yaml',
+          key: 'image.tag',
+          value: '2.7.0',
+        },
+      ],
     );
 
     const { commits } = await read(1, [{ service: 'checkout' }]);
@@ -163,7 +169,9 @@ describe('readVersionChanges', () => {
         .map(c => [c.to, c.promotionIds]),
     ).toEqual([['2.7.0', ['3f0c6d8e-6a55-4d0b-9a53-1c5f1f7e2a10']]]);
     expect(
-      commits.filter(c => c.environment !== 'prod-us').every(c => c.promotionIds?.length === 0),
+      commits
+        .filter(c => c.environment !== 'prod-us')
+        .every(c => c.promotionIds?.length === 0),
     ).toBe(true);
   });
 
