@@ -26,6 +26,10 @@ const NOT_NOW = [
   'NotFoundError',
 ];
 
+/** How long a version a rule refused is left alone before it is planned again. */
+const NOT_NOW_RETRY_MS = 2 * 60_000;
+const MAX_NOT_NOW = 10_000;
+
 /** One automatic edge: `target` promotes from `source` by itself. */
 interface AutoEdge {
   source: EnvironmentConfig;
@@ -44,6 +48,13 @@ interface AutoEdge {
  * commit) is not promoted again.
  */
 export class AutoPromoter {
+  /**
+   * Versions refused by a permission or a rule of the version (immutable
+   * versions), by key, with when to ask again: they are not planned again on
+   * every pass.
+   */
+  private readonly notNow = new Map<string, number>();
+
   constructor(
     private readonly deps: {
       config: GitopsPromotionConfig;
@@ -116,8 +127,10 @@ export class AutoPromoter {
     credentials: BackstageCredentials,
   ): Promise<boolean> {
     const versions = source.values.map(v => v.value!);
-    const since = await this.runningSince(edge, service);
+    const key = autoPromotionKey(edge, service, versions);
     const now = this.deps.now?.() ?? Date.now();
+    if ((this.notNow.get(key) ?? 0) > now) return false;
+    const since = await this.runningSince(edge, service);
     if (since === undefined || now - since < edge.afterMs) return false;
     const meta = {
       action: 'auto-promotion',
@@ -135,7 +148,7 @@ export class AutoPromoter {
           target: edge.target.name,
           versions,
           sourceCommit: source.commitSha,
-          idempotencyKey: autoPromotionKey(edge, service, versions),
+          idempotencyKey: key,
         },
         credentials,
         { trigger: 'auto-promotion' },
@@ -152,6 +165,10 @@ export class AutoPromoter {
       return true;
     } catch (error) {
       if (isError(error) && NOT_NOW.includes(error.name)) {
+        // A permission or a rule of the version itself holds until the
+        // policy or the configuration changes; a gate or a freeze window
+        // (409) may pass at the next pass.
+        if (error.name !== 'ConflictError') this.rememberNotNow(key, now);
         this.deps.logger.debug(
           `Not promoting ${service.service} ${versions[0]} to ${edge.target.name} automatically now: ${error.message}`,
         );
@@ -159,6 +176,15 @@ export class AutoPromoter {
       }
       await this.audit(meta, undefined, error as Error);
       throw error;
+    }
+  }
+
+  private rememberNotNow(key: string, now: number) {
+    this.notNow.set(key, now + NOT_NOW_RETRY_MS);
+    if (this.notNow.size > MAX_NOT_NOW) {
+      for (const [k, until] of this.notNow) {
+        if (until <= now) this.notNow.delete(k);
+      }
     }
   }
 

@@ -317,6 +317,12 @@ export class PromotionStore {
         changes.deployed_at =
           patch.deployedAt ?? this.db.raw('COALESCE(deployed_at, ?)', [now]);
       }
+      if (patch.approvals !== undefined) {
+        changes.approvals_json = JSON.stringify(patch.approvals);
+      }
+      if (patch.intent !== undefined) {
+        changes.intent_json = JSON.stringify(patch.intent);
+      }
       if (patch.verification !== undefined) {
         changes.verification_json = JSON.stringify(patch.verification);
       }

@@ -88,6 +88,9 @@ export interface PromotionPatch {
   /** Defaults to now when `state` becomes `deployed`. */
   deployedAt?: Date;
   verification?: VerificationCheckResult[];
+  /** A retried promotion waits for approvals again (see PromotionService). */
+  approvals?: PromotionRecord['approvals'];
+  intent?: RecordedIntent;
   /** Defaults to now when `state` becomes `verifying`. */
   verifyingSince?: Date;
 }

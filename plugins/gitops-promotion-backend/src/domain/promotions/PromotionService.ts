@@ -238,7 +238,7 @@ export class PromotionService {
       }),
     };
     const { record, created } = failed
-      ? await this.reopen(failed, plan)
+      ? await this.reopen(failed, plan, recordToInsert)
       : await persistently(() => this.deps.store.insert(recordToInsert));
     if (!created || record.state === 'awaiting-approval') {
       return { promotion: toApiRecord(record), created };
@@ -256,7 +256,11 @@ export class PromotionService {
    * of concurrent retries only one does (compare-and-set on the state), the
    * others answer with the promotion as it is.
    */
-  private async reopen(failed: PromotionRecord, plan: PromotionPlan) {
+  private async reopen(
+    failed: PromotionRecord,
+    plan: PromotionPlan,
+    retried: Partial<Pick<PromotionRecord, 'state' | 'approvals' | 'intent'>>,
+  ) {
     const before = failed.versions.map(v => v.to).join(', ');
     const now = plan.changeSet.edits.map(e => e.to).join(', ');
     if (before !== now) {
@@ -267,10 +271,16 @@ export class PromotionService {
     const reopened = await this.deps.store.update(
       failed.id,
       {
-        state: 'pending',
+        // Where approvals are needed, a retry waits for them again: what
+        // was approved was another attempt, on another commit.
+        state: retried.state ?? 'pending',
         stateReason: null,
         baseCommit: plan.changeSet.baseCommit,
         versions: plan.changeSet.edits,
+        ...(retried.approvals && {
+          approvals: retried.approvals,
+          intent: retried.intent,
+        }),
       },
       { expectedState: 'failed' },
     );
