@@ -8,16 +8,16 @@ import { backend, git, guestToken, imageTagAt, signInAsGuest } from './portal';
  * one-line diff.
  *
  * The demo repository (.data/gitops-repo.git) is shared and survives runs, so
- * the test promotes checkout into whichever production environment is behind
- * staging; when none is, it first rolls prod-eu back one version through the
- * REST API (and waits until that is deployed).
+ * when Production EU is not behind staging, the test first rolls prod-eu back
+ * one version through the REST API (and waits until that is deployed).
  */
 
 const service = 'checkout';
 
+// Production US is promoted automatically after an approval here
+// (app-config.e2e.yaml, see automation.test.ts): a person promotes into EU.
 const titles: Record<string, string> = {
   'prod-eu': 'Production EU',
-  'prod-us': 'Production US',
 };
 
 const valuesPath = (env: string) => `envs/${env}/${service}/values.yaml`;

@@ -71,7 +71,7 @@ describe('testUtils', () => {
       );
       expect(await versions()).toEqual({ dev: '1.1.0', prod: '0.9.0' });
       await expect(backend.runScheduledTask('nightly')).rejects.toThrow(
-        "No scheduled task 'nightly'; the plugin scheduled: gitops-promotion-track-promotions",
+        "No scheduled task 'nightly'; the plugin scheduled: gitops-promotion-auto-promote, gitops-promotion-track-promotions",
       );
     } finally {
       await backend.stop();

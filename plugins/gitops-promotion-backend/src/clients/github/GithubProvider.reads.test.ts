@@ -203,6 +203,7 @@ describe('GithubProvider reads', () => {
         previousBlobSha: fake.objects.writeBlob('image:\n  tag: "2"\n'),
         blobText: 'image:\n  tag: "3"\n',
         previousBlobText: 'image:\n  tag: "2"\n',
+        promotionIds: [],
       },
       expect.objectContaining({
         author: { name: 'Alice', email: 'alice@example.com' },
