@@ -302,16 +302,26 @@ describe('computeDeliveryFigures: failures and restores', () => {
       },
     ],
     [
-      "a commit carrying a Promotion-Id trailer is the plugin's",
+      "a commit whose Promotion-Id trailer names a record of the ledger is that record's",
       {
         records: [first],
         commits: [
-          commit(12, 9, '1.0.0', '1.0.1', {
-            message: 'Promote shop\n\nPromotion-Id: 0b0c\n',
+          commit(2, 1, '0.9.0', '1.0.0', {
+            message: `Promote shop\n\nPromotion-Id: ${first.id}\n`,
           }),
         ],
       },
       { deployments: 1, outsideDeployments: 0 },
+    ],
+    [
+      'a commit whose Promotion-Id names a promotion the ledger does not have is read from git',
+      {
+        records: [first],
+        commits: [
+          commit(12, 9, '1.0.0', '1.0.1', { promotionIds: ['p-lost'] }),
+        ],
+      },
+      { deployments: 2, outsideDeployments: 1 },
     ],
     [
       "the branch commit of a pull request merged with a merge commit is the promotion's",

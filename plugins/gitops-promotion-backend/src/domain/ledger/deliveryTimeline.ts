@@ -31,8 +31,8 @@ export interface TimelineChange {
 
 /**
  * Every change of one service, ledger and git together, per environment in
- * the order they went into git. A commit read from git is the plugin's when
- * a ledger record has its SHA, when it carries a `Promotion-Id:` trailer, or
+ * the order they went into git. A commit read from git is the ledger's when
+ * a ledger record has its SHA, when its `Promotion-Id:` trailer names one, or
  * (a pull request merged with a merge commit, whose history shows the
  * branch's commit) when a record of the same service and environment set the
  * same version while that commit was made; the others were made outside the
@@ -107,9 +107,14 @@ function madeByPlugin(
   records: PromotionRecord[],
 ): boolean {
   if (pluginShas.has(commit.commitSha)) return true;
-  if (commit.promotionIds?.length || carriesPromotionId(commit.message)) {
-    return true;
-  }
+  // A trailer counts when the ledger has its promotion: a commit whose
+  // record is not there (another portal's ledger, a lost database) is still
+  // a change, read from git.
+  const ids = new Set([
+    ...(commit.promotionIds ?? []),
+    ...promotionIdsIn(commit.message),
+  ]);
+  if (records.some(r => ids.has(r.id))) return true;
   const at = Date.parse(commit.date);
   return records.some(
     r =>
@@ -124,11 +129,12 @@ function madeByPlugin(
   );
 }
 
-/** Whether a line of the message is a `Promotion-Id:` trailer. */
-function carriesPromotionId(message: string): boolean {
-  return message
-    .split(/\r?\n/)
-    .some(line => /^Promotion-Id:\s*\S/.test(line.trim()));
+/** The values of the message's `Promotion-Id:` trailer lines. */
+function promotionIdsIn(message: string): string[] {
+  return message.split(/\r?\n/).flatMap(line => {
+    const match = /^Promotion-Id:\s*(\S+)$/.exec(line.trim());
+    return match ? [match[1]] : [];
+  });
 }
 
 /** The changes of a timeline that `change` undoes, if any (see TimelineChange.undoes). */

@@ -8,10 +8,13 @@ const useStyles = makeStyles((theme: Theme) => ({
   failed: { fill: theme.palette.error.main },
 }));
 
-/** Hours for people: days from two days on. */
+/** Hours for people: minutes under an hour, days from two days on. */
 export function hoursText(value?: number) {
   if (value === undefined) return '–';
-  return value >= 48 ? `${Math.round(value / 24)} d` : `${value} h`;
+  if (value >= 48) return `${Math.round(value / 24)} d`;
+  if (value * 60 < 1) return '< 1 min';
+  if (value < 1) return `${Math.round(value * 60)} min`;
+  return `${value} h`;
 }
 
 /** A rate from 0 to 1 as a percentage, one decimal at most. */

@@ -12,6 +12,7 @@ import {
 } from '../../__testUtils__/fixtures';
 import { GitopsPromotionApi } from '../../api';
 import { DeliveryFigures } from './DeliveryFigures';
+import { hoursText } from './DeliveryCharts';
 
 const environment = (
   figures: Partial<EnvironmentDeploymentFigures> &
@@ -226,5 +227,17 @@ describe('DeliveryFigures', () => {
       '',
     ]);
     click.mockRestore();
+  });
+});
+
+describe('hoursText', () => {
+  it.each([
+    [0, '< 1 min'],
+    [0.5, '30 min'],
+    [30, '30 h'],
+    [72, '3 d'],
+    [undefined, '–'],
+  ])('shows %s hours as %s', (hours, text) => {
+    expect(hoursText(hours)).toBe(text);
   });
 });
