@@ -1919,6 +1919,11 @@ export const spec = {
             items: { type: 'string' },
           },
           gates: { $ref: '#/components/schemas/EnvironmentGates' },
+          mayPausePromotion: {
+            description:
+              'The caller holds `gitops-promotion.auto-promotion.pause` here\n(present where the environment is promoted into automatically):\nthey may pause or resume it for every service.\n',
+            type: 'boolean',
+          },
         },
       },
       MatrixCellStatus: {

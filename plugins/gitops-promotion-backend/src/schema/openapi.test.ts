@@ -1400,6 +1400,10 @@ describe('every answer of the backend matches the spec', () => {
     await resume(404);
     const matrix = await get('/matrix', {}, 200);
     expect(
+      matrix.environments.find((e: any) => e.name === 'prod-us')
+        .mayPausePromotion,
+    ).toBe(true);
+    expect(
       matrix.environments.find((e: any) => e.name === 'prod-us').gates,
     ).toEqual({
       autoPromotesFrom: [{ environment: 'staging', after: 'P1D' }],

@@ -974,6 +974,12 @@ export interface components {
       /** @description Names of the freeze windows active now. */
       frozen: string[];
       gates?: components['schemas']['EnvironmentGates'];
+      /**
+       * @description The caller holds `gitops-promotion.auto-promotion.pause` here
+       *     (present where the environment is promoted into automatically):
+       *     they may pause or resume it for every service.
+       */
+      mayPausePromotion?: boolean;
     };
     /**
      * @description Argo CD's view of one cell, as much as the matrix shows: sync and

@@ -270,9 +270,13 @@ export class EnvironmentsService {
       this.deps.store.list({ states: IN_FLIGHT_STATES, limit: 500 }),
       this.deps.store.pauses(),
     ]);
-    const [liveCharts, mayDecide] = await Promise.all([
+    const [liveCharts, mayDecide, mayPause] = await Promise.all([
       this.deps.liveCharts.read(prepared.cells, statuses),
       this.deps.access.mayDecide(inFlight, credentials),
+      this.deps.access.mayPause(
+        readable.filter(e => e.autoPromotesFrom.length > 0).map(e => e.name),
+        credentials,
+      ),
     ]);
     const decidable = new Set(
       inFlight.filter((_, i) => mayDecide[i]).map(p => p.id),
@@ -288,6 +292,9 @@ export class EnvironmentsService {
       environments: readable.map(e => ({
         ...environmentColumn(e, now),
         ...gatesOf(e, pauses),
+        ...(e.autoPromotesFrom.length > 0 && {
+          mayPausePromotion: mayPause.has(e.name),
+        }),
       })),
       services: services.map((s, si) => ({
         entityRef: s.entityRef,

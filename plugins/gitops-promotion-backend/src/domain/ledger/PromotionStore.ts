@@ -23,7 +23,6 @@ import {
   PAUSES_TABLE,
   PROMOTIONS_TABLE,
   PromotionRow,
-  toIso,
   toPauseRecord,
   toRecord,
   toRow,
@@ -428,17 +427,16 @@ export class PromotionStore {
         paused_by: pause.pausedBy,
         paused_at: this.clock(),
       };
-      await this.db<AutoPromotionPauseRow>(PAUSES_TABLE)
+      // The primary key decides between racing pauses; RETURNING names the winner.
+      const inserted = await this.db<AutoPromotionPauseRow>(PAUSES_TABLE)
         .insert(row)
         .onConflict(['entity_ref', 'environment'])
-        .ignore();
+        .ignore()
+        .returning('entity_ref');
       const stored = await this.db<AutoPromotionPauseRow>(PAUSES_TABLE)
         .where({ entity_ref: pause.entityRef, environment: pause.environment })
         .first();
-      const created =
-        stored!.paused_by === row.paused_by &&
-        toIso(stored!.paused_at) === toIso(row.paused_at);
-      return { pause: toPauseRecord(stored!), created };
+      return { pause: toPauseRecord(stored!), created: inserted.length > 0 };
     });
   }
 
