@@ -11,6 +11,7 @@ import {
   InFlightPromotion,
   MatrixCell,
   MatrixCellStatus,
+  MatrixEnvironment,
   MatrixResponse,
   MatrixService,
   PromotionRecord,
@@ -517,6 +518,29 @@ export function matrix(): MatrixResponse {
       ]),
     ],
   };
+}
+
+/**
+ * The matrix with Production EU promoted from Staging automatically after 30
+ * minutes, which the caller may pause for every service (`mayPausePromotion`).
+ */
+export function autoMatrix(
+  prodEu: Partial<MatrixEnvironment> = {},
+): MatrixResponse {
+  const m = matrix();
+  m.environments = m.environments.map(env =>
+    env.name === 'prod-eu'
+      ? {
+          ...env,
+          gates: {
+            autoPromotesFrom: [{ environment: 'staging', after: 'PT30M' }],
+          },
+          mayPausePromotion: true,
+          ...prodEu,
+        }
+      : env,
+  );
+  return m;
 }
 
 /** A mock of every API method; override what the test needs. */

@@ -31,11 +31,24 @@ import {
   useInitialFocus,
 } from '../shared';
 
-/** Pausing or resuming automatic promotion of the service into `environment`. */
+/**
+ * Pausing or resuming automatic promotion into `environment`: of the dialog's
+ * service, or with `everyService` of every service (the whole environment).
+ * An environment of the Environments tab or a column of the matrix.
+ */
 export interface AutoPromotionPauseDialogRequest {
   action: AutoPromotionPauseAction;
-  environment: EnvironmentView;
-  environments: EnvironmentView[];
+  environment: Pick<EnvironmentView, 'name' | 'title' | 'gates'>;
+  /** Every environment, for the titles of the upstreams. */
+  environments: Array<Pick<EnvironmentView, 'name' | 'title'>>;
+  /** The whole environment: every service, not the dialog's one. */
+  everyService?: boolean;
+}
+
+/** The service the dialog is about; none for a request of every service. */
+interface ServiceOf {
+  entityRef: string;
+  service: string;
 }
 
 const REASON_MAX_LENGTH = 500;
@@ -82,13 +95,13 @@ function useOnDone(value: unknown, onDone: () => void) {
 }
 
 function PauseBody(props: {
-  entityRef: string;
-  service: string;
+  /** None: every service. */
+  of?: ServiceOf;
   request: AutoPromotionPauseDialogRequest;
   onClose: () => void;
   onDone: () => void;
 }) {
-  const { entityRef, service, request, onClose, onDone } = props;
+  const { of, request, onClose, onDone } = props;
   const classes = useStyles();
   const { environment } = request;
   const [reason, setReason] = useState('');
@@ -98,7 +111,7 @@ function PauseBody(props: {
   const confirm = () => {
     const text = reason.trim();
     submit.pause({
-      entityRef,
+      ...(of && { entityRef: of.entityRef }),
       environment: environment.name,
       ...(text && { reason: text }),
     });
@@ -106,13 +119,17 @@ function PauseBody(props: {
   return (
     <>
       <DialogTitle id="auto-promotion-dialog-title">
-        Pause auto-promotion of {service} into {environment.title}
+        {of
+          ? `Pause auto-promotion of ${of.service} into ${environment.title}`
+          : `Pause auto-promotion into ${environment.title} for every service`}
       </DialogTitle>
       <DialogContent dividers className={classes.content}>
         <Typography variant="body2">
-          Versions of {service} are no longer promoted from{' '}
-          {upstreamsText(request)} into {environment.title} automatically until
-          someone resumes. Promoting by hand still works.
+          {of
+            ? `Versions of ${of.service} are no longer promoted`
+            : 'No service is promoted any more'}{' '}
+          from {upstreamsText(request)} into {environment.title} automatically
+          until someone resumes. Promoting by hand still works.
         </Typography>
         <TextField
           id="auto-promotion-dialog-reason"
@@ -145,25 +162,29 @@ function PauseBody(props: {
 }
 
 /**
- * The pause that stops automatic promotion of the service into the
- * environment: its own there, else the service's everywhere. A pause of the
- * whole environment is not the service's to lift.
+ * The pause that stops automatic promotion into the environment. Of a
+ * service: its own there, else the service's everywhere (a pause of the whole
+ * environment is not the service's to lift). Of every service: the
+ * environment's, which names no service.
  */
 function pauseOf(
   pauses: AutoPromotionPause[],
-  entityRef: string,
+  of: ServiceOf | undefined,
   environment: string,
 ) {
+  if (!of) {
+    return pauses.find(p => !p.entityRef && p.environment === environment);
+  }
   return (
     pauses.find(
-      p => p.entityRef === entityRef && p.environment === environment,
-    ) ?? pauses.find(p => p.entityRef === entityRef && !p.environment)
+      p => p.entityRef === of.entityRef && p.environment === environment,
+    ) ?? pauses.find(p => p.entityRef === of.entityRef && !p.environment)
   );
 }
 
 function PauseDescription(props: {
   pause: AutoPromotionPause;
-  service: string;
+  service?: string;
 }) {
   const { pause, service } = props;
   return (
@@ -178,13 +199,13 @@ function PauseDescription(props: {
 }
 
 function ResumeBody(props: {
-  entityRef: string;
-  service: string;
+  /** None: every service. */
+  of?: ServiceOf;
   request: AutoPromotionPauseDialogRequest;
   onClose: () => void;
   onDone: () => void;
 }) {
-  const { entityRef, service, request, onClose, onDone } = props;
+  const { of, request, onClose, onDone } = props;
   const classes = useStyles();
   const { environment } = request;
   const pauses = useAutoPromotionPauses();
@@ -192,24 +213,32 @@ function ResumeBody(props: {
   const cancel = useInitialFocus<HTMLButtonElement>();
   useOnDone(submit.value, onDone);
   const pause = pauses.value
-    ? pauseOf(pauses.value, entityRef, environment.name)
+    ? pauseOf(pauses.value, of, environment.name)
     : undefined;
   const confirm = () =>
-    // Without a pause found, the one of the service here: 404 says if none.
+    // A service's pause found is lifted as it is (here or everywhere); else
+    // the one meant here (404 says if none). The environment's names no service.
     submit.resume(
-      pause
+      of && pause
         ? { entityRef: pause.entityRef, environment: pause.environment }
-        : { entityRef, environment: environment.name },
+        : {
+            ...(of && { entityRef: of.entityRef }),
+            environment: environment.name,
+          },
     );
   return (
     <>
       <DialogTitle id="auto-promotion-dialog-title">
-        Resume auto-promotion of {service} into {environment.title}
+        {of
+          ? `Resume auto-promotion of ${of.service} into ${environment.title}`
+          : `Resume auto-promotion into ${environment.title} for every service`}
       </DialogTitle>
       <DialogContent dividers className={classes.content}>
         <Typography variant="body2">
-          Versions of {service} are promoted from {upstreamsText(request)} into{' '}
-          {environment.title} automatically again, once they pass every gate.
+          {of ? `Versions of ${of.service} are` : 'Services are'} promoted from{' '}
+          {upstreamsText(request)} into {environment.title} automatically again,
+          once they pass every gate.
+          {!of && ' A service paused on its own stays paused.'}
         </Typography>
         {pauses.loading && <LinearProgress aria-label="Loading the pause" />}
         {pauses.error && (
@@ -219,7 +248,13 @@ function ResumeBody(props: {
             onRetry={pauses.retry}
           />
         )}
-        {pause && <PauseDescription pause={pause} service={service} />}
+        {pause && <PauseDescription pause={pause} service={of?.service} />}
+        {!of && pauses.value && !pause && (
+          <Typography variant="body2" color="textSecondary">
+            No pause of {environment.title} for every service was found: it may
+            have been resumed already.
+          </Typography>
+        )}
         {submit.error && (
           <WriteError error={submit.error} failedTitle="Resuming failed" />
         )}
@@ -242,17 +277,29 @@ function ResumeBody(props: {
 }
 
 /**
- * Pause (with an optional reason) or resume automatic promotion of one
- * service into one environment. `onDone` is called once the backend agreed.
+ * Pause (with an optional reason) or resume automatic promotion into one
+ * environment: of the service given (the Environments tab), or of every
+ * service for a request with `everyService` (the matrix, which gives no
+ * service). `onDone` is called once the backend agreed.
  */
-export function AutoPromotionPauseDialog(props: {
-  entityRef: string;
-  service: string;
-  request?: AutoPromotionPauseDialogRequest;
-  onClose: () => void;
-  onDone: () => void;
-}) {
-  const { request, onClose, ...rest } = props;
+export function AutoPromotionPauseDialog(
+  props: {
+    onClose: () => void;
+    onDone: () => void;
+  } & (
+    | {
+        entityRef: string;
+        service: string;
+        request?: AutoPromotionPauseDialogRequest;
+      }
+    | {
+        entityRef?: undefined;
+        service?: undefined;
+        request?: AutoPromotionPauseDialogRequest & { everyService: true };
+      }
+  ),
+) {
+  const { request, onClose, onDone, entityRef, service } = props;
   return (
     <RetainedDialog
       value={request}
@@ -260,23 +307,32 @@ export function AutoPromotionPauseDialog(props: {
       titleId="auto-promotion-dialog-title"
       maxWidth="sm"
     >
-      {shown =>
-        shown.action === 'pause' ? (
+      {shown => {
+        // Every service only when asked: never for want of a service.
+        const of = shown.everyService
+          ? undefined
+          : { entityRef: entityRef!, service: service! };
+        const key = `${shown.action}:${shown.environment.name}:${
+          of?.entityRef ?? '*'
+        }`;
+        return shown.action === 'pause' ? (
           <PauseBody
-            key={`pause:${shown.environment.name}`}
+            key={key}
+            of={of}
             request={shown}
             onClose={onClose}
-            {...rest}
+            onDone={onDone}
           />
         ) : (
           <ResumeBody
-            key={`resume:${shown.environment.name}`}
+            key={key}
+            of={of}
             request={shown}
             onClose={onClose}
-            {...rest}
+            onDone={onDone}
           />
-        )
-      }
+        );
+      }}
     </RetainedDialog>
   );
 }

@@ -3,11 +3,14 @@ import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { SignalApi } from '@backstage/plugin-signals-react';
 import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { MatrixResponse } from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
 import {
+  autoMatrix,
   matrix,
   matrixCell,
   matrixStatus,
   mockGitopsPromotionApi,
+  pause,
   preview,
   promotion,
   Providers,
@@ -802,6 +805,213 @@ describe('MatrixPage', () => {
     );
     expect(await screen.findByText('9 deployments')).toBeVisible();
   });
+});
+
+describe('MatrixPage pausing automatic promotion for every service', () => {
+  const PAUSE = 'Pause auto-promotion into Production EU for every service';
+  const RESUME = 'Resume auto-promotion into Production EU';
+  const prodEuHeader = () =>
+    within(table())
+      .getAllByRole('columnheader')
+      .find(h => h.textContent?.startsWith('Production EU'))!;
+  /** Production EU promoted into automatically, paused for every service. */
+  const pausedMatrix = () =>
+    autoMatrix({
+      gates: {
+        autoPromotesFrom: [{ environment: 'staging', after: 'PT30M' }],
+        autoPromotionPaused: true,
+      },
+    });
+
+  /** The page with every service; the matrix answered in turn, the last one from then on. */
+  async function open(...answers: MatrixResponse[]) {
+    const api = mockGitopsPromotionApi();
+    api.getMatrix.mockResolvedValue(answers[answers.length - 1]);
+    for (const answer of answers.slice(0, -1)) {
+      api.getMatrix.mockResolvedValueOnce(answer);
+    }
+    await render(api, '/gitops-promotion?owner=all');
+    await screen.findByText('Showing 4 of 4 services');
+    return api;
+  }
+
+  it('offers pausing only in the header of an automatic column the user may pause', async () => {
+    await open(autoMatrix());
+    const buttons = within(table()).getAllByRole('button', {
+      name: /auto-promotion/,
+    });
+    expect(buttons).toHaveLength(1);
+    expect(within(prodEuHeader()).getByRole('button', { name: PAUSE })).toBe(
+      buttons[0],
+    );
+    expect(prodEuHeader()).toHaveTextContent(/^Production EUauto\d/);
+  });
+
+  it('offers resuming while the column is paused for every service', async () => {
+    await open(pausedMatrix());
+    expect(prodEuHeader()).toHaveTextContent(/^Production EUauto paused\d/);
+    expect(
+      within(prodEuHeader()).getByRole('button', { name: RESUME }),
+    ).toBeInTheDocument();
+    expect(
+      within(table()).queryByRole('button', { name: /^Pause/ }),
+    ).not.toBeInTheDocument();
+  });
+
+  it.each([
+    ['a user who may not pause', autoMatrix({ mayPausePromotion: false })],
+    [
+      'a user the backend says nothing of',
+      autoMatrix({ mayPausePromotion: undefined }),
+    ],
+    [
+      'a column not promoted into automatically',
+      autoMatrix({ gates: { autoPromotesFrom: [] } }),
+    ],
+  ])('offers nothing to %s', async (_, answer) => {
+    await open(answer);
+    expect(
+      within(table()).queryByRole('button', { name: /auto-promotion/ }),
+    ).not.toBeInTheDocument();
+  });
+
+  it('pauses automatic promotion into the environment for every service with a reason, then shows the column paused', async () => {
+    const api = await open(autoMatrix(), pausedMatrix());
+    const button = within(prodEuHeader()).getByRole('button', { name: PAUSE });
+    await userEvent.click(button);
+    const dialog = await screen.findByRole('dialog', { name: PAUSE });
+    expect(dialog).toHaveTextContent(
+      'No service is promoted any more from Staging into Production EU automatically until someone resumes.',
+    );
+    const reason = within(dialog).getByRole('textbox', { name: 'Reason' });
+    await waitFor(() => expect(reason).toHaveFocus());
+    await userEvent.type(reason, 'Incident 42');
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Pause auto-promotion' }),
+    );
+    expect(api.pauseAutoPromotion).toHaveBeenCalledTimes(1);
+    expect(api.pauseAutoPromotion.mock.calls[0][0]).toStrictEqual({
+      environment: 'prod-eu',
+      reason: 'Incident 42',
+    });
+    await waitFor(() =>
+      expect(screen.queryByRole('dialog')).not.toBeInTheDocument(),
+    );
+    await waitFor(() =>
+      expect(prodEuHeader()).toHaveTextContent(/^Production EUauto paused\d/),
+    );
+    expect(api.getMatrix).toHaveBeenCalledTimes(2);
+    const resume = within(prodEuHeader()).getByRole('button', { name: RESUME });
+    // The same button: focus, back on it once the dialog closed, stays.
+    expect(resume).toBe(button);
+  }, 30_000);
+
+  it('pauses without a reason when none is given', async () => {
+    const api = await open(autoMatrix(), pausedMatrix());
+    await userEvent.click(
+      within(prodEuHeader()).getByRole('button', { name: PAUSE }),
+    );
+    const dialog = await screen.findByRole('dialog', { name: PAUSE });
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Pause auto-promotion' }),
+    );
+    expect(api.pauseAutoPromotion.mock.calls[0][0]).toStrictEqual({
+      environment: 'prod-eu',
+    });
+  }, 30_000);
+
+  it("resumes the environment's pause, saying who paused it and why, then shows the column automatic again", async () => {
+    const api = await open(pausedMatrix(), autoMatrix());
+    api.listAutoPromotionPauses.mockResolvedValue({
+      items: [
+        pause({
+          entityRef: 'component:default/cart',
+          environment: 'prod-eu',
+          reason: 'Cart only',
+        }),
+        pause({
+          environment: 'prod-eu',
+          pausedBy: 'user:default/priya',
+          reason: 'Incident 42',
+        }),
+      ],
+    });
+    await userEvent.click(
+      within(prodEuHeader()).getByRole('button', { name: RESUME }),
+    );
+    const dialog = await screen.findByRole('dialog', {
+      name: 'Resume auto-promotion into Production EU for every service',
+    });
+    expect(
+      await within(dialog).findByText(/^Paused by priya/),
+    ).toHaveTextContent(/^Paused by priya .+: “Incident 42”$/);
+    expect(within(dialog).queryByText(/Cart only/)).not.toBeInTheDocument();
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Resume auto-promotion' }),
+    );
+    expect(api.resumeAutoPromotion).toHaveBeenCalledTimes(1);
+    expect(api.resumeAutoPromotion.mock.calls[0][0]).toStrictEqual({
+      environment: 'prod-eu',
+    });
+    await waitFor(() =>
+      expect(screen.queryByRole('dialog')).not.toBeInTheDocument(),
+    );
+    await waitFor(() =>
+      expect(prodEuHeader()).toHaveTextContent(/^Production EUauto\d/),
+    );
+    expect(
+      within(prodEuHeader()).getByRole('button', { name: PAUSE }),
+    ).toBeInTheDocument();
+    expect(api.getMatrix).toHaveBeenCalledTimes(2);
+  }, 30_000);
+
+  it('says when the pause is not found any more, and resumes the environment anyway', async () => {
+    const api = await open(pausedMatrix());
+    await userEvent.click(
+      within(prodEuHeader()).getByRole('button', { name: RESUME }),
+    );
+    const dialog = await screen.findByRole('dialog');
+    expect(
+      await within(dialog).findByText(
+        'No pause of Production EU for every service was found: it may have been resumed already.',
+      ),
+    ).toBeInTheDocument();
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Resume auto-promotion' }),
+    );
+    expect(api.resumeAutoPromotion).toHaveBeenCalledWith({
+      environment: 'prod-eu',
+    });
+  }, 30_000);
+
+  it.each([
+    ['pausing', autoMatrix(), PAUSE, 'Pause auto-promotion'] as const,
+    ['resuming', pausedMatrix(), RESUME, 'Resume auto-promotion'] as const,
+  ])(
+    'shows a refusal (403) of %s in the dialog and reloads nothing',
+    async (_, answer, action, confirm) => {
+      const api = await open(answer);
+      const refusal = await responseError(
+        403,
+        'You may not pause automatic promotion into prod-eu',
+      );
+      api.pauseAutoPromotion.mockRejectedValue(refusal);
+      api.resumeAutoPromotion.mockRejectedValue(refusal);
+      await userEvent.click(
+        within(prodEuHeader()).getByRole('button', { name: action }),
+      );
+      const dialog = await screen.findByRole('dialog');
+      await userEvent.click(
+        within(dialog).getByRole('button', { name: confirm }),
+      );
+      expect(await within(dialog).findByRole('alert')).toHaveTextContent(
+        'Not allowedYou may not pause automatic promotion into prod-eu',
+      );
+      expect(screen.getByRole('dialog')).toBe(dialog);
+      expect(api.getMatrix).toHaveBeenCalledTimes(1);
+    },
+    30_000,
+  );
 });
 
 describe('MatrixPage kept up to date', () => {

@@ -19,10 +19,17 @@ import {
 } from '@material-ui/core';
 import GetAppIcon from '@material-ui/icons/GetApp';
 import RefreshIcon from '@material-ui/icons/Refresh';
-import { MatrixService } from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
+import {
+  MatrixEnvironment,
+  MatrixService,
+} from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
 import { useCallback, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { useMatrix, useOwnership } from '../../hooks';
+import {
+  AutoPromotionPauseDialog,
+  AutoPromotionPauseDialogRequest,
+} from '../AutoPromotionPauseDialog';
 import { describeError } from '../shared';
 import { DeliveryFigures } from './DeliveryFigures';
 import { MatrixFilters } from './MatrixFilters';
@@ -100,6 +107,9 @@ export function MatrixPage() {
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   // The train keeps the services it was opened with while the selection clears.
   const [train, setTrain] = useState<MatrixService[]>();
+  const [pauseRequest, setPauseRequest] = useState<
+    AutoPromotionPauseDialogRequest & { everyService: true }
+  >();
 
   const all = useMemo(() => matrix.value?.services ?? [], [matrix.value]);
   const environments = matrix.value?.environments ?? [];
@@ -136,6 +146,22 @@ export function MatrixPage() {
       }
       return next;
     });
+
+  const { retry } = matrix;
+  const onAutoPromotion = useCallback(
+    (environment: MatrixEnvironment, action: 'pause' | 'resume') =>
+      setPauseRequest({
+        action,
+        environment,
+        environments: matrix.value?.environments ?? [],
+        everyService: true,
+      }),
+    [matrix.value],
+  );
+  const onPauseChanged = useCallback(() => {
+    setPauseRequest(undefined);
+    retry();
+  }, [retry]);
 
   const owners = useMemo(() => {
     if (filter.owner === 'all') return undefined;
@@ -243,8 +269,14 @@ export function MatrixPage() {
             selected={selected}
             onToggle={toggle}
             onToggleAll={toggleAll}
+            onAutoPromotion={onAutoPromotion}
           />
         )}
+        <AutoPromotionPauseDialog
+          request={pauseRequest}
+          onClose={() => setPauseRequest(undefined)}
+          onDone={onPauseChanged}
+        />
         {train && (
           <ReleaseTrainDialog
             open

@@ -1,6 +1,7 @@
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import {
   Checkbox,
+  IconButton,
   makeStyles,
   Theme,
   Tooltip,
@@ -8,6 +9,8 @@ import {
 } from '@material-ui/core';
 import AcUnitIcon from '@material-ui/icons/AcUnit';
 import LockIcon from '@material-ui/icons/Lock';
+import PauseIcon from '@material-ui/icons/Pause';
+import PlayArrowIcon from '@material-ui/icons/PlayArrow';
 import {
   MatrixEnvironment,
   MatrixService,
@@ -15,7 +18,12 @@ import {
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useMemo, useRef } from 'react';
 import { MatrixCellView } from './MatrixCellView';
-import { autoPromotionMark, cellContexts, columnSummary } from './matrixModel';
+import {
+  autoPromotionAction,
+  autoPromotionMark,
+  cellContexts,
+  columnSummary,
+} from './matrixModel';
 
 const ROW_HEIGHT = 84;
 
@@ -92,21 +100,34 @@ const useStyles = makeStyles((theme: Theme) => ({
     color: theme.palette.text.secondary,
     borderStyle: 'dashed',
   },
+  autoAction: {
+    padding: 2,
+    margin: theme.spacing(-0.25, 0),
+  },
 }));
+
+/** Pausing or resuming automatic promotion into a column for every service. */
+export type MatrixAutoPromotionHandler = (
+  environment: MatrixEnvironment,
+  action: 'pause' | 'resume',
+) => void;
 
 function ColumnHeader(props: {
   environment: MatrixEnvironment;
   environments: MatrixEnvironment[];
   services: MatrixService[];
   column: number;
+  onAutoPromotion?: MatrixAutoPromotionHandler;
 }) {
-  const { environment, environments, services, column } = props;
+  const { environment, environments, services, column, onAutoPromotion } =
+    props;
   const classes = useStyles();
   const summary = useMemo(
     () => columnSummary(services, column),
     [services, column],
   );
   const auto = autoPromotionMark(environment, environments);
+  const autoAction = onAutoPromotion && autoPromotionAction(environment);
   return (
     <th scope="col" className={classes.head}>
       {environment.title}
@@ -135,6 +156,23 @@ function ColumnHeader(props: {
             </span>
           </Tooltip>
         )}
+        {autoAction && (
+          // One button whichever the action: focus stays on it after a reload.
+          <Tooltip title={autoAction.label}>
+            <IconButton
+              size="small"
+              className={classes.autoAction}
+              aria-label={autoAction.label}
+              onClick={() => onAutoPromotion?.(environment, autoAction.action)}
+            >
+              {autoAction.action === 'pause' ? (
+                <PauseIcon />
+              ) : (
+                <PlayArrowIcon />
+              )}
+            </IconButton>
+          </Tooltip>
+        )}
       </span>
       <Typography variant="caption" className={classes.summary}>
         {summary.upToDate} up to date · {summary.behind} behind ·{' '}
@@ -157,6 +195,8 @@ export function MatrixTable(props: {
   selected: ReadonlySet<string>;
   onToggle: (entityRef: string) => void;
   onToggleAll: (select: boolean) => void;
+  /** Offered in the header of a column the user may pause (`mayPausePromotion`). */
+  onAutoPromotion?: MatrixAutoPromotionHandler;
 }) {
   const { environments, services, lagPending, loading, selected } = props;
   const classes = useStyles();
@@ -226,6 +266,7 @@ export function MatrixTable(props: {
                 environments={environments}
                 services={services}
                 column={column}
+                onAutoPromotion={props.onAutoPromotion}
               />
             ))}
           </tr>

@@ -1,6 +1,12 @@
 import { MatrixCell } from '@gitops-promotion/backstage-plugin-gitops-promotion-common';
-import { matrix, matrixCell, MATRIX_NOW } from '../../__testUtils__/fixtures';
 import {
+  autoMatrix,
+  matrix,
+  matrixCell,
+  MATRIX_NOW,
+} from '../../__testUtils__/fixtures';
+import {
+  autoPromotionAction,
   autoPromotionMark,
   bestPathIndex,
   cellContexts,
@@ -288,6 +294,46 @@ describe('autoPromotionMark', () => {
       description:
         'Promoted from Development automatically; paused for every service',
     });
+  });
+});
+
+describe('autoPromotionAction', () => {
+  const prodEu = (overrides: Parameters<typeof autoMatrix>[0] = {}) =>
+    autoMatrix(overrides).environments[2];
+
+  it('offers pausing for every service, or resuming while paused, where the user may', () => {
+    expect(autoPromotionAction(prodEu())).toEqual({
+      action: 'pause',
+      label: 'Pause auto-promotion into Production EU for every service',
+    });
+    expect(
+      autoPromotionAction(
+        prodEu({
+          gates: {
+            autoPromotesFrom: [{ environment: 'staging' }],
+            autoPromotionPaused: true,
+          },
+        }),
+      ),
+    ).toEqual({
+      action: 'resume',
+      label: 'Resume auto-promotion into Production EU',
+    });
+  });
+
+  it('offers nothing where the user may not, or nothing is promoted automatically', () => {
+    expect(
+      autoPromotionAction(prodEu({ mayPausePromotion: false })),
+    ).toBeUndefined();
+    expect(
+      autoPromotionAction(prodEu({ mayPausePromotion: undefined })),
+    ).toBeUndefined();
+    expect(
+      autoPromotionAction(prodEu({ gates: { autoPromotesFrom: [] } })),
+    ).toBeUndefined();
+    expect(
+      autoPromotionAction({ ...environments[1], mayPausePromotion: true }),
+    ).toBeUndefined();
   });
 });
 

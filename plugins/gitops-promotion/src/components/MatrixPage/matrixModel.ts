@@ -268,6 +268,29 @@ export function autoPromotionMark(
   };
 }
 
+/**
+ * What a user who may (`mayPausePromotion`) can do about automatic promotion
+ * into a column for every service: pause it, or resume it while paused, with
+ * the label of the column header's button. None elsewhere.
+ */
+export function autoPromotionAction(
+  environment: MatrixEnvironment,
+): { action: 'pause' | 'resume'; label: string } | undefined {
+  const { gates } = environment;
+  if (!gates?.autoPromotesFrom?.length || !environment.mayPausePromotion) {
+    return undefined;
+  }
+  return gates.autoPromotionPaused
+    ? {
+        action: 'resume',
+        label: `Resume auto-promotion into ${environment.title}`,
+      }
+    : {
+        action: 'pause',
+        label: `Pause auto-promotion into ${environment.title} for every service`,
+      };
+}
+
 /** What stands out in a cell, most serious first. */
 export function highlightsOf(
   cell: MatrixCell,
