@@ -10,6 +10,7 @@ import {
 } from './githubHistoryQuery';
 import { mapGithubError } from './mapGithubError';
 import { FileHistoryEntry } from '../repository/types';
+import { promotionIdsIn } from '../repository/trailers';
 
 /**
  * Paths one query reads at most, and commits over all of them. GitHub allows
@@ -166,12 +167,4 @@ function blobOf(file: HistoryFile | null): { sha?: string; text?: string } {
   const whole =
     typeof object?.text === 'string' && !object.isBinary && !object.isTruncated;
   return { sha: file.oid, text: whole ? object.text! : undefined };
-}
-
-/** The values of the `Promotion-Id:` trailer lines of a commit message. */
-function promotionIdsIn(message: string): string[] {
-  return message.split(/\r?\n/).flatMap(line => {
-    const match = /^Promotion-Id:\s*(\S+)\s*$/.exec(line.trim());
-    return match ? [match[1]] : [];
-  });
 }

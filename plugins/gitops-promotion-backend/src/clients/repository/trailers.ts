@@ -10,3 +10,11 @@ export function promotionIdTrailer(promotionId: string): string {
 export function hasTrailerLine(message: string, trailer: string): boolean {
   return message.split(/\r?\n/).some(line => line.trim() === trailer);
 }
+
+/** The values of a commit message's `Promotion-Id:` trailer lines. */
+export function promotionIdsIn(message: string): string[] {
+  return message.split(/\r?\n/).flatMap(line => {
+    const match = /^Promotion-Id:\s*(\S+)$/.exec(line.trim());
+    return match ? [match[1]] : [];
+  });
+}

@@ -105,10 +105,7 @@ export class EnvironmentsService {
         Promise.all(cells.map(cell => this.lastChange(service, cell))),
         this.deps.liveCharts.read(cells, statuses),
         this.deps.access.mayDecide(inFlight, credentials),
-        this.deps.access.mayPause(
-          readable.filter(e => e.autoPromotesFrom.length > 0).map(e => e.name),
-          credentials,
-        ),
+        this.deps.access.mayPause(automaticallyPromoted(readable), credentials),
       ]);
     const decidable = new Map(inFlight.map((p, i) => [p.id, mayDecide[i]]));
     const now = this.deps.now?.() ?? DateTime.now();
@@ -273,10 +270,7 @@ export class EnvironmentsService {
     const [liveCharts, mayDecide, mayPause] = await Promise.all([
       this.deps.liveCharts.read(prepared.cells, statuses),
       this.deps.access.mayDecide(inFlight, credentials),
-      this.deps.access.mayPause(
-        readable.filter(e => e.autoPromotesFrom.length > 0).map(e => e.name),
-        credentials,
-      ),
+      this.deps.access.mayPause(automaticallyPromoted(readable), credentials),
     ]);
     const decidable = new Set(
       inFlight.filter((_, i) => mayDecide[i]).map(p => p.id),
@@ -439,6 +433,13 @@ function environmentColumn(env: EnvironmentConfig, now: DateTime) {
       f => f.window.name,
     ),
   };
+}
+
+/** The names of the environments promoted into automatically. */
+function automaticallyPromoted(environments: EnvironmentConfig[]): string[] {
+  return environments
+    .filter(e => e.autoPromotesFrom.length > 0)
+    .map(e => e.name);
 }
 
 /** The environment's gates, as a field to spread (none when it has none). */

@@ -1,4 +1,5 @@
 import { GitVersionChange, PromotionRecord } from './types';
+import { promotionIdsIn } from '../../clients/repository/trailers';
 
 /**
  * How far a plugin commit's author date may lie outside its promotion's
@@ -127,14 +128,6 @@ function madeByPlugin(
       at >= Date.parse(r.createdAt) - CLOCK_SKEW_MS &&
       at <= Date.parse(r.committedAt ?? r.updatedAt) + CLOCK_SKEW_MS,
   );
-}
-
-/** The values of the message's `Promotion-Id:` trailer lines. */
-function promotionIdsIn(message: string): string[] {
-  return message.split(/\r?\n/).flatMap(line => {
-    const match = /^Promotion-Id:\s*(\S+)$/.exec(line.trim());
-    return match ? [match[1]] : [];
-  });
 }
 
 /** The changes of a timeline that `change` undoes, if any (see TimelineChange.undoes). */

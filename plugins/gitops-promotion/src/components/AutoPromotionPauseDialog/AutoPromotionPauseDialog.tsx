@@ -9,7 +9,6 @@ import {
   Theme,
   Typography,
 } from '@material-ui/core';
-import { Alert, AlertTitle } from '@material-ui/lab';
 import {
   AutoPromotionPause,
   EnvironmentView,
@@ -22,13 +21,13 @@ import {
 } from '../../hooks';
 import { AutoPromotionPauseAction } from '../EnvironmentCard';
 import {
-  describeError,
   RelativeTime,
   RetainedDialog,
   RetryAlert,
   shortRef,
   titleOf,
   useInitialFocus,
+  WriteErrorAlert,
 } from '../shared';
 
 /**
@@ -63,18 +62,6 @@ const useStyles = makeStyles((theme: Theme) => ({
     gap: theme.spacing(1),
   },
 }));
-
-function WriteError(props: { error: Error; failedTitle: string }) {
-  const { status, message } = describeError(props.error);
-  return (
-    <Alert severity="error" role="alert">
-      <AlertTitle>
-        {status === 403 ? 'Not allowed' : props.failedTitle}
-      </AlertTitle>
-      {message}
-    </Alert>
-  );
-}
 
 /** The upstreams the environment is promoted from automatically. */
 function upstreamsText(request: AutoPromotionPauseDialogRequest) {
@@ -143,7 +130,7 @@ function PauseBody(props: {
           helperText="Optional; shown to whoever looks at the pause."
         />
         {submit.error && (
-          <WriteError error={submit.error} failedTitle="Pausing failed" />
+          <WriteErrorAlert error={submit.error} failedTitle="Pausing failed" />
         )}
       </DialogContent>
       <DialogActions className={classes.actions}>
@@ -256,7 +243,7 @@ function ResumeBody(props: {
           </Typography>
         )}
         {submit.error && (
-          <WriteError error={submit.error} failedTitle="Resuming failed" />
+          <WriteErrorAlert error={submit.error} failedTitle="Resuming failed" />
         )}
       </DialogContent>
       <DialogActions className={classes.actions}>

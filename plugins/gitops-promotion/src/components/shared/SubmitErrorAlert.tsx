@@ -26,6 +26,17 @@ export function SubmitErrorAlert(props: {
     );
   }
   return (
+    <WriteErrorAlert error={props.error} failedTitle={props.failedTitle} />
+  );
+}
+
+/**
+ * Why a write failed: a refusal (403) says it is not allowed, anything else
+ * is titled `failedTitle`; the message is the backend's.
+ */
+export function WriteErrorAlert(props: { error: Error; failedTitle: string }) {
+  const { status, message } = describeError(props.error);
+  return (
     <Alert severity="error" role="alert">
       <AlertTitle>
         {status === 403 ? 'Not allowed' : props.failedTitle}

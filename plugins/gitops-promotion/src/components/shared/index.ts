@@ -15,6 +15,6 @@ export { visuallyHidden } from './visuallyHidden';
 export { ConflictAlert } from './ConflictAlert';
 export { RetryAlert } from './RetryAlert';
 export { RetainedDialog } from './RetainedDialog';
-export { SubmitErrorAlert } from './SubmitErrorAlert';
+export { SubmitErrorAlert, WriteErrorAlert } from './SubmitErrorAlert';
 export { autoFromSentence, autoFromText } from './gates';
 export { approvalTally, approverGroupsText } from './approvals';
